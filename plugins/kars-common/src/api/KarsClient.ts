@@ -1,0 +1,234 @@
+import { ResponseError } from '@backstage/errors';
+import { Credentials } from '../credentials';
+import { SandboxSpecInput } from '../spec';
+import {
+  AgentCardResponse,
+  AuditEventsResponse,
+  ClusterInfo,
+  CreateSandboxRequest,
+  KARS_PLUGIN_ID,
+  ListSandboxesQuery,
+  ManifestsResponse,
+  Page,
+  PutCredentialsRequest,
+  Sandbox,
+  SandboxHealth,
+  SandboxSummary,
+  SandboxWriteResponse,
+  UpdateSandboxRequest,
+  ValidateResponse,
+} from './contract';
+
+/** Per-call options: a token (backend callers) and an abort signal. @public */
+export interface KarsRequestOptions {
+  token?: string;
+  signal?: AbortSignal;
+}
+
+/** The typed client of the kars REST API, for the frontend, the scaffolder and the catalog. @public */
+export interface KarsApi {
+  getCluster(options?: KarsRequestOptions): Promise<ClusterInfo>;
+  listSandboxes(
+    query?: ListSandboxesQuery,
+    options?: KarsRequestOptions,
+  ): Promise<Page<SandboxSummary>>;
+  validateSandbox(
+    request: { name?: string; spec?: SandboxSpecInput; credentials?: Credentials },
+    options?: KarsRequestOptions,
+  ): Promise<ValidateResponse>;
+  createSandbox(
+    request: CreateSandboxRequest,
+    options?: KarsRequestOptions,
+  ): Promise<SandboxWriteResponse>;
+  renderSandbox(
+    request: CreateSandboxRequest,
+    options?: KarsRequestOptions,
+  ): Promise<ManifestsResponse>;
+  getSandbox(name: string, options?: KarsRequestOptions): Promise<Sandbox>;
+  updateSandbox(
+    name: string,
+    patch: UpdateSandboxRequest,
+    options?: KarsRequestOptions & { dryRun?: boolean },
+  ): Promise<SandboxWriteResponse | ManifestsResponse>;
+  deleteSandbox(name: string, options?: KarsRequestOptions): Promise<void>;
+  putCredentials(
+    name: string,
+    request: PutCredentialsRequest,
+    options?: KarsRequestOptions,
+  ): Promise<{ credentialKeys: string[]; restarted: boolean }>;
+  getHealth(name: string, options?: KarsRequestOptions): Promise<SandboxHealth>;
+  getManifests(
+    name: string,
+    options?: KarsRequestOptions,
+  ): Promise<ManifestsResponse>;
+  getAgentCard(
+    name: string,
+    options?: KarsRequestOptions,
+  ): Promise<AgentCardResponse>;
+  getEvents(
+    name: string,
+    options?: KarsRequestOptions,
+  ): Promise<AuditEventsResponse>;
+}
+
+/** How the client finds the backend and makes requests. @public */
+export interface KarsClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi?: { fetch: typeof fetch };
+}
+
+/** The {@link KarsApi} over HTTP. @public */
+export class KarsClient implements KarsApi {
+  private readonly discoveryApi: KarsClientOptions['discoveryApi'];
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: KarsClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
+  }
+
+  getCluster(options?: KarsRequestOptions) {
+    return this.request<ClusterInfo>('GET', '/cluster', undefined, options);
+  }
+
+  listSandboxes(query: ListSandboxesQuery = {}, options?: KarsRequestOptions) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return this.request<Page<SandboxSummary>>(
+      'GET',
+      `/sandboxes${qs ? `?${qs}` : ''}`,
+      undefined,
+      options,
+    );
+  }
+
+  validateSandbox(
+    request: { name?: string; spec?: SandboxSpecInput; credentials?: Credentials },
+    options?: KarsRequestOptions,
+  ) {
+    return this.request<ValidateResponse>(
+      'POST',
+      '/sandboxes/validate',
+      request,
+      options,
+    );
+  }
+
+  createSandbox(request: CreateSandboxRequest, options?: KarsRequestOptions) {
+    return this.request<SandboxWriteResponse>(
+      'POST',
+      '/sandboxes',
+      request,
+      options,
+    );
+  }
+
+  renderSandbox(request: CreateSandboxRequest, options?: KarsRequestOptions) {
+    return this.request<ManifestsResponse>(
+      'POST',
+      '/sandboxes?dryRun=true',
+      request,
+      options,
+    );
+  }
+
+  getSandbox(name: string, options?: KarsRequestOptions) {
+    return this.request<Sandbox>('GET', this.path(name), undefined, options);
+  }
+
+  updateSandbox(
+    name: string,
+    patch: UpdateSandboxRequest,
+    options?: KarsRequestOptions & { dryRun?: boolean },
+  ) {
+    return this.request<SandboxWriteResponse | ManifestsResponse>(
+      'PATCH',
+      `${this.path(name)}${options?.dryRun ? '?dryRun=true' : ''}`,
+      patch,
+      options,
+    );
+  }
+
+  async deleteSandbox(name: string, options?: KarsRequestOptions) {
+    await this.request<void>('DELETE', this.path(name), undefined, options);
+  }
+
+  putCredentials(
+    name: string,
+    request: PutCredentialsRequest,
+    options?: KarsRequestOptions,
+  ) {
+    return this.request<{ credentialKeys: string[]; restarted: boolean }>(
+      'PUT',
+      this.path(name, '/credentials'),
+      request,
+      options,
+    );
+  }
+
+  getHealth(name: string, options?: KarsRequestOptions) {
+    return this.request<SandboxHealth>(
+      'GET',
+      this.path(name, '/health'),
+      undefined,
+      options,
+    );
+  }
+
+  getManifests(name: string, options?: KarsRequestOptions) {
+    return this.request<ManifestsResponse>(
+      'GET',
+      this.path(name, '/manifests'),
+      undefined,
+      options,
+    );
+  }
+
+  getAgentCard(name: string, options?: KarsRequestOptions) {
+    return this.request<AgentCardResponse>(
+      'GET',
+      this.path(name, '/agent-card'),
+      undefined,
+      options,
+    );
+  }
+
+  getEvents(name: string, options?: KarsRequestOptions) {
+    return this.request<AuditEventsResponse>(
+      'GET',
+      this.path(name, '/events'),
+      undefined,
+      options,
+    );
+  }
+
+  private path(name: string, suffix = '') {
+    return `/sandboxes/${encodeURIComponent(name)}${suffix}`;
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    options?: KarsRequestOptions,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(KARS_PLUGIN_ID);
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options?.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,269 @@
+import { z } from 'zod';
+import { AgentCard } from '../agentCard';
+import { credentialsSchema } from '../credentials';
+import {
+  ChannelType,
+  ISOLATION_LEVELS,
+  IsolationLevel,
+  sandboxNameSchema,
+  sandboxPatchSchema,
+  SandboxSpec,
+  sandboxSpecSchema,
+} from '../spec';
+import { Condition, SANDBOX_PHASES, SandboxPhase, SandboxStatus } from '../status';
+import { ValidationIssue } from '../validation';
+
+/**
+ * The REST contract of the kars backend plugin (plugin id `kars`, base `/api/kars`).
+ * Request bodies have schemas (validated once, by the backend); responses have types.
+ */
+
+/** The plugin id. @public */
+export const KARS_PLUGIN_ID = 'kars';
+
+/** `POST /sandboxes` body: the spec, and credentials beside it (write-only). @public */
+export const createSandboxRequestSchema = z.strictObject({
+  name: sandboxNameSchema,
+  cluster: z.string().min(1).max(63).optional(),
+  spec: sandboxSpecSchema.default(() => sandboxSpecSchema.parse({})),
+  credentials: credentialsSchema.optional(),
+});
+/** @public */
+export type CreateSandboxRequest = z.input<typeof createSandboxRequestSchema>;
+
+/** `PATCH /sandboxes/:name` body. @public */
+export const updateSandboxRequestSchema = sandboxPatchSchema;
+/** @public */
+export type UpdateSandboxRequest = z.input<typeof updateSandboxRequestSchema>;
+
+/** `PUT /sandboxes/:name/credentials` body. @public */
+export const putCredentialsRequestSchema = z.strictObject({
+  credentials: credentialsSchema,
+  /** Replace: keys not given are removed. Merge (the default): keys not given are kept. */
+  mode: z.enum(['merge', 'replace']).default('merge'),
+  /** Roll the sandbox's Deployment so the runtime picks the new values up. */
+  restart: z.boolean().default(true),
+});
+/** @public */
+export type PutCredentialsRequest = z.input<typeof putCredentialsRequestSchema>;
+
+/** Sort keys of the list route. @public */
+export const SANDBOX_SORT_KEYS = [
+  'name',
+  'owner',
+  'phase',
+  'isolation',
+  'model',
+  'budget',
+  'lastReconciled',
+] as const;
+
+/** `GET /sandboxes` query. @public */
+export const listSandboxesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+  sort: z.enum(SANDBOX_SORT_KEYS).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  owner: z.string().max(253).optional(),
+  phase: z.enum(SANDBOX_PHASES).optional(),
+  isolation: z.enum(ISOLATION_LEVELS).optional(),
+  model: z.string().max(100).optional(),
+  trouble: z.enum(['true', 'false']).optional(),
+  q: z.string().max(100).optional(),
+});
+/** @public */
+export type ListSandboxesQuery = z.input<typeof listSandboxesQuerySchema>;
+
+/** A sandbox as the API returns it. Never carries a credential value. @public */
+export interface Sandbox {
+  name: string;
+  cluster: string;
+  namespace: string;
+  spec: SandboxSpec;
+  status: SandboxStatus;
+  /** Names of the credential keys set in the sandbox's Secret; never values. */
+  credentialKeys: string[];
+  uid: string;
+  generation: number;
+  createdAt: string;
+  deleting: boolean;
+}
+
+/** Budget use in one window; limit 0 means unlimited; used null means unknown. @public */
+export interface BudgetWindowUse {
+  window: 'perRequest' | 'daily' | 'monthly';
+  limit: number;
+  used: number | null;
+  headroom: number | null;
+  fraction: number | null;
+}
+
+/** One row of the fleet list. @public */
+export interface SandboxSummary {
+  name: string;
+  cluster: string;
+  owner?: string;
+  isolation: IsolationLevel;
+  model: string;
+  phase?: SandboxPhase;
+  ready: boolean;
+  suspended: boolean;
+  deleting: boolean;
+  budget: { dailyFraction: number | null; monthlyFraction: number | null };
+  channelTrouble: ChannelType[];
+  lastReconciledAt?: string;
+}
+
+/** A page of a list. @public */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  nextCursor?: string;
+}
+
+/** `POST /sandboxes` and `PATCH` answer. @public */
+export interface SandboxWriteResponse {
+  sandbox: Sandbox;
+  /** false when the same spec already existed (no-op). */
+  changed: boolean;
+}
+
+/** A rendered Kubernetes object, secret values redacted. @public */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `?dryRun=true` and `GET /sandboxes/:name/manifests` answer. @public */
+export interface ManifestsResponse {
+  name: string;
+  cluster: string;
+  objects: RenderedObject[];
+}
+
+/** `POST /sandboxes/validate` answer. @public */
+export interface ValidateResponse {
+  valid: boolean;
+  issues: ValidationIssue[];
+}
+
+/** What the portal knows about one enforcement layer. @public */
+export type LayerState = 'verified' | 'declared' | 'missing' | 'unknown';
+
+/** The enforcement layers of the seed's table. @public */
+export const ISOLATION_LAYERS = [
+  'podSecurity',
+  'network',
+  'perContainerEgress',
+  'rbac',
+  'seccomp',
+  'kata',
+  'resourceLimits',
+  'tokenBudgets',
+  'identity',
+] as const;
+/** @public */
+export type IsolationLayer = (typeof ISOLATION_LAYERS)[number];
+
+/** @public */
+export interface LayerReport {
+  layer: IsolationLayer;
+  /** Whether the sandbox's isolation level asks for this layer. */
+  required: boolean;
+  state: LayerState;
+  summary: string;
+  evidence: string[];
+}
+
+/** @public */
+export interface ChannelReport {
+  channel: ChannelType;
+  state: 'not-enabled' | 'credentials-missing' | 'configured';
+  workload: 'ready' | 'not-ready' | 'suspended' | 'unknown';
+  /** Live connection state, only where the runtime reports one. */
+  connection: 'connected' | 'disconnected' | 'unknown';
+}
+
+/** @public */
+export interface Finding {
+  severity: 'warning' | 'error';
+  code: string;
+  message: string;
+  object?: string;
+}
+
+/** `GET /sandboxes/:name/health` answer. @public */
+export interface SandboxHealth {
+  name: string;
+  phase?: SandboxPhase;
+  conditions: Condition[];
+  layers: LayerReport[];
+  budget: {
+    source: string;
+    state: 'ok' | 'unknown';
+    message?: string;
+    windows: BudgetWindowUse[];
+  };
+  channels: ChannelReport[];
+  workload: {
+    desiredReplicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    restarts: number | null;
+    state: 'ready' | 'progressing' | 'suspended' | 'missing' | 'failed';
+  };
+  identity: {
+    serviceAccount: string;
+    namespace: string;
+    federatedCredentialSubject: string;
+    clientId?: string;
+  };
+  findings: Finding[];
+  simulated: boolean;
+}
+
+/** One preflight check of a cluster. @public */
+export interface PreflightCheck {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+/** `GET /cluster` answer. @public */
+export interface ClusterInfo {
+  clusters: Array<{
+    name: string;
+    embedded: boolean;
+    simulated: boolean;
+    production: boolean;
+    default: boolean;
+    reconciling: boolean;
+    preflight: PreflightCheck[];
+  }>;
+}
+
+/** One audit record. @public */
+export interface AuditEvent {
+  id: string;
+  sandbox: string;
+  actor: string;
+  action:
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'credentials.update'
+    | 'reconcile';
+  outcome: 'succeeded' | 'failed' | 'denied';
+  at: string;
+  message: string;
+}
+
+/** `GET /sandboxes/:name/events` answer. @public */
+export interface AuditEventsResponse {
+  items: AuditEvent[];
+}
+
+/** `GET /sandboxes/:name/agent-card` answer. @public */
+export type AgentCardResponse = AgentCard;

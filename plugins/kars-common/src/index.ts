@@ -1,0 +1,22 @@
+/**
+ * Isomorphic domain model of kars portal: the sandbox spec and its validation schemas, credentials,
+ * status, the A2A agent card, catalog names, permissions, the REST contract and its typed client.
+ *
+ * @packageDocumentation
+ */
+
+export * from './constants';
+export * from './names';
+export * from './spec';
+export * from './validation';
+export * from './contentSafety';
+export * from './credentials';
+export * from './status';
+export * from './inferencePolicy';
+export * from './agentCard';
+export * from './entities';
+export * from './permissions';
+export * from './jsonSchema';
+export * from './crd';
+export * from './api/contract';
+export * from './api/KarsClient';

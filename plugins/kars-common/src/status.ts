@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Phases of a sandbox, as kars's CRD enumerates them. @public */
+export const SANDBOX_PHASES = [
+  'Pending',
+  'Creating',
+  'Running',
+  'Failed',
+  'Terminating',
+  'Degraded',
+] as const;
+/** @public */
+export type SandboxPhase = (typeof SANDBOX_PHASES)[number];
+
+/** Condition types the reconciler writes. @public */
+export const CONDITION_TYPES = {
+  ready: 'Ready',
+  progressing: 'Progressing',
+  degraded: 'Degraded',
+  suspended: 'Suspended',
+  networkIsolated: 'NetworkIsolated',
+  credentialsConfigured: 'CredentialsConfigured',
+  budgetConfigured: 'BudgetConfigured',
+} as const;
+
+/** A Kubernetes-style status condition. @public */
+export const conditionSchema = z.object({
+  type: z.string().min(1),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().min(1),
+  message: z.string().default(''),
+  lastTransitionTime: z.string(),
+  observedGeneration: z.number().int().min(0).optional(),
+});
+/** @public */
+export type Condition = z.output<typeof conditionSchema>;
+
+/** The status subresource of a KarsSandbox. @public */
+export const sandboxStatusSchema = z.object({
+  phase: z.enum(SANDBOX_PHASES).optional(),
+  observedGeneration: z.number().int().min(0).optional(),
+  namespace: z.string().optional(),
+  runtimeKind: z.string().optional(),
+  lastReconciledAt: z.string().optional(),
+  conditions: z.array(conditionSchema).default([]),
+});
+/** @public */
+export type SandboxStatus = z.output<typeof sandboxStatusSchema>;
