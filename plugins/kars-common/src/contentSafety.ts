@@ -52,9 +52,12 @@ export function checkContentSafetyFloor(
   ).map(category => ({
     field: `${fieldPrefix}.${category}`,
     rule: 'content-safety-floor',
-    message: `${contentSafety[category]} is less strict than the cluster floor ${context.floor}; use ${SEVERITIES.slice(
-      0,
-      floor + 1,
-    ).join(', ')} (or devOnly outside production)`,
+    message: `${
+      contentSafety[category]
+    } is less strict than the cluster floor ${
+      context.floor
+    }; use ${SEVERITIES.slice(0, floor + 1).join(
+      ', ',
+    )} (or devOnly outside production)`,
   }));
 }

@@ -41,7 +41,8 @@ const budgetRules = [
   },
   {
     rule: 'self.dailyTokens == 0 || self.perRequestTokens <= self.dailyTokens',
-    message: 'dailyTokens must be at least perRequestTokens (or 0 for unlimited)',
+    message:
+      'dailyTokens must be at least perRequestTokens (or 0 for unlimited)',
     fieldPath: '.dailyTokens',
   },
 ];
@@ -79,7 +80,8 @@ export function buildKarsSandboxCrd() {
   props(a2a).skills = asMapList(props(a2a).skills, ['id']);
   specProps.inferenceRef = {
     type: 'object',
-    description: 'The InferencePolicy in the sandbox namespace that holds its budgets and content safety.',
+    description:
+      'The InferencePolicy in the sandbox namespace that holds its budgets and content safety.',
     properties: { name: { type: 'string', minLength: 1, maxLength: 253 } },
     required: ['name'],
   };

@@ -7,13 +7,14 @@ import { sandboxStatusSchema } from './status';
 export type JsonSchema = { [key: string]: unknown };
 
 /**
- * JSON Schema of the sandbox spec as a client may send it (defaults optional), generated from the
- * zod source. Rules that JSON Schema cannot express (cross-field and semantic checks) are not in it;
+ * JSON Schema (draft 7, as template forms use) of the sandbox spec as a client may send it (defaults
+ * optional), generated from the zod source. Rules that JSON Schema cannot express (cross-field and semantic checks) are not in it;
  * the backend applies them with the zod source.
  * @public
  */
 export function sandboxSpecJsonSchema(): JsonSchema {
   return z.toJSONSchema(sandboxSpecSchema, {
+    target: 'draft-7',
     io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;

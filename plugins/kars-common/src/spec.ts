@@ -7,7 +7,11 @@ import { MAX_SANDBOX_NAME_LENGTH, RESERVED_SANDBOX_NAMES } from './names';
  */
 
 /** Isolation levels, weakest first. @public */
-export const ISOLATION_LEVELS = ['standard', 'enhanced', 'confidential'] as const;
+export const ISOLATION_LEVELS = [
+  'standard',
+  'enhanced',
+  'confidential',
+] as const;
 /** @public */
 export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
 
@@ -26,7 +30,12 @@ export const RUNTIME_KINDS = [
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
 /** Chat channels. @public */
-export const CHANNEL_TYPES = ['telegram', 'slack', 'discord', 'whatsapp'] as const;
+export const CHANNEL_TYPES = [
+  'telegram',
+  'slack',
+  'discord',
+  'whatsapp',
+] as const;
 /** @public */
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
@@ -148,14 +157,10 @@ export const contentSafetySchema = z.strictObject({
 /** An egress allowlist entry: a host name, an IPv4 address or an IPv4 CIDR, and a port. @public */
 export const egressEndpointSchema = z
   .strictObject({
-    host: z
-      .string()
-      .min(1)
-      .max(253)
-      .regex(PATTERNS.egressHost, {
-        error:
-          'must be a lowercase host name (example.com), an IPv4 address (203.0.113.7) or an IPv4 CIDR (203.0.113.0/24)',
-      }),
+    host: z.string().min(1).max(253).regex(PATTERNS.egressHost, {
+      error:
+        'must be a lowercase host name (example.com), an IPv4 address (203.0.113.7) or an IPv4 CIDR (203.0.113.0/24)',
+    }),
     port: z.number().int().min(1).max(65535).default(443),
   })
   .superRefine((e, ctx) => {
@@ -181,13 +186,9 @@ export const channelSchema = z.strictObject({
 
 /** A skill advertised on the agent's A2A card. @public */
 export const a2aSkillSchema = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(63)
-    .regex(PATTERNS.skillId, {
-      error: 'must be lowercase letters, digits, "-", "_" or "."',
-    }),
+  id: z.string().min(1).max(63).regex(PATTERNS.skillId, {
+    error: 'must be lowercase letters, digits, "-", "_" or "."',
+  }),
   name: z.string().min(1).max(100),
   description: z.string().max(1000).default(''),
   tags: z.array(z.string().min(1).max(50)).max(20).default([]),
@@ -263,7 +264,8 @@ export const sandboxSpecSchema = z
             memory: z
               .string()
               .regex(PATTERNS.memoryQuantity, {
-                error: 'must be a memory quantity in Mi or Gi, such as 512Mi or 4Gi',
+                error:
+                  'must be a memory quantity in Mi or Gi, such as 512Mi or 4Gi',
               })
               .default('4Gi'),
           })

@@ -19,7 +19,8 @@ function describe(
 ): { rule: string; message: string } {
   switch (issue.code) {
     case 'invalid_type':
-      if (input === undefined) return { rule: 'required', message: 'is required' };
+      if (input === undefined)
+        return { rule: 'required', message: 'is required' };
       if (issue.expected === 'int') {
         return { rule: 'integer', message: 'must be a whole number' };
       }
@@ -35,7 +36,10 @@ function describe(
           : { rule: 'min-length', message: `must be at least ${n} characters` };
       }
       if (issue.origin === 'array') {
-        return { rule: 'min-items', message: `must have at least ${n} entries` };
+        return {
+          rule: 'min-items',
+          message: `must have at least ${n} entries`,
+        };
       }
       return { rule: 'minimum', message: `must be at least ${n}` };
     }
@@ -68,7 +72,10 @@ function describe(
         message: `must be one of ${issue.values.map(String).join(', ')}`,
       };
     case 'custom':
-      return { rule: String(issue.params?.rule ?? 'custom'), message: issue.message };
+      return {
+        rule: String(issue.params?.rule ?? 'custom'),
+        message: issue.message,
+      };
     default:
       return { rule: issue.code, message: issue.message };
   }
@@ -95,7 +102,9 @@ export function toValidationIssues(
         message: 'is not a known field',
       }));
     }
-    return [{ field: join(fieldPrefix, issue.path), ...describe(issue, input) }];
+    return [
+      { field: join(fieldPrefix, issue.path), ...describe(issue, input) },
+    ];
   });
 }
 

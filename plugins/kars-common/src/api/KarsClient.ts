@@ -33,7 +33,11 @@ export interface KarsApi {
     options?: KarsRequestOptions,
   ): Promise<Page<SandboxSummary>>;
   validateSandbox(
-    request: { name?: string; spec?: SandboxSpecInput; credentials?: Credentials },
+    request: {
+      name?: string;
+      spec?: SandboxSpecInput;
+      credentials?: Credentials;
+    },
     options?: KarsRequestOptions,
   ): Promise<ValidateResponse>;
   createSandbox(
@@ -106,7 +110,11 @@ export class KarsClient implements KarsApi {
   }
 
   validateSandbox(
-    request: { name?: string; spec?: SandboxSpecInput; credentials?: Credentials },
+    request: {
+      name?: string;
+      spec?: SandboxSpecInput;
+      credentials?: Credentials;
+    },
     options?: KarsRequestOptions,
   ) {
     return this.request<ValidateResponse>(

@@ -10,7 +10,12 @@ import {
   SandboxSpec,
   sandboxSpecSchema,
 } from '../spec';
-import { Condition, SANDBOX_PHASES, SandboxPhase, SandboxStatus } from '../status';
+import {
+  Condition,
+  SANDBOX_PHASES,
+  SandboxPhase,
+  SandboxStatus,
+} from '../status';
 import { ValidationIssue } from '../validation';
 
 /**
@@ -249,12 +254,7 @@ export interface AuditEvent {
   id: string;
   sandbox: string;
   actor: string;
-  action:
-    | 'create'
-    | 'update'
-    | 'delete'
-    | 'credentials.update'
-    | 'reconcile';
+  action: 'create' | 'update' | 'delete' | 'credentials.update' | 'reconcile';
   outcome: 'succeeded' | 'failed' | 'denied';
   at: string;
   message: string;
