@@ -1,0 +1,33 @@
+import {
+  KARS_PORTS,
+  sandboxNamespace,
+  sandboxObjectNames,
+} from '@kars-portal/plugin-kars-common';
+import { ownedLabels, podSelectorLabels } from './labels';
+import { KubeObject, RenderInput } from './types';
+
+/** The router Service on 8443, only with governance on (peers and the mesh reach the router by it). */
+export function renderService({ name, spec }: RenderInput): KubeObject | undefined {
+  if (!spec.governance.enabled) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: sandboxObjectNames(name).service,
+      namespace: sandboxNamespace(name),
+      labels: ownedLabels(name),
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: podSelectorLabels(name),
+      ports: [
+        {
+          name: 'inference',
+          port: KARS_PORTS.routerInference,
+          targetPort: 'inference',
+          protocol: 'TCP',
+        },
+      ],
+    },
+  };
+}

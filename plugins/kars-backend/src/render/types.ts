@@ -1,0 +1,47 @@
+import { SandboxSpec } from '@kars-portal/plugin-kars-common';
+
+/** A Kubernetes object as the renderers produce it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** Container images of a sandbox pod. */
+export interface SandboxImages {
+  /** The agent image per runtime kind; `default` for any kind not listed. */
+  agent: Record<string, string> & { default: string };
+  router: string;
+  /** The image of the egress-guard init container (needs iptables). */
+  egressGuard: string;
+}
+
+/** Settings of the cluster a sandbox lives on, from the backend's configuration. */
+export interface ClusterSettings {
+  name: string;
+  /** Production clusters label sandbox namespaces `kars.azure.com/production: "true"`. */
+  production: boolean;
+  /** Where KarsSandbox objects and the operator live. */
+  operatorNamespace: string;
+  clusterDomain: string;
+  images: SandboxImages;
+  /** The workload-identity client id used when a sandbox names none. */
+  defaultWorkloadIdentityClientId?: string;
+  agentCardProvider?: { organization: string; url: string };
+}
+
+/** Everything the renderers need for one sandbox. */
+export interface RenderInput {
+  name: string;
+  spec: SandboxSpec;
+  cluster: ClusterSettings;
+  /** The KarsSandbox object's uid, recorded in the namespace claim; absent on a dry run. */
+  sandboxUid?: string;
+}
