@@ -1,0 +1,68 @@
+export interface Config {
+  /** kars portal backend */
+  kars?: {
+    /**
+     * Namespace of the KarsSandbox objects and of the operator (the namespace sandbox
+     * NetworkPolicies admit the router's port from). Default kars-system.
+     */
+    operatorNamespace?: string;
+    /** Entity refs (users or groups) that may change and delete any sandbox. */
+    admins?: string[];
+    /**
+     * The clusters sandboxes live on. A sandbox lives on one; its name is unique across all.
+     * Without any, the backend starts one embedded cluster (dev only).
+     */
+    clusters?: Array<{
+      /** Name of the cluster, shown in the portal and in catalog annotations. */
+      name: string;
+      /**
+       * embedded: an in-process Kubernetes API emulator with simulated workloads (dev);
+       * kubeconfig: a kubeconfig file; inCluster: the pod's service account.
+       */
+      type: 'embedded' | 'kubeconfig' | 'inCluster';
+      /** For type kubeconfig; default: the KUBECONFIG environment variable. */
+      kubeconfigPath?: string;
+      /** For type kubeconfig: the context to use; default: the current context. */
+      context?: string;
+      /** Production clusters label sandbox namespaces kars.azure.com/production=true. */
+      production?: boolean;
+      /** New sandboxes go to the default cluster unless the request names one. */
+      default?: boolean;
+      /** Default cluster.local. */
+      clusterDomain?: string;
+      /** Workload-identity client id for sandboxes that name none. */
+      workloadIdentityClientId?: string;
+      /** Where token use is read from. */
+      usage?: {
+        /** Prometheus HTTP API base URL that scrapes the routers' kars_tokens_total. */
+        prometheusUrl?: string;
+      };
+      /** For type embedded. */
+      embedded?: {
+        /** Keep the embedded cluster's state in this file across restarts. */
+        stateFile?: string;
+        /** Milliseconds before the simulator makes a sandbox workload available. */
+        readyDelayMs?: number;
+        /**
+         * A folder of manifests to apply at start (the repo's deploy/ folder in dev), as
+         * `kubectl apply -f` would; CRDs always come from the plugin itself.
+         */
+        bootstrapManifests?: string;
+      };
+    }>;
+    /** Container images of a sandbox pod. */
+    images?: {
+      /** Agent images by runtime kind (OpenClaw, Hermes, ...) and a default. */
+      agent?: { [runtimeKind: string]: string };
+      router?: string;
+      egressGuard?: string;
+    };
+    /** Who publishes the agents' A2A cards. */
+    agentCardProvider?: {
+      organization: string;
+      url: string;
+    };
+    /** Create the three demo tenants on first start (dev). */
+    demoTenants?: boolean;
+  };
+}

@@ -1,0 +1,126 @@
+import { Config } from '@backstage/config';
+import { KARS_SYSTEM_NAMESPACE } from '@kars-portal/plugin-kars-common';
+import { ClusterSettings, SandboxImages } from '../render/types';
+
+/** One configured cluster. */
+export interface ClusterConfig {
+  settings: ClusterSettings;
+  type: 'embedded' | 'kubeconfig' | 'inCluster';
+  default: boolean;
+  kubeconfigPath?: string;
+  context?: string;
+  prometheusUrl?: string;
+  embedded?: { stateFile?: string; readyDelayMs: number; bootstrapManifests?: string };
+}
+
+/** The backend's configuration. */
+export interface KarsConfig {
+  operatorNamespace: string;
+  admins: string[];
+  clusters: ClusterConfig[];
+  demoTenants: boolean;
+}
+
+const DEFAULT_IMAGES: SandboxImages = {
+  agent: {
+    default: 'ghcr.io/azure/kars/agent-runtime:0.1.18',
+    OpenClaw: 'ghcr.io/azure/kars/openclaw:0.1.18',
+    Hermes: 'ghcr.io/azure/kars/hermes:0.1.18',
+  },
+  router: 'ghcr.io/azure/kars/inference-router:0.1.18',
+  egressGuard: 'ghcr.io/azure/kars/egress-guard:0.1.18',
+};
+
+/** Reads `kars.*`; with no cluster configured, one embedded cluster named `embedded`. */
+export function readKarsConfig(config: Config): KarsConfig {
+  const kars = config.getOptionalConfig('kars');
+  const operatorNamespace =
+    kars?.getOptionalString('operatorNamespace') ?? KARS_SYSTEM_NAMESPACE;
+  const agentImages = kars?.getOptionalConfig('images.agent');
+  const images: SandboxImages = {
+    agent: {
+      ...DEFAULT_IMAGES.agent,
+      ...Object.fromEntries(
+        (agentImages?.keys() ?? []).map(k => [k, agentImages!.getString(k)]),
+      ),
+    },
+    router: kars?.getOptionalString('images.router') ?? DEFAULT_IMAGES.router,
+    egressGuard:
+      kars?.getOptionalString('images.egressGuard') ?? DEFAULT_IMAGES.egressGuard,
+  };
+  const provider = kars?.getOptionalConfig('agentCardProvider');
+  const agentCardProvider = provider
+    ? {
+        organization: provider.getString('organization'),
+        url: provider.getString('url'),
+      }
+    : undefined;
+
+  const clusterConfigs = kars?.getOptionalConfigArray('clusters') ?? [];
+  const clusters: ClusterConfig[] = clusterConfigs.map(c => {
+    const type = c.getString('type');
+    if (type !== 'embedded' && type !== 'kubeconfig' && type !== 'inCluster') {
+      throw new Error(
+        `kars.clusters[${c.getString('name')}].type must be embedded, kubeconfig or inCluster`,
+      );
+    }
+    return {
+      type,
+      default: c.getOptionalBoolean('default') ?? false,
+      kubeconfigPath: c.getOptionalString('kubeconfigPath'),
+      context: c.getOptionalString('context'),
+      prometheusUrl: c.getOptionalString('usage.prometheusUrl'),
+      embedded:
+        type === 'embedded'
+          ? {
+              stateFile: c.getOptionalString('embedded.stateFile'),
+              readyDelayMs: c.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
+              bootstrapManifests: c.getOptionalString('embedded.bootstrapManifests'),
+            }
+          : undefined,
+      settings: {
+        name: c.getString('name'),
+        production: c.getOptionalBoolean('production') ?? false,
+        operatorNamespace,
+        clusterDomain: c.getOptionalString('clusterDomain') ?? 'cluster.local',
+        images,
+        defaultWorkloadIdentityClientId: c.getOptionalString(
+          'workloadIdentityClientId',
+        ),
+        agentCardProvider,
+      },
+    };
+  });
+  if (clusters.length === 0) {
+    clusters.push({
+      type: 'embedded',
+      default: true,
+      embedded: { readyDelayMs: 3000 },
+      settings: {
+        name: 'embedded',
+        production: false,
+        operatorNamespace,
+        clusterDomain: 'cluster.local',
+        images,
+        agentCardProvider,
+      },
+    });
+  }
+  const names = clusters.map(c => c.settings.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new Error(`kars.clusters names ${duplicate} twice`);
+  const defaults = clusters.filter(c => c.default);
+  if (defaults.length > 1) {
+    throw new Error('kars.clusters may mark only one cluster as default');
+  }
+  if (defaults.length === 0) clusters[0].default = true;
+  if (clusters.some(c => c.type === 'embedded' && c.settings.production)) {
+    throw new Error('an embedded cluster cannot be a production cluster');
+  }
+  return {
+    operatorNamespace,
+    admins: kars?.getOptionalStringArray('admins') ?? [],
+    clusters,
+    demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
+  };
+}

@@ -1,0 +1,50 @@
+import {
+  createConditionExports,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import {
+  KARS_PLUGIN_ID,
+  KARS_SANDBOX_RESOURCE_TYPE,
+  Sandbox,
+} from '@kars-portal/plugin-kars-common';
+import { z } from 'zod';
+
+/** A filter over sandboxes: the owners whose sandboxes pass. */
+export type KarsSandboxQuery = { owners: string[] };
+
+/** The sandbox resource type of the permission framework; resource refs are sandbox names. */
+export const karsSandboxResourceRef = createPermissionResourceRef<
+  Sandbox,
+  KarsSandboxQuery
+>().with({
+  pluginId: KARS_PLUGIN_ID,
+  resourceType: KARS_SANDBOX_RESOURCE_TYPE,
+});
+
+/** Allows a sandbox to those among its owner's claims (the user or one of their groups). */
+export const isSandboxOwner = createPermissionRule({
+  name: 'IS_SANDBOX_OWNER',
+  description: 'Allow sandboxes owned by one of the given entity refs',
+  resourceRef: karsSandboxResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe('Entity refs of the user and their groups'),
+  }),
+  apply: (sandbox, { claims }) =>
+    Boolean(sandbox.spec.owner) && claims.includes(sandbox.spec.owner!),
+  toQuery: ({ claims }) => ({ owners: claims }),
+});
+
+/** The rules of the sandbox resource type. */
+export const karsSandboxRules = { isSandboxOwner };
+
+/** Conditions for permission policies: `karsSandboxConditions.isSandboxOwner({ claims })`. */
+export const {
+  conditions: karsSandboxConditions,
+  createConditionalDecision: createKarsSandboxConditionalDecision,
+} = createConditionExports({
+  resourceRef: karsSandboxResourceRef,
+  rules: karsSandboxRules,
+});

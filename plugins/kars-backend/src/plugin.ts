@@ -1,0 +1,112 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  karsPermissions,
+  ClusterInfo,
+  KARS_PLUGIN_ID,
+} from '@kars-portal/plugin-kars-common';
+import { connectClusters } from './cluster/connectClusters';
+import { readKarsConfig } from './config/readKarsConfig';
+import { AuditStore } from './database/AuditStore';
+import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
+import { createRouter } from './router';
+import { ClusterConnection } from './service/ClusterConnection';
+import { SandboxService } from './service/SandboxService';
+
+async function clusterInfo(clusters: ClusterConnection[]): Promise<ClusterInfo> {
+  return {
+    clusters: clusters.map(c => ({
+      name: c.name,
+      embedded: c.embedded,
+      simulated: c.simulated,
+      production: c.config.settings.production,
+      default: c.config.default,
+      reconciling: false,
+      preflight: [
+        {
+          name: 'sandbox-cache',
+          ok: c.sandboxes.hasSynced,
+          message: c.sandboxes.hasSynced
+            ? 'KarsSandbox objects are listed and watched'
+            : 'KarsSandbox objects could not be listed yet',
+        },
+      ],
+    })),
+  };
+}
+
+/**
+ * The kars backend plugin: the REST API of kars portal over one or more clusters.
+ * @public
+ */
+export const karsPlugin = createBackendPlugin({
+  pluginId: KARS_PLUGIN_ID,
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        userInfo,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
+      }) {
+        const karsConfig = readKarsConfig(config);
+        const audit = await AuditStore.create(database);
+        const clusters = await connectClusters(karsConfig, logger);
+        lifecycle.addShutdownHook(async () => {
+          await Promise.all(clusters.map(c => c.stop()));
+        });
+        await Promise.all(
+          clusters.map(c =>
+            Promise.race([
+              c.sandboxes.start(),
+              new Promise(r => setTimeout(r, 10_000)),
+            ]),
+          ),
+        );
+        const service = new SandboxService(clusters, audit, logger);
+
+        permissionsRegistry.addPermissions(karsPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: karsSandboxResourceRef,
+          permissions: karsPermissions.filter(p => p.type === 'resource'),
+          rules: Object.values(karsSandboxRules),
+          getResources: async names =>
+            names.map(name => {
+              const found = service.locate(name);
+              return found ? service.getSandbox(name) : undefined;
+            }),
+        });
+
+        httpRouter.use(
+          await createRouter({
+            service,
+            httpAuth,
+            userInfo,
+            permissions,
+            permissionsRegistry,
+            logger,
+            clusterInfo: () => clusterInfo(clusters),
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,183 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  ClusterInfo,
+  karsCredentialsUpdatePermission,
+  karsSandboxCreatePermission,
+  karsSandboxDeletePermission,
+  karsSandboxReadPermission,
+  karsSandboxUpdatePermission,
+  Sandbox,
+} from '@kars-portal/plugin-kars-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { karsSandboxResourceRef } from './permissions';
+import { Actor, SandboxService } from './service/SandboxService';
+
+/** What the router needs. */
+export interface RouterOptions {
+  service: SandboxService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  logger: LoggerService;
+  clusterInfo: () => Promise<ClusterInfo>;
+}
+
+/** The REST API of the kars plugin, mounted at /api/kars. */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { service, httpAuth, userInfo, permissions, permissionsRegistry } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  const isAllowed = createConditionAuthorizer(
+    permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
+  );
+
+  async function caller(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const actor: Actor = {
+      userEntityRef:
+        credentials.principal.type === 'user'
+          ? (await userInfo.getUserInfo(credentials)).userEntityRef
+          : `service:${(credentials.principal as { subject: string }).subject}`,
+    };
+    return { credentials, actor };
+  }
+
+  async function authorize(
+    credentials: BackstageCredentials,
+    actor: Actor,
+    permission: BasicPermission | ResourcePermission,
+    sandbox?: string,
+    action?: 'create' | 'update' | 'delete' | 'credentials.update',
+  ) {
+    const [decision] = await permissions.authorize(
+      [sandbox ? { permission: permission as ResourcePermission, resourceRef: sandbox } : { permission: permission as BasicPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      if (sandbox && action) await service.recordDenied(sandbox, actor, action);
+      throw new NotAllowedError(
+        `${actor.userEntityRef} may not ${permission.attributes.action ?? 'use'} ${
+          sandbox ? `sandbox ${sandbox}` : 'sandboxes'
+        }`,
+      );
+    }
+  }
+
+  /** Resource checks need the sandbox to exist: a 404 comes before a 403. */
+  const existing = (name: string) => service.getSandbox(name);
+
+  router.get('/cluster', async (req, res) => {
+    await caller(req);
+    res.json(await options.clusterInfo());
+  });
+
+  router.get('/sandboxes', async (req, res) => {
+    const { credentials } = await caller(req);
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: karsSandboxReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('you may not read sandboxes');
+    }
+    const visible = (sandbox: Sandbox) =>
+      decision.result === AuthorizeResult.ALLOW || isAllowed(decision, sandbox);
+    res.json(service.listSandboxes(req.query as Record<string, string>, visible));
+  });
+
+  router.post('/sandboxes/validate', async (req, res) => {
+    await caller(req);
+    res.json(await service.validate(req.body));
+  });
+
+  router.post('/sandboxes', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    await authorize(credentials, actor, karsSandboxCreatePermission);
+    if (req.query.dryRun === 'true') {
+      res.json(await service.renderCreate(req.body, actor));
+      return;
+    }
+    const { created, response } = await service.create(req.body, actor);
+    res.status(created ? 201 : 200).json(response);
+  });
+
+  router.get('/sandboxes/:name', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    const sandbox = existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxReadPermission, sandbox.name);
+    res.json(sandbox);
+  });
+
+  router.patch('/sandboxes/:name', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxUpdatePermission, req.params.name, 'update');
+    res.json(
+      await service.update(req.params.name, req.body, actor, {
+        dryRun: req.query.dryRun === 'true',
+      }),
+    );
+  });
+
+  router.delete('/sandboxes/:name', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxDeletePermission, req.params.name, 'delete');
+    res.status(202).json(await service.delete(req.params.name, actor));
+  });
+
+  router.put('/sandboxes/:name/credentials', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsCredentialsUpdatePermission,
+      req.params.name,
+      'credentials.update',
+    );
+    res.json(await service.putCredentials(req.params.name, req.body, actor));
+  });
+
+  router.get('/sandboxes/:name/manifests', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    res.json(service.manifests(req.params.name));
+  });
+
+  router.get('/sandboxes/:name/agent-card', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    res.json(service.agentCard(req.params.name));
+  });
+
+  router.get('/sandboxes/:name/events', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    res.json(await service.events(req.params.name));
+  });
+
+  return router;
+}

@@ -1,0 +1,186 @@
+import {
+  credentialKeyNames,
+  Credentials,
+  KARS_ANNOTATIONS,
+  KARS_API_GROUP_VERSION,
+  KARS_CREDENTIALS_FIELD_MANAGER,
+  KARS_FIELD_MANAGER,
+  KARS_SANDBOX_KIND,
+  sandboxNamespace,
+  sandboxObjectNames,
+} from '@kars-portal/plugin-kars-common';
+import { ConflictError } from '@backstage/errors';
+import { ownedLabels } from '../render/labels';
+import { renderNamespace } from '../render/namespace';
+import { withDesiredHash } from '../render/renderSandbox';
+import { sha256Hex } from '../render/hash';
+import { KubeApiError } from '../kube/types';
+import { ClusterConnection } from './ClusterConnection';
+import {
+  CREDENTIAL_KEYS_ANNOTATION,
+  isClaimedNamespace,
+  readSandboxSpec,
+  KarsSandboxObject,
+} from './sandboxObject';
+
+/** Raised when writing credentials fails; its message never carries a value. */
+export class CredentialsWriteError extends Error {
+  readonly name = 'CredentialsWriteError';
+  constructor(step: string, cause: unknown) {
+    const status =
+      cause instanceof KubeApiError
+        ? `${cause.statusCode} ${cause.reason}`
+        : 'error';
+    super(`writing credentials failed at ${step} (${status})`);
+  }
+}
+
+/**
+ * Writes a sandbox's credentials Secret, and nothing else of it: under its own field manager, never
+ * read back to a caller; records the key names (never values) on the KarsSandbox; and, when asked,
+ * rolls only that sandbox's Deployment through a pod-template annotation that hashes the key names
+ * and a version.
+ */
+export class CredentialsWriter {
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async write(
+    cluster: ClusterConnection,
+    sandbox: KarsSandboxObject,
+    credentials: Credentials,
+    options: { mode: 'merge' | 'replace'; restart: boolean },
+  ): Promise<{ credentialKeys: string[]; restarted: boolean }> {
+    const name = sandbox.metadata.name;
+    const names = sandboxObjectNames(name);
+    const namespace = sandboxNamespace(name);
+    const gateway = cluster.gateway;
+
+    await this.ensureNamespace(cluster, sandbox);
+
+    const secretRef = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: names.credentialsSecret,
+      namespace,
+    };
+    let data: Record<string, string> = {};
+    try {
+      if (options.mode === 'merge') {
+        const existing = await gateway.get<{ data?: Record<string, string> } & any>(
+          secretRef,
+        );
+        data = { ...(existing?.data ?? {}) };
+      }
+      for (const key of credentialKeyNames(credentials)) {
+        data[key] = Buffer.from(credentials[key]!, 'utf8').toString('base64');
+      }
+      await gateway.apply(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: names.credentialsSecret,
+            namespace,
+            labels: ownedLabels(name),
+          },
+          type: 'Opaque',
+          data,
+        },
+        { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER, force: true },
+      );
+    } catch (error) {
+      throw new CredentialsWriteError('the credentials Secret', error);
+    }
+    const credentialKeys = Object.keys(data).sort();
+
+    try {
+      await gateway.mergePatch(
+        {
+          apiVersion: KARS_API_GROUP_VERSION,
+          kind: KARS_SANDBOX_KIND,
+          name,
+          namespace: sandbox.metadata.namespace,
+        },
+        {
+          metadata: {
+            annotations: { [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(',') },
+          },
+        },
+        { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+      );
+    } catch (error) {
+      throw new CredentialsWriteError('recording the key names', error);
+    }
+
+    let restarted = false;
+    if (options.restart) {
+      const deployment = await gateway.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: names.deployment,
+        namespace,
+      });
+      if (deployment) {
+        const version = sha256Hex({
+          keys: credentialKeys,
+          version: this.now().toISOString(),
+        }).slice(0, 16);
+        try {
+          await gateway.apply(
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              metadata: { name: names.deployment, namespace },
+              spec: {
+                template: {
+                  metadata: {
+                    annotations: { [KARS_ANNOTATIONS.credentialsVersion]: version },
+                  },
+                },
+              },
+            },
+            { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER, force: true },
+          );
+          restarted = true;
+        } catch (error) {
+          throw new CredentialsWriteError('rolling the Deployment', error);
+        }
+      }
+    }
+    return { credentialKeys, restarted };
+  }
+
+  /** The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet. */
+  private async ensureNamespace(cluster: ClusterConnection, sandbox: KarsSandboxObject) {
+    const name = sandbox.metadata.name;
+    const existing = await cluster.gateway.get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: sandboxNamespace(name),
+    });
+    if (existing) {
+      if (!isClaimedNamespace(existing, name)) {
+        throw new ConflictError(
+          `namespace ${sandboxNamespace(name)} exists and was not made by kars portal for ${name} [NamespaceOwnershipConflict]`,
+        );
+      }
+      return;
+    }
+    const namespace = withDesiredHash(
+      renderNamespace({
+        name,
+        spec: readSandboxSpec(sandbox.spec),
+        cluster: cluster.config.settings,
+        sandboxUid: String(sandbox.metadata.uid ?? ''),
+      }),
+    );
+    try {
+      await cluster.gateway.apply(namespace, {
+        fieldManager: KARS_FIELD_MANAGER,
+        force: true,
+      });
+    } catch (error) {
+      throw new CredentialsWriteError('the sandbox namespace', error);
+    }
+  }
+}

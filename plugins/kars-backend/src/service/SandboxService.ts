@@ -1,0 +1,491 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  AgentCard,
+  buildAgentCard,
+  checkContentSafetyFloor,
+  CONTENT_SAFETY_FLOOR_PARAM,
+  createSandboxRequestSchema,
+  credentialsSchema,
+  DEFAULT_CONTENT_SAFETY_FLOOR,
+  KARS_API_GROUP_VERSION,
+  KARS_SANDBOX_KIND,
+  ListSandboxesQuery,
+  listSandboxesQuerySchema,
+  ManifestsResponse,
+  Page,
+  putCredentialsRequestSchema,
+  Sandbox,
+  sandboxNameSchema,
+  sandboxNamespace,
+  SandboxPatch,
+  sandboxPatchSchema,
+  SandboxSpec,
+  sandboxSpecSchema,
+  SandboxSummary,
+  SandboxWriteResponse,
+  SEVERITIES,
+  Severity,
+  ValidateResponse,
+  validateWith,
+  ValidationIssue,
+} from '@kars-portal/plugin-kars-common';
+import { z } from 'zod';
+import { AuditStore, NewAuditEvent } from '../database/AuditStore';
+import { canonicalJson } from '../render/hash';
+import { renderedManifestList, renderSandbox } from '../render/renderSandbox';
+import { KubeApiError } from '../kube/types';
+import { ClusterConnection } from './ClusterConnection';
+import { CredentialsWriter } from './CredentialsWriter';
+import { BudgetFractions, pageSummaries, toSummary } from './listing';
+import {
+  buildSandboxObject,
+  isClaimedNamespace,
+  KarsSandboxObject,
+  readSandboxSpec,
+  toSandbox,
+} from './sandboxObject';
+import { KarsInputError, parseOrThrow } from './validation';
+
+/** Who is acting: their entity ref, for owners and the audit trail. */
+export interface Actor {
+  userEntityRef: string;
+}
+
+const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+
+function rvAtLeast(current: string | undefined, wanted: string): boolean {
+  if (!current) return false;
+  if (/^\d+$/.test(current) && /^\d+$/.test(wanted)) {
+    return BigInt(current) >= BigInt(wanted);
+  }
+  return current === wanted;
+}
+
+function mergePatch(spec: SandboxSpec, patch: SandboxPatch): unknown {
+  const merged: Record<string, unknown> = { ...spec };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      delete merged[key];
+    } else if (
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      typeof merged[key] === 'object' &&
+      merged[key] !== null
+    ) {
+      merged[key] = mergePatchObject(merged[key] as object, value as object);
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+function mergePatchObject(base: object, patch: object): object {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object'
+        ? mergePatchObject(out[k] as object, v)
+        : v;
+  }
+  return out;
+}
+
+/**
+ * The sandbox operations behind the REST API. Every input is validated once here, with the shared
+ * schemas, before anything is written; reads come from the watch caches.
+ */
+export class SandboxService {
+  private readonly credentials = new CredentialsWriter();
+
+  constructor(
+    private readonly clusters: ClusterConnection[],
+    private readonly audit: AuditStore,
+    private readonly logger: LoggerService,
+    private readonly usage: (sandbox: Sandbox) => BudgetFractions = () => ({
+      dailyFraction: null,
+      monthlyFraction: null,
+    }),
+  ) {}
+
+  /** The cluster new sandboxes go to. */
+  get defaultCluster(): ClusterConnection {
+    return this.clusters.find(c => c.config.default) ?? this.clusters[0];
+  }
+
+  /** Where a sandbox lives, from the caches. */
+  locate(name: string): { cluster: ClusterConnection; object: KarsSandboxObject } | undefined {
+    for (const cluster of this.clusters) {
+      const object = cluster.sandboxes.get(name, cluster.config.settings.operatorNamespace);
+      if (object) return { cluster, object };
+    }
+    return undefined;
+  }
+
+  private mustLocate(name: string) {
+    const found = this.locate(name);
+    if (!found) throw new NotFoundError(`no sandbox named ${name}`);
+    return found;
+  }
+
+  getSandbox(name: string): Sandbox {
+    const { cluster, object } = this.mustLocate(name);
+    return toSandbox(object, cluster.name);
+  }
+
+  /** Every sandbox on every cluster. */
+  allSandboxes(): Sandbox[] {
+    return this.clusters.flatMap(c =>
+      c.sandboxes.list().map(o => toSandbox(o, c.name)),
+    );
+  }
+
+  listSandboxes(
+    query: ListSandboxesQuery,
+    visible: (sandbox: Sandbox) => boolean = () => true,
+  ): Page<SandboxSummary> {
+    const parsed = parseOrThrow(listSandboxesQuerySchema, query, 'query');
+    const rows = this.allSandboxes()
+      .filter(visible)
+      .map(s => toSummary(s, this.usage(s)));
+    return pageSummaries(rows, parsed);
+  }
+
+  /** Field-by-field validation for forms; writes nothing. */
+  async validate(body: unknown): Promise<ValidateResponse> {
+    const shape = z.strictObject({
+      name: z.unknown().optional(),
+      cluster: z.string().optional(),
+      spec: z.unknown().optional(),
+      credentials: z.unknown().optional(),
+    });
+    const envelope = validateWith(shape, body ?? {});
+    if (!envelope.success) return { valid: false, issues: envelope.issues };
+    const request = envelope.data;
+    const issues: ValidationIssue[] = [];
+    if (request.name !== undefined) {
+      const name = validateWith(sandboxNameSchema, request.name, 'name');
+      issues.push(...name.issues);
+      if (name.success && this.locate(name.data)) {
+        issues.push({
+          field: 'name',
+          rule: 'name-taken',
+          message: `is taken by an existing sandbox`,
+        });
+      }
+    }
+    const cluster = this.clusterFor(request.cluster, issues);
+    const spec = validateWith(sandboxSpecSchema, request.spec ?? {}, 'spec');
+    issues.push(...spec.issues);
+    if (spec.success && cluster) {
+      issues.push(...(await this.floorIssues(cluster, spec.data)));
+    }
+    if (request.credentials !== undefined) {
+      issues.push(
+        ...validateWith(credentialsSchema, request.credentials, 'credentials').issues,
+      );
+    }
+    return { valid: issues.length === 0, issues };
+  }
+
+  private clusterFor(name: string | undefined, issues: ValidationIssue[]) {
+    if (name === undefined) return this.defaultCluster;
+    const cluster = this.clusters.find(c => c.name === name);
+    if (!cluster) {
+      issues.push({
+        field: 'cluster',
+        rule: 'known-cluster',
+        message: `must be one of ${this.clusters.map(c => c.name).join(', ')}`,
+      });
+    }
+    return cluster;
+  }
+
+  /** The content-safety floor of a cluster, from the parameter object the admission policy reads. */
+  async contentSafetyFloor(cluster: ClusterConnection): Promise<Severity> {
+    const param = await cluster.gateway.get<{ data?: Record<string, string> } & any>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: CONTENT_SAFETY_FLOOR_PARAM.name,
+      namespace: CONTENT_SAFETY_FLOOR_PARAM.namespace,
+    });
+    const value = param?.data?.[CONTENT_SAFETY_FLOOR_PARAM.key];
+    return (SEVERITIES as readonly string[]).includes(value)
+      ? (value as Severity)
+      : DEFAULT_CONTENT_SAFETY_FLOOR;
+  }
+
+  private async floorIssues(cluster: ClusterConnection, spec: SandboxSpec) {
+    return checkContentSafetyFloor(spec.contentSafety, {
+      floor: await this.contentSafetyFloor(cluster),
+      production: cluster.config.settings.production,
+    });
+  }
+
+  private async validatedCreate(body: unknown, actor: Actor) {
+    const request = parseOrThrow(createSandboxRequestSchema, body);
+    const issues: ValidationIssue[] = [];
+    const cluster = this.clusterFor(request.cluster, issues);
+    if (!cluster) throw new KarsInputError(issues);
+    const spec: SandboxSpec = {
+      ...request.spec,
+      owner: request.spec.owner ?? actor.userEntityRef,
+    };
+    const floor = await this.floorIssues(cluster, spec);
+    if (floor.length) throw new KarsInputError(floor);
+    return { request, cluster, spec };
+  }
+
+  /** Renders what a create would make, writing nothing. */
+  async renderCreate(body: unknown, actor: Actor): Promise<ManifestsResponse> {
+    const { request, cluster, spec } = await this.validatedCreate(body, actor);
+    return this.manifestsFor(request.name, spec, cluster);
+  }
+
+  private manifestsFor(
+    name: string,
+    spec: SandboxSpec,
+    cluster: ClusterConnection,
+    sandboxUid?: string,
+  ): ManifestsResponse {
+    const rendered = renderSandbox({
+      name,
+      spec,
+      cluster: cluster.config.settings,
+      sandboxUid,
+    });
+    return {
+      name,
+      cluster: cluster.name,
+      objects: renderedManifestList(rendered),
+    };
+  }
+
+  /**
+   * Creates a sandbox: a plain create of its KarsSandbox (the same spec again is a no-op, a different
+   * one a conflict), then its credentials, answering once the watch cache has seen the write.
+   */
+  async create(
+    body: unknown,
+    actor: Actor,
+  ): Promise<{ created: boolean; response: SandboxWriteResponse }> {
+    const { request, cluster, spec } = await this.validatedCreate(body, actor);
+    const name = request.name;
+
+    const elsewhere = this.locate(name);
+    if (elsewhere && elsewhere.cluster !== cluster) {
+      throw new ConflictError(
+        `the name ${name} is taken by a sandbox on cluster ${elsewhere.cluster.name}`,
+      );
+    }
+    await this.refuseForeignNamespace(cluster, name);
+
+    let object: KarsSandboxObject;
+    let created = true;
+    try {
+      object = await cluster.gateway.create<KarsSandboxObject>(
+        buildSandboxObject(name, spec, cluster.config.settings.operatorNamespace),
+      );
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.statusCode === 409)) throw error;
+      const existing = await cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
+      if (!existing) throw error;
+      if (canonicalJson(readSandboxSpec(existing.spec)) !== canonicalJson(spec)) {
+        await this.record(cluster, name, actor, 'create', 'failed', 'a sandbox with this name exists with a different spec');
+        throw new ConflictError(
+          `a sandbox named ${name} exists with a different spec; change it with PATCH /sandboxes/${name}`,
+        );
+      }
+      object = existing;
+      created = false;
+    }
+
+    if (request.credentials && Object.keys(request.credentials).length) {
+      try {
+        const result = await this.credentials.write(cluster, object, request.credentials, {
+          mode: 'merge',
+          restart: false,
+        });
+        await this.record(cluster, name, actor, 'credentials.update', 'succeeded',
+          `set credential keys ${result.credentialKeys.join(', ')}`);
+      } catch (error) {
+        await this.record(cluster, name, actor, 'credentials.update', 'failed', String((error as Error).message));
+        throw error;
+      }
+    }
+    if (created) {
+      await this.record(cluster, name, actor, 'create', 'succeeded',
+        `created on ${cluster.name}: isolation ${spec.sandbox.isolation}, model ${spec.model}`);
+    }
+    const latest = await this.awaitCache(cluster, name, String(object.metadata.resourceVersion));
+    return {
+      created,
+      response: { sandbox: toSandbox(latest ?? object, cluster.name), changed: created },
+    };
+  }
+
+  private async refuseForeignNamespace(cluster: ClusterConnection, name: string) {
+    const namespace = await cluster.gateway.get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: sandboxNamespace(name),
+    });
+    if (namespace && !isClaimedNamespace(namespace, name)) {
+      throw new ConflictError(
+        `namespace ${sandboxNamespace(name)} already exists and was not made by kars portal; choose another name [NamespaceOwnershipConflict]`,
+      );
+    }
+  }
+
+  private ref(cluster: ClusterConnection, name: string) {
+    return {
+      apiVersion: KARS_API_GROUP_VERSION,
+      kind: KARS_SANDBOX_KIND,
+      name,
+      namespace: cluster.config.settings.operatorNamespace,
+    };
+  }
+
+  /** Waits until the cache has seen a write (read-your-writes); falls back to a GET. */
+  private async awaitCache(cluster: ClusterConnection, name: string, resourceVersion: string) {
+    const ns = cluster.config.settings.operatorNamespace;
+    const seen = await cluster.sandboxes.waitFor(
+      () => rvAtLeast(cluster.sandboxes.get(name, ns)?.metadata.resourceVersion as string, resourceVersion),
+      READ_YOUR_WRITES_TIMEOUT_MS,
+    );
+    if (seen) return cluster.sandboxes.get(name, ns);
+    this.logger.warn(`watch cache of ${cluster.name} has not seen ${name}@${resourceVersion}; reading it directly`);
+    return cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
+  }
+
+  private async awaitGone(cluster: ClusterConnection, name: string) {
+    const ns = cluster.config.settings.operatorNamespace;
+    await cluster.sandboxes.waitFor(
+      () => {
+        const o = cluster.sandboxes.get(name, ns);
+        return !o || Boolean(o.metadata.deletionTimestamp);
+      },
+      READ_YOUR_WRITES_TIMEOUT_MS,
+    );
+  }
+
+  /** Applies a change of the mutable fields; the merged spec is validated as a whole. */
+  async update(
+    name: string,
+    body: unknown,
+    actor: Actor,
+    options: { dryRun: boolean },
+  ): Promise<SandboxWriteResponse | ManifestsResponse> {
+    const patch = parseOrThrow(sandboxPatchSchema, body, 'patch');
+    const { cluster } = this.mustLocate(name);
+    for (let attempt = 0; ; attempt++) {
+      const current = await cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
+      if (!current) throw new NotFoundError(`no sandbox named ${name}`);
+      if (current.metadata.deletionTimestamp) {
+        throw new ConflictError(`sandbox ${name} is being deleted`);
+      }
+      const before = readSandboxSpec(current.spec);
+      const spec = parseOrThrow(sandboxSpecSchema, mergePatch(before, patch), 'spec');
+      const floor = await this.floorIssues(cluster, spec);
+      if (floor.length) throw new KarsInputError(floor);
+      if (options.dryRun) {
+        return this.manifestsFor(name, spec, cluster, String(current.metadata.uid));
+      }
+      if (canonicalJson(before) === canonicalJson(spec)) {
+        return { sandbox: toSandbox(current, cluster.name), changed: false };
+      }
+      try {
+        const written = await cluster.gateway.replace<KarsSandboxObject>({
+          ...current,
+          spec: { ...current.spec, ...spec },
+        });
+        await this.record(cluster, name, actor, 'update', 'succeeded',
+          `changed ${Object.keys(patch).join(', ')}`);
+        const latest = await this.awaitCache(cluster, name, String(written.metadata.resourceVersion));
+        return { sandbox: toSandbox(latest ?? written, cluster.name), changed: true };
+      } catch (error) {
+        if (error instanceof KubeApiError && error.statusCode === 409 && attempt < 4) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Deletes a sandbox; the reconciler's finalizer takes its namespace and everything in it. */
+  async delete(name: string, actor: Actor): Promise<Sandbox> {
+    const { cluster, object } = this.mustLocate(name);
+    await cluster.gateway.delete(this.ref(cluster, name), {
+      preconditions: { uid: String(object.metadata.uid) },
+      propagationPolicy: 'Background',
+    });
+    await this.record(cluster, name, actor, 'delete', 'succeeded', `deleted from ${cluster.name}`);
+    await this.awaitGone(cluster, name);
+    const after = cluster.sandboxes.get(name, cluster.config.settings.operatorNamespace);
+    return after
+      ? toSandbox(after, cluster.name)
+      : { ...toSandbox(object, cluster.name), deleting: true };
+  }
+
+  /** Sets or rotates credentials; the values go to the sandbox's Secret and nowhere else. */
+  async putCredentials(name: string, body: unknown, actor: Actor) {
+    const request = parseOrThrow(putCredentialsRequestSchema, body);
+    const { cluster, object } = this.mustLocate(name);
+    if (object.metadata.deletionTimestamp) {
+      throw new ConflictError(`sandbox ${name} is being deleted`);
+    }
+    try {
+      const result = await this.credentials.write(cluster, object, request.credentials, {
+        mode: request.mode,
+        restart: request.restart,
+      });
+      await this.record(cluster, name, actor, 'credentials.update', 'succeeded',
+        `${request.mode === 'replace' ? 'replaced' : 'set'} credential keys ${Object.keys(request.credentials).sort().join(', ')}; ${result.restarted ? 'rolled the Deployment' : 'no restart'}`);
+      return result;
+    } catch (error) {
+      await this.record(cluster, name, actor, 'credentials.update', 'failed', String((error as Error).message));
+      throw error;
+    }
+  }
+
+  manifests(name: string): ManifestsResponse {
+    const { cluster, object } = this.mustLocate(name);
+    return this.manifestsFor(name, readSandboxSpec(object.spec), cluster, String(object.metadata.uid));
+  }
+
+  agentCard(name: string): AgentCard {
+    const { cluster, object } = this.mustLocate(name);
+    const card = buildAgentCard(name, readSandboxSpec(object.spec), {
+      provider: cluster.config.settings.agentCardProvider,
+      clusterDomain: cluster.config.settings.clusterDomain,
+    });
+    if (!card) throw new NotFoundError(`sandbox ${name} has A2A turned off`);
+    return card;
+  }
+
+  async events(name: string) {
+    return { items: await this.audit.list(name) };
+  }
+
+  /** Records a refused request in the audit trail. */
+  async recordDenied(name: string, actor: Actor, action: NewAuditEvent['action']) {
+    const cluster = this.locate(name)?.cluster ?? this.defaultCluster;
+    await this.record(cluster, name, actor, action, 'denied', 'not permitted');
+  }
+
+  private async record(
+    cluster: ClusterConnection,
+    sandbox: string,
+    actor: Actor,
+    action: NewAuditEvent['action'],
+    outcome: NewAuditEvent['outcome'],
+    message: string,
+  ) {
+    try {
+      await this.audit.record({ sandbox, cluster: cluster.name, actor: actor.userEntityRef, action, outcome, message });
+    } catch (error) {
+      this.logger.error(`could not record the audit event ${action} ${sandbox}: ${error}`);
+    }
+  }
+}
