@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JsonObject, KubeObject, resourceKey } from './api/types';
+import { emulatorKubeconfig } from './kubeconfig';
+import { ResourceRegistry } from './registry/registry';
+import { loadState, persistStore } from './storage/persistence';
+import { ObjectStore } from './storage/store';
+import { Controllers } from './server/controllers';
+import { createHandler } from './server/http';
+import { ResourceService, WriteOptions } from './server/resources';
+
+/** Options of {@link startKubeEmulator}. */
+export interface KubeEmulatorOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** A JSON file holding the state across restarts (read at start, written after changes and on stop). */
+  stateFile?: string;
+  /** CustomResourceDefinition objects to install at start. */
+  crds?: object[];
+  /** How often watches with allowWatchBookmarks get a BOOKMARK (kube-apiserver: about a minute). */
+  bookmarkIntervalMs?: number;
+  /** How many writes the watch history keeps; older resourceVersions get 410 Gone. */
+  watchHistory?: number;
+}
+
+/** A running emulator. */
+export interface KubeEmulator {
+  url: string;
+  kubeconfigYaml: string;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+const SYSTEM_NAMESPACES = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+];
+
+const bootstrapOptions = (): WriteOptions => ({
+  dryRun: false,
+  fieldManager: 'kube-apiserver',
+  fieldValidation: 'Ignore',
+  warnings: [],
+});
+
+function ipAllocator(store: ObjectStore) {
+  const used = () =>
+    new Set(store.list('services').map(s => s.spec?.clusterIP));
+  return {
+    allocateClusterIP: () => {
+      const taken = used();
+      const free = Array.from(
+        { length: 244 },
+        (_, i) => `10.0.0.${i + 10}`,
+      ).filter(ip => !taken.has(ip));
+      if (!free.length)
+        throw new Error(
+          'the service cluster IP range 10.0.0.0/24 is exhausted',
+        );
+      return free[Math.floor(Math.random() * free.length)];
+    },
+    allocateNodePort: () => {
+      const taken = new Set(
+        store
+          .list('services')
+          .flatMap(s =>
+            (s.spec?.ports ?? []).map((p: JsonObject) => p.nodePort),
+          ),
+      );
+      for (;;) {
+        const port = 30000 + Math.floor(Math.random() * 2768);
+        if (!taken.has(port)) return port;
+      }
+    },
+  };
+}
+
+function bootstrap(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  service: ResourceService,
+  crds: object[],
+) {
+  const find = (plural: string, group = '') =>
+    registry.all().find(t => t.plural === plural && t.group === group)!;
+  for (const crd of store.list(
+    'customresourcedefinitions.apiextensions.k8s.io',
+  )) {
+    if (!crd.metadata.deletionTimestamp) registry.registerCrd(crd);
+  }
+  const nsType = find('namespaces');
+  for (const name of SYSTEM_NAMESPACES) {
+    if (!store.get('namespaces', undefined, name))
+      service.create(
+        nsType,
+        undefined,
+        { metadata: { name } },
+        bootstrapOptions(),
+      );
+  }
+  if (!store.get('services', 'default', 'kubernetes')) {
+    service.create(
+      find('services'),
+      'default',
+      {
+        metadata: {
+          name: 'kubernetes',
+          labels: { component: 'apiserver', provider: 'kubernetes' },
+        },
+        spec: {
+          clusterIP: '10.0.0.1',
+          ports: [
+            { name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 },
+          ],
+        },
+      },
+      bootstrapOptions(),
+    );
+  }
+  const crdType = find('customresourcedefinitions', 'apiextensions.k8s.io');
+  for (const crd of crds as KubeObject[]) {
+    const existing = store.get(
+      resourceKey(crdType),
+      undefined,
+      crd.metadata?.name,
+    );
+    if (!existing) service.create(crdType, undefined, crd, bootstrapOptions());
+    else
+      service.update(
+        crdType,
+        undefined,
+        existing.metadata.name,
+        {
+          ...crd,
+          metadata: {
+            ...existing.metadata,
+            ...crd.metadata,
+            resourceVersion: existing.metadata.resourceVersion,
+          },
+        },
+        bootstrapOptions(),
+      );
+  }
+}
+
+/**
+ * Starts a Kubernetes API server emulator on 127.0.0.1 that `@kubernetes/client-node` and
+ * `kubectl` talk to like to kube-apiserver: discovery, CRUD, patches and server-side apply,
+ * watches, CRDs with structural schemas, Table output and namespace finalization.
+ */
+export async function startKubeEmulator(
+  options: KubeEmulatorOptions = {},
+): Promise<KubeEmulator> {
+  const store = new ObjectStore(options.watchHistory ?? 10000);
+  const registry = new ResourceRegistry();
+  const controllers = new Controllers(store, registry);
+  const service = new ResourceService(store, controllers, ipAllocator(store));
+  controllers.attach(service);
+  if (options.stateFile) loadState(store, options.stateFile);
+  bootstrap(store, registry, service, options.crds ?? []);
+  store.resetHistory();
+  const persistence = options.stateFile
+    ? persistStore(store, options.stateFile)
+    : undefined;
+
+  const watches = new Set<() => void>();
+  let address = '';
+  const server = createServer(
+    createHandler({
+      store,
+      registry,
+      service,
+      serverAddress: () => address,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+      watches,
+    }),
+  );
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  address = `127.0.0.1:${port}`;
+  const url = `http://${address}`;
+  const kubeconfigYaml = emulatorKubeconfig(url);
+  const dir = mkdtempSync(join(tmpdir(), 'kube-emulator-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigYaml, { mode: 0o600 });
+
+  return {
+    url,
+    kubeconfigYaml,
+    kubeconfigPath,
+    async stop() {
+      for (const stop of [...watches]) stop();
+      await new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      persistence?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * An embedded Kubernetes API server for dev and fast tests, and the workload simulator.
+ *
+ * @packageDocumentation
+ */
+export { startKubeEmulator } from './emulator';
+export type { KubeEmulator, KubeEmulatorOptions } from './emulator';
+export { emulatorKubeconfig } from './kubeconfig';

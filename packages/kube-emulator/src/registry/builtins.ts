@@ -1,0 +1,942 @@
+import { causes } from '../api/errors';
+import { subdomainErrors } from '../api/names';
+import { timestamp } from '../api/time';
+import {
+  DefaultingContext,
+  FieldCause,
+  JsonObject,
+  KubeObject,
+  ListType,
+  ResourceType,
+} from '../api/types';
+import {
+  ageColumn,
+  col,
+  containerImages,
+  containerNames,
+  defaultColumns,
+  formatLabels,
+  formatSelector,
+  nameColumn,
+} from './kinds/columns';
+import {
+  defaultPodSpec,
+  defaultPodTemplate,
+  podSpecListType,
+} from './kinds/podSpec';
+
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
+
+type Spec = Partial<ResourceType> &
+  Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural'>;
+
+/** Lists in ObjectMeta, shared by every kind. */
+function metadataListType(path: string[]): ListType | undefined {
+  if (path.length === 2 && path[0] === 'metadata') {
+    if (path[1] === 'finalizers') return { type: 'set' };
+    if (path[1] === 'ownerReferences')
+      return { type: 'map', keys: ['uid'], mergeKey: 'uid' };
+  }
+  return undefined;
+}
+
+const conditionsList = (path: string[]): ListType | undefined =>
+  path.length === 2 && path[0] === 'status' && path[1] === 'conditions'
+    ? { type: 'map', keys: ['type'], mergeKey: 'type' }
+    : undefined;
+
+/** Composes list-type lookups; the pod spec may sit under a prefix. */
+function listTypes(
+  podSpecPrefix?: string[],
+  extra?: (p: string[]) => ListType | undefined,
+) {
+  return (path: string[]): ListType | undefined => {
+    const fromMeta =
+      metadataListType(path) ?? conditionsList(path) ?? extra?.(path);
+    if (fromMeta) return fromMeta;
+    if (podSpecPrefix && podSpecPrefix.every((p, i) => path[i] === p)) {
+      return podSpecListType(path.slice(podSpecPrefix.length));
+    }
+    return undefined;
+  };
+}
+
+function builtin(spec: Spec): ResourceType {
+  return {
+    listKind: `${spec.kind}List`,
+    singular: spec.kind.toLowerCase(),
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: ALL_VERBS,
+    statusSubresource: false,
+    hasGeneration: false,
+    allowUnconditionalUpdate: true,
+    nameValidation: 'subdomain',
+    listTypeAt: listTypes(),
+    printerColumns: defaultColumns,
+    ...spec,
+  };
+}
+
+const TEMPLATE_SPEC = ['spec', 'template', 'spec'];
+const workloadStructs = [
+  ['spec'],
+  ['status'],
+  ['spec', 'template'],
+  ['spec', 'template', 'metadata'],
+  TEMPLATE_SPEC,
+  ['spec', 'template', 'spec', 'containers', 'resources'],
+];
+
+function validateSelectorMatchesTemplate(obj: KubeObject): FieldCause[] {
+  const out: FieldCause[] = [];
+  const sel = obj.spec?.selector;
+  if (!sel) {
+    out.push(causes.required('spec.selector'));
+  } else {
+    const labels = obj.spec?.template?.metadata?.labels ?? {};
+    const matches = Object.entries(sel.matchLabels ?? {}).every(
+      ([k, v]) => labels[k] === v,
+    );
+    if (!matches || (!sel.matchLabels && !sel.matchExpressions)) {
+      out.push(
+        causes.invalid(
+          'spec.template.metadata.labels',
+          labels,
+          '`selector` does not match template `labels`',
+        ),
+      );
+    }
+  }
+  out.push(...validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec'));
+  return out;
+}
+
+function validatePodSpec(
+  spec: JsonObject | undefined,
+  at: string,
+): FieldCause[] {
+  const out: FieldCause[] = [];
+  const containers = spec?.containers ?? [];
+  if (!containers.length) out.push(causes.required(`${at}.containers`));
+  containers.forEach((c: JsonObject, i: number) => {
+    if (!c.name) out.push(causes.required(`${at}.containers[${i}].name`));
+    if (!c.image) out.push(causes.required(`${at}.containers[${i}].image`));
+  });
+  return out;
+}
+
+const dataKeyCauses = (
+  obj: KubeObject,
+  field: 'data' | 'binaryData',
+): FieldCause[] =>
+  Object.keys(obj[field] ?? {}).flatMap(k =>
+    /^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253
+      ? []
+      : [
+          causes.invalid(
+            `${field}[${k}]`,
+            k,
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+          ),
+        ],
+  );
+
+const readyCell = (o: KubeObject) =>
+  `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`;
+
+const servicePorts = (o: KubeObject) => {
+  const ports = (o.spec?.ports ?? []).map((p: JsonObject) =>
+    p.nodePort
+      ? `${p.port}:${p.nodePort}/${p.protocol}`
+      : `${p.port}/${p.protocol}`,
+  );
+  return ports.length ? ports.join(',') : '<none>';
+};
+
+const externalIP = (o: KubeObject) => {
+  const type = o.spec?.type;
+  if (type === 'ExternalName') return o.spec?.externalName ?? '<none>';
+  const ingress = (o.status?.loadBalancer?.ingress ?? []).map(
+    (i: JsonObject) => i.ip ?? i.hostname,
+  );
+  const ext = [...(o.spec?.externalIPs ?? []), ...ingress];
+  if (ext.length) return ext.join(',');
+  return type === 'LoadBalancer' ? '<pending>' : '<none>';
+};
+
+function defaultService(obj: KubeObject) {
+  const spec = (obj.spec ??= {});
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  if (spec.sessionAffinity === 'ClientIP') {
+    spec.sessionAffinityConfig ??= {};
+    spec.sessionAffinityConfig.clientIP ??= {};
+    spec.sessionAffinityConfig.clientIP.timeoutSeconds ??= 10800;
+  }
+  for (const port of spec.ports ?? []) {
+    port.protocol ??= 'TCP';
+    if (
+      port.targetPort === undefined ||
+      port.targetPort === 0 ||
+      port.targetPort === ''
+    ) {
+      port.targetPort = port.port;
+    }
+  }
+  if (spec.type !== 'ExternalName') spec.internalTrafficPolicy ??= 'Cluster';
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    spec.externalTrafficPolicy ??= 'Cluster';
+  }
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  obj.status ??= { loadBalancer: {} };
+}
+
+function allocateService(obj: KubeObject, ctx: DefaultingContext) {
+  const spec = obj.spec;
+  if (spec.type === 'ExternalName') return;
+  if (spec.clusterIP === 'None' || spec.clusterIPs?.[0] === 'None') {
+    spec.clusterIP = 'None';
+    spec.clusterIPs = ['None'];
+  } else {
+    const ip =
+      spec.clusterIP || spec.clusterIPs?.[0] || ctx.allocateClusterIP();
+    spec.clusterIP = ip;
+    spec.clusterIPs = [ip];
+  }
+  spec.ipFamilies ??= ['IPv4'];
+  spec.ipFamilyPolicy ??= 'SingleStack';
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    for (const port of spec.ports ?? [])
+      port.nodePort ??= ctx.allocateNodePort();
+  }
+}
+
+function validateService(obj: KubeObject): FieldCause[] {
+  const out: FieldCause[] = [];
+  const spec = obj.spec ?? {};
+  const types = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+  if (spec.type && !types.includes(spec.type))
+    out.push(causes.unsupported('spec.type', spec.type, types));
+  if (
+    spec.type !== 'ExternalName' &&
+    spec.clusterIP !== 'None' &&
+    !(spec.ports ?? []).length
+  ) {
+    out.push(causes.required('spec.ports'));
+  }
+  (spec.ports ?? []).forEach((p: JsonObject, i: number) => {
+    if (typeof p.port !== 'number' || p.port < 1 || p.port > 65535) {
+      out.push(
+        causes.invalid(
+          `spec.ports[${i}].port`,
+          p.port,
+          'must be between 1 and 65535, inclusive',
+        ),
+      );
+    }
+    if ((spec.ports?.length ?? 0) > 1 && !p.name)
+      out.push(causes.required(`spec.ports[${i}].name`));
+  });
+  return out;
+}
+
+function defaultNetworkPolicy(obj: KubeObject) {
+  const spec = (obj.spec ??= {});
+  spec.podSelector ??= {};
+  if (!spec.policyTypes?.length) {
+    spec.policyTypes = ['Ingress'];
+    if ((spec.egress ?? []).length) spec.policyTypes.push('Egress');
+  }
+  for (const rule of [...(spec.ingress ?? []), ...(spec.egress ?? [])]) {
+    for (const port of rule.ports ?? []) port.protocol ??= 'TCP';
+  }
+}
+
+function defaultSubjects(obj: KubeObject) {
+  for (const s of obj.subjects ?? []) {
+    if (!s.apiGroup && (s.kind === 'User' || s.kind === 'Group')) {
+      s.apiGroup = 'rbac.authorization.k8s.io';
+    }
+  }
+  if (obj.roleRef && !obj.roleRef.apiGroup)
+    obj.roleRef.apiGroup = 'rbac.authorization.k8s.io';
+}
+
+const bindingColumns = [
+  nameColumn,
+  col('Role', o => `${o.roleRef?.kind}/${o.roleRef?.name}`),
+  ageColumn,
+  col('Users', o => subjectNames(o, 'User'), { priority: 1 }),
+  col('Groups', o => subjectNames(o, 'Group'), { priority: 1 }),
+  col('ServiceAccounts', o => subjectNames(o, 'ServiceAccount'), {
+    priority: 1,
+  }),
+];
+
+function subjectNames(o: KubeObject, kind: string) {
+  return (o.subjects ?? [])
+    .filter((s: JsonObject) => s.kind === kind)
+    .map((s: JsonObject) =>
+      kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name,
+    )
+    .join(', ');
+}
+
+const roleColumns = [
+  nameColumn,
+  col('Created At', o => o.metadata.creationTimestamp, { type: 'date' }),
+];
+
+function defaultAdmissionMatch(match: JsonObject | undefined) {
+  if (!match) return;
+  match.matchPolicy ??= 'Equivalent';
+  match.namespaceSelector ??= {};
+  match.objectSelector ??= {};
+  for (const rule of match.resourceRules ?? []) rule.scope ??= '*';
+  for (const rule of match.excludeResourceRules ?? []) rule.scope ??= '*';
+}
+
+/** Validates a CustomResourceDefinition's names and versions (the parts the emulator relies on). */
+function validateCrd(obj: KubeObject): FieldCause[] {
+  const out: FieldCause[] = [];
+  const spec = obj.spec ?? {};
+  const names = spec.names ?? {};
+  if (!spec.group) out.push(causes.required('spec.group'));
+  else
+    for (const e of subdomainErrors(spec.group))
+      out.push(causes.invalid('spec.group', spec.group, e));
+  if (!names.plural) out.push(causes.required('spec.names.plural'));
+  if (!names.kind) out.push(causes.required('spec.names.kind'));
+  if (!['Namespaced', 'Cluster'].includes(spec.scope)) {
+    out.push(
+      causes.unsupported('spec.scope', spec.scope ?? '', [
+        'Cluster',
+        'Namespaced',
+      ]),
+    );
+  }
+  if (
+    names.plural &&
+    spec.group &&
+    obj.metadata.name !== `${names.plural}.${spec.group}`
+  ) {
+    out.push(
+      causes.invalid(
+        'metadata.name',
+        obj.metadata.name,
+        `must be spec.names.plural+"."+spec.group`,
+      ),
+    );
+  }
+  const versions: JsonObject[] = spec.versions ?? [];
+  if (!versions.length)
+    out.push(
+      causes.required(
+        'spec.versions',
+        'must have exactly one version marked as storage version',
+      ),
+    );
+  else if (versions.filter(v => v.storage).length !== 1) {
+    out.push(
+      causes.invalid(
+        'spec.versions',
+        versions.map(v => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
+  }
+  versions.forEach((v, i) => {
+    if (!v.schema?.openAPIV3Schema) {
+      out.push(
+        causes.required(
+          `spec.versions[${i}].schema.openAPIV3Schema`,
+          'schemas are required',
+        ),
+      );
+    }
+  });
+  return out;
+}
+
+function defaultCrd(obj: KubeObject) {
+  const spec = (obj.spec ??= {});
+  const names = (spec.names ??= {});
+  if (names.kind) {
+    names.singular ??= String(names.kind).toLowerCase();
+    names.listKind ??= `${names.kind}List`;
+  }
+  spec.conversion ??= { strategy: 'None' };
+}
+
+/** The status the CRD controllers settle on for a CRD whose names are free. */
+export function establishedCrdStatus(obj: KubeObject): JsonObject {
+  const now = timestamp();
+  const { kind, listKind, plural, singular, shortNames, categories } =
+    obj.spec.names;
+  const acceptedNames: JsonObject = { kind, listKind, plural, singular };
+  if (shortNames?.length) acceptedNames.shortNames = shortNames;
+  if (categories?.length) acceptedNames.categories = categories;
+  return {
+    acceptedNames,
+    conditions: [
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
+    ],
+    storedVersions: (obj.spec.versions ?? [])
+      .filter((v: JsonObject) => v.storage)
+      .map((v: JsonObject) => v.name),
+  };
+}
+
+/** The built-in kinds the emulator serves. */
+export function builtinResourceTypes(): ResourceType[] {
+  return [
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Namespace',
+      plural: 'namespaces',
+      namespaced: false,
+      shortNames: ['ns'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      statusSubresource: true,
+      nameValidation: 'label',
+      implicitStructs: [['spec'], ['status']],
+      defaults: obj => {
+        obj.metadata.labels = {
+          ...obj.metadata.labels,
+          'kubernetes.io/metadata.name': obj.metadata.name,
+        };
+      },
+      allocate: obj => {
+        obj.spec = { finalizers: ['kubernetes'] };
+        obj.status = { phase: 'Active' };
+      },
+      printerColumns: [
+        nameColumn,
+        col('Status', o => o.status?.phase ?? ''),
+        ageColumn,
+      ],
+      selectableFields: { 'status.phase': o => o.status?.phase },
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      shortNames: ['cm'],
+      validate: obj => [
+        ...dataKeyCauses(obj, 'data'),
+        ...dataKeyCauses(obj, 'binaryData'),
+      ],
+      printerColumns: [
+        nameColumn,
+        col(
+          'Data',
+          o =>
+            Object.keys(o.data ?? {}).length +
+            Object.keys(o.binaryData ?? {}).length,
+          { type: 'integer' },
+        ),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Secret',
+      plural: 'secrets',
+      defaults: obj => {
+        obj.type ??= 'Opaque';
+        if (obj.stringData) {
+          obj.data = { ...obj.data };
+          for (const [k, v] of Object.entries(obj.stringData)) {
+            obj.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+          }
+          delete obj.stringData;
+        }
+      },
+      validate: obj => dataKeyCauses(obj, 'data'),
+      printerColumns: [
+        nameColumn,
+        col('Type', o => o.type),
+        col('Data', o => Object.keys(o.data ?? {}).length, { type: 'integer' }),
+        ageColumn,
+      ],
+      selectableFields: { type: o => o.type },
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ServiceAccount',
+      plural: 'serviceaccounts',
+      shortNames: ['sa'],
+      listTypeAt: listTypes(undefined, p =>
+        p.length === 1 && (p[0] === 'secrets' || p[0] === 'imagePullSecrets')
+          ? { type: 'map', keys: ['name'], mergeKey: 'name' }
+          : undefined,
+      ),
+      printerColumns: [
+        nameColumn,
+        col('Secrets', o => (o.secrets ?? []).length, { type: 'string' }),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Service',
+      plural: 'services',
+      shortNames: ['svc'],
+      categories: ['all'],
+      statusSubresource: true,
+      nameValidation: 'label1035',
+      implicitStructs: [['spec'], ['status'], ['status', 'loadBalancer']],
+      defaults: defaultService,
+      allocate: (obj, ctx) => allocateService(obj, ctx),
+      validate: validateService,
+      listTypeAt: listTypes(undefined, p =>
+        p.length === 2 && p[0] === 'spec' && p[1] === 'ports'
+          ? { type: 'map', keys: ['port', 'protocol'], mergeKey: 'port' }
+          : undefined,
+      ),
+      printerColumns: [
+        nameColumn,
+        col('Type', o => o.spec?.type),
+        col('Cluster-IP', o => o.spec?.clusterIP ?? '<none>'),
+        col('External-IP', externalIP),
+        col('Port(s)', servicePorts),
+        ageColumn,
+        col('Selector', o => formatLabels(o.spec?.selector), { priority: 1 }),
+      ],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Pod',
+      plural: 'pods',
+      shortNames: ['po'],
+      categories: ['all'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [['spec'], ['status']],
+      defaults: obj => {
+        obj.spec ??= {};
+        defaultPodSpec(obj.spec);
+        obj.spec.enableServiceLinks ??= true;
+        obj.spec.preemptionPolicy ??= 'PreemptLowerPriority';
+        obj.spec.priority ??= 0;
+      },
+      allocate: obj => {
+        obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+      },
+      validate: obj => validatePodSpec(obj.spec, 'spec'),
+      listTypeAt: listTypes(['spec']),
+      printerColumns: [
+        nameColumn,
+        col('Ready', o => {
+          const statuses = o.status?.containerStatuses ?? [];
+          const ready = statuses.filter((s: JsonObject) => s.ready).length;
+          return `${ready}/${(o.spec?.containers ?? []).length}`;
+        }),
+        col('Status', o =>
+          o.metadata.deletionTimestamp
+            ? 'Terminating'
+            : o.status?.phase ?? 'Unknown',
+        ),
+        col(
+          'Restarts',
+          o =>
+            (o.status?.containerStatuses ?? []).reduce(
+              (n: number, s: JsonObject) => n + (s.restartCount ?? 0),
+              0,
+            ),
+          { type: 'string' },
+        ),
+        ageColumn,
+        col('IP', o => o.status?.podIP ?? '<none>', { priority: 1 }),
+        col('Node', o => o.spec?.nodeName ?? '<none>', { priority: 1 }),
+      ],
+      selectableFields: {
+        'status.phase': o => o.status?.phase,
+        'spec.nodeName': o => o.spec?.nodeName,
+        'spec.serviceAccountName': o => o.spec?.serviceAccountName,
+        'spec.restartPolicy': o => o.spec?.restartPolicy,
+        'spec.schedulerName': o => o.spec?.schedulerName,
+        'status.podIP': o => o.status?.podIP,
+        'status.nominatedNodeName': o => o.status?.nominatedNodeName,
+      },
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Event',
+      plural: 'events',
+      shortNames: ['ev'],
+      printerColumns: [
+        col('Last Seen', o => o.lastTimestamp ?? o.eventTime ?? ''),
+        col('Type', o => o.type),
+        col('Reason', o => o.reason),
+        col(
+          'Object',
+          o =>
+            `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${
+              o.involvedObject?.name ?? ''
+            }`,
+        ),
+        col('Message', o => o.message),
+      ],
+      selectableFields: {
+        'involvedObject.kind': o => o.involvedObject?.kind,
+        'involvedObject.name': o => o.involvedObject?.name,
+        'involvedObject.namespace': o => o.involvedObject?.namespace,
+        'involvedObject.uid': o => o.involvedObject?.uid,
+        reason: o => o.reason,
+        type: o => o.type,
+      },
+    }),
+    builtin({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      plural: 'deployments',
+      shortNames: ['deploy'],
+      categories: ['all'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec'], ['metadata', 'annotations']],
+      implicitStructs: [...workloadStructs, ['spec', 'strategy']],
+      defaults: obj => {
+        const spec = (obj.spec ??= {});
+        spec.replicas ??= 1;
+        spec.strategy ??= {};
+        spec.strategy.type ??= 'RollingUpdate';
+        if (spec.strategy.type === 'RollingUpdate') {
+          spec.strategy.rollingUpdate ??= {};
+          spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+          spec.strategy.rollingUpdate.maxSurge ??= '25%';
+        }
+        spec.revisionHistoryLimit ??= 10;
+        spec.progressDeadlineSeconds ??= 600;
+        defaultPodTemplate((spec.template ??= {}));
+      },
+      allocate: obj => {
+        obj.status = {};
+      },
+      validate: validateSelectorMatchesTemplate,
+      listTypeAt: listTypes(TEMPLATE_SPEC),
+      printerColumns: [
+        nameColumn,
+        col('Ready', readyCell),
+        col('Up-to-date', o => o.status?.updatedReplicas ?? 0, {
+          type: 'integer',
+        }),
+        col('Available', o => o.status?.availableReplicas ?? 0, {
+          type: 'integer',
+        }),
+        ageColumn,
+        col('Containers', o => containerNames(o.spec?.template?.spec), {
+          priority: 1,
+        }),
+        col('Images', o => containerImages(o.spec?.template?.spec), {
+          priority: 1,
+        }),
+        col('Selector', o => formatSelector(o.spec?.selector), { priority: 1 }),
+      ],
+    }),
+    builtin({
+      group: 'apps',
+      version: 'v1',
+      kind: 'ReplicaSet',
+      plural: 'replicasets',
+      shortNames: ['rs'],
+      categories: ['all'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: workloadStructs,
+      defaults: obj => {
+        const spec = (obj.spec ??= {});
+        spec.replicas ??= 1;
+        defaultPodTemplate((spec.template ??= {}));
+      },
+      allocate: obj => {
+        obj.status = { replicas: 0 };
+      },
+      validate: validateSelectorMatchesTemplate,
+      listTypeAt: listTypes(TEMPLATE_SPEC),
+      printerColumns: [
+        nameColumn,
+        col('Desired', o => o.spec?.replicas ?? 0, { type: 'integer' }),
+        col('Current', o => o.status?.replicas ?? 0, { type: 'integer' }),
+        col('Ready', o => o.status?.readyReplicas ?? 0, { type: 'integer' }),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: 'apps',
+      version: 'v1',
+      kind: 'DaemonSet',
+      plural: 'daemonsets',
+      shortNames: ['ds'],
+      categories: ['all'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [...workloadStructs, ['spec', 'updateStrategy']],
+      defaults: obj => {
+        const spec = (obj.spec ??= {});
+        spec.updateStrategy ??= {};
+        spec.updateStrategy.type ??= 'RollingUpdate';
+        if (spec.updateStrategy.type === 'RollingUpdate') {
+          spec.updateStrategy.rollingUpdate ??= {};
+          spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+          spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+        }
+        spec.revisionHistoryLimit ??= 10;
+        defaultPodTemplate((spec.template ??= {}));
+      },
+      allocate: obj => {
+        obj.metadata.annotations = {
+          ...obj.metadata.annotations,
+          'deprecated.daemonset.template.generation': '1',
+        };
+        obj.status = {
+          currentNumberScheduled: 0,
+          numberMisscheduled: 0,
+          desiredNumberScheduled: 0,
+          numberReady: 0,
+        };
+      },
+      validate: validateSelectorMatchesTemplate,
+      listTypeAt: listTypes(TEMPLATE_SPEC),
+      printerColumns: [
+        nameColumn,
+        col('Desired', o => o.status?.desiredNumberScheduled ?? 0, {
+          type: 'integer',
+        }),
+        col('Current', o => o.status?.currentNumberScheduled ?? 0, {
+          type: 'integer',
+        }),
+        col('Ready', o => o.status?.numberReady ?? 0, { type: 'integer' }),
+        col('Up-to-date', o => o.status?.updatedNumberScheduled ?? 0, {
+          type: 'integer',
+        }),
+        col('Available', o => o.status?.numberAvailable ?? 0, {
+          type: 'integer',
+        }),
+        col('Node Selector', o =>
+          formatLabels(o.spec?.template?.spec?.nodeSelector),
+        ),
+        ageColumn,
+        col('Containers', o => containerNames(o.spec?.template?.spec), {
+          priority: 1,
+        }),
+        col('Images', o => containerImages(o.spec?.template?.spec), {
+          priority: 1,
+        }),
+        col('Selector', o => formatSelector(o.spec?.selector), { priority: 1 }),
+      ],
+    }),
+    builtin({
+      group: 'networking.k8s.io',
+      version: 'v1',
+      kind: 'NetworkPolicy',
+      plural: 'networkpolicies',
+      shortNames: ['netpol'],
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [['spec'], ['spec', 'podSelector']],
+      defaults: defaultNetworkPolicy,
+      printerColumns: [
+        nameColumn,
+        col('Pod-Selector', o =>
+          formatSelector(o.spec?.podSelector).replace('<none>', '<none>'),
+        ),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      kind: 'Lease',
+      plural: 'leases',
+      implicitStructs: [['spec']],
+      defaults: obj => {
+        obj.spec ??= {};
+      },
+      printerColumns: [
+        nameColumn,
+        col('Holder', o => o.spec?.holderIdentity ?? ''),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      kind: 'Role',
+      plural: 'roles',
+      nameValidation: 'path',
+      printerColumns: roleColumns,
+    }),
+    builtin({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      kind: 'ClusterRole',
+      plural: 'clusterroles',
+      namespaced: false,
+      nameValidation: 'path',
+      printerColumns: roleColumns,
+    }),
+    builtin({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      kind: 'RoleBinding',
+      plural: 'rolebindings',
+      nameValidation: 'path',
+      implicitStructs: [['roleRef']],
+      defaults: defaultSubjects,
+      printerColumns: bindingColumns,
+    }),
+    builtin({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      kind: 'ClusterRoleBinding',
+      plural: 'clusterrolebindings',
+      namespaced: false,
+      nameValidation: 'path',
+      implicitStructs: [['roleRef']],
+      defaults: defaultSubjects,
+      printerColumns: bindingColumns,
+    }),
+    builtin({
+      group: 'node.k8s.io',
+      version: 'v1',
+      kind: 'RuntimeClass',
+      plural: 'runtimeclasses',
+      namespaced: false,
+      validate: obj => (obj.handler ? [] : [causes.required('handler')]),
+      printerColumns: [nameColumn, col('Handler', o => o.handler), ageColumn],
+    }),
+    builtin({
+      group: 'admissionregistration.k8s.io',
+      version: 'v1',
+      kind: 'ValidatingAdmissionPolicy',
+      plural: 'validatingadmissionpolicies',
+      namespaced: false,
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [['spec'], ['status']],
+      defaults: obj => {
+        const spec = (obj.spec ??= {});
+        spec.failurePolicy ??= 'Fail';
+        defaultAdmissionMatch(spec.matchConstraints);
+      },
+      allocate: obj => {
+        delete obj.status;
+      },
+      listTypeAt: listTypes(undefined, p =>
+        p.length === 2 && p[0] === 'spec' && p[1] === 'variables'
+          ? { type: 'map', keys: ['name'], mergeKey: 'name' }
+          : undefined,
+      ),
+      printerColumns: [
+        nameColumn,
+        col('Validations', o => (o.spec?.validations ?? []).length, {
+          type: 'integer',
+        }),
+        col('ParamKind', o =>
+          o.spec?.paramKind
+            ? `${o.spec.paramKind.apiVersion}/${o.spec.paramKind.kind}`
+            : '<unset>',
+        ),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: 'admissionregistration.k8s.io',
+      version: 'v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      plural: 'validatingadmissionpolicybindings',
+      namespaced: false,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [['spec']],
+      defaults: obj => {
+        const spec = (obj.spec ??= {});
+        defaultAdmissionMatch((spec.matchResources ??= {}));
+      },
+      printerColumns: [
+        nameColumn,
+        col('PolicyName', o => o.spec?.policyName),
+        col('ParamRef', o =>
+          o.spec?.paramRef
+            ? `${o.spec.paramRef.namespace ?? ''}/${
+                o.spec.paramRef.name ?? '*'
+              }`
+            : '<unset>',
+        ),
+        ageColumn,
+      ],
+    }),
+    builtin({
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      kind: 'CustomResourceDefinition',
+      plural: 'customresourcedefinitions',
+      namespaced: false,
+      shortNames: ['crd', 'crds'],
+      categories: ['api-extensions'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      allowUnconditionalUpdate: false,
+      implicitStructs: [
+        ['spec'],
+        ['status'],
+        ['spec', 'names'],
+        ['status', 'acceptedNames'],
+      ],
+      defaults: defaultCrd,
+      validate: validateCrd,
+      allocate: obj => {
+        obj.metadata.finalizers = [
+          ...(obj.metadata.finalizers ?? []),
+          'customresourcecleanup.apiextensions.k8s.io',
+        ];
+        obj.status = establishedCrdStatus(obj);
+      },
+      listTypeAt: listTypes(undefined, p =>
+        p.length === 2 && p[0] === 'spec' && p[1] === 'versions'
+          ? { type: 'map', keys: ['name'], mergeKey: 'name' }
+          : undefined,
+      ),
+      printerColumns: roleColumns,
+    }),
+  ];
+}

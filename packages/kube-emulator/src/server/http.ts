@@ -1,0 +1,489 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ApiError,
+  badRequest,
+  internal,
+  methodNotSupported,
+  pathNotFound,
+} from '../api/errors';
+import { JsonObject, KubeObject, ResourceType } from '../api/types';
+import { ResourceRegistry } from '../registry/registry';
+import { ObjectStore } from '../storage/store';
+import {
+  aggregatedDiscovery,
+  aggregatedDiscoveryType,
+  apiGroup,
+  apiGroupList,
+  apiVersions,
+  resourceList,
+  versionInfo,
+} from './discovery';
+import { buildFilter, listObjects } from './list';
+import { openApiV3Document, openApiV3Index } from './openapi';
+import { ResourceService, WriteOptions } from './resources';
+import { IncludeObject, toTable } from './table';
+import { serveWatch } from './watch';
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+/** A request resolved to a resource (and maybe an object and subresource). */
+interface ResourceRoute {
+  t: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  watch: boolean;
+}
+
+interface HandlerDeps {
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  service: ResourceService;
+  serverAddress: () => string;
+  bookmarkIntervalMs: number;
+  /** Watches in flight, ended on stop. */
+  watches: Set<() => void>;
+}
+
+const sendJson = (
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  warnings: string[] = [],
+) => {
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+  };
+  if (warnings.length)
+    headers.Warning = [...new Set(warnings)].map(
+      w => `299 - ${JSON.stringify(w)}`,
+    );
+  res.writeHead(code, headers);
+  res.end(JSON.stringify(body));
+};
+
+const sendText = (res: ServerResponse, code: number, text: string) => {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY)
+      throw new ApiError(
+        413,
+        'RequestEntityTooLarge',
+        'Request entity too large: limit is 3145728',
+      );
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const parseJsonBody = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw badRequest(
+      `the object provided is unrecognized (must be of type Object): couldn't get version/kind; json parse error: ${
+        (e as Error).message
+      }`,
+    );
+  }
+};
+
+/** Whether the client asked for a Table (kubectl get) or PartialObjectMetadata. */
+function asKind(
+  accept: string | undefined,
+): 'Table' | 'PartialObjectMetadata' | undefined {
+  for (const range of (accept ?? '').split(',')) {
+    const params = range.split(';').map(s => s.trim());
+    if (!params.includes('g=meta.k8s.io')) continue;
+    if (params.includes('as=Table')) return 'Table';
+    if (
+      params.includes('as=PartialObjectMetadata') ||
+      params.includes('as=PartialObjectMetadataList')
+    ) {
+      return 'PartialObjectMetadata';
+    }
+  }
+  return undefined;
+}
+
+const flag = (q: URLSearchParams, name: string) =>
+  ['true', '1'].includes(q.get(name) ?? '');
+
+function resolveRoute(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+  parts: string[],
+): ResourceRoute {
+  let watch = false;
+  if (parts[0] === 'watch') {
+    watch = true;
+    parts = parts.slice(1);
+  }
+  let namespace: string | undefined;
+  let rest = parts;
+  if (
+    parts[0] === 'namespaces' &&
+    !group &&
+    parts.length >= 3 &&
+    parts[2] !== 'status' &&
+    parts[2] !== 'finalize'
+  ) {
+    namespace = parts[1];
+    rest = parts.slice(2);
+  } else if (parts[0] === 'namespaces' && group && parts.length >= 3) {
+    namespace = parts[1];
+    rest = parts.slice(2);
+  }
+  const [plural, name, subresource, ...extra] = rest;
+  const t = plural ? registry.find(group, version, plural) : undefined;
+  if (!t || extra.length) throw pathNotFound();
+  if (namespace !== undefined && !t.namespaced) throw pathNotFound();
+  if (
+    subresource &&
+    !(
+      (subresource === 'status' && t.statusSubresource) ||
+      (subresource === 'finalize' && t.kind === 'Namespace')
+    )
+  ) {
+    throw pathNotFound();
+  }
+  return { t, namespace, name, subresource, watch };
+}
+
+/** The request handler of the emulated kube-apiserver. */
+export function createHandler(deps: HandlerDeps) {
+  const { registry, store, service } = deps;
+
+  const writeOptions = (
+    req: IncomingMessage,
+    q: URLSearchParams,
+  ): WriteOptions => {
+    const dryRun = q.getAll('dryRun');
+    if (dryRun.some(d => d !== 'All'))
+      throw badRequest(`Invalid dry run value: ${dryRun.join(',')}`);
+    const validation = q.get('fieldValidation') ?? 'Warn';
+    if (!['Strict', 'Warn', 'Ignore'].includes(validation)) {
+      throw badRequest(
+        `fieldValidation must be one of Ignore, Warn, or Strict, got ${validation}`,
+      );
+    }
+    return {
+      dryRun: dryRun.length > 0,
+      fieldManager: q.get('fieldManager') ?? undefined,
+      userAgent: req.headers['user-agent'],
+      fieldValidation: validation as WriteOptions['fieldValidation'],
+      force: flag(q, 'force'),
+      warnings: [],
+    };
+  };
+
+  const render = (
+    route: ResourceRoute,
+    req: IncomingMessage,
+    q: URLSearchParams,
+  ) => {
+    const as = asKind(req.headers.accept);
+    const include = (q.get('includeObject') as IncludeObject) || 'Metadata';
+    return (obj: KubeObject): JsonObject => {
+      const present = service.present(route.t, obj);
+      if (as === 'Table') return toTable(route.t, [present], {}, include);
+      if (as === 'PartialObjectMetadata')
+        return {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: present.metadata,
+        };
+      return present;
+    };
+  };
+
+  async function handleResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ResourceRoute,
+    q: URLSearchParams,
+  ) {
+    const { t, namespace, name, subresource } = route;
+    const method = req.method ?? 'GET';
+    const as = asKind(req.headers.accept);
+    const isWatch = route.watch || flag(q, 'watch');
+    if (method === 'GET' && (isWatch || !name)) {
+      const fieldSelector = name
+        ? [`metadata.name=${name}`, q.get('fieldSelector')]
+            .filter(Boolean)
+            .join(',')
+        : q.get('fieldSelector') ?? undefined;
+      if (isWatch) {
+        const filter = buildFilter(
+          t,
+          q.get('labelSelector') ?? undefined,
+          fieldSelector,
+        );
+        const timeout = q.get('timeoutSeconds');
+        const sendInitial = q.get('sendInitialEvents');
+        const stop = serveWatch(store, res, {
+          t,
+          namespace,
+          filter,
+          resourceVersion: q.get('resourceVersion') ?? undefined,
+          allowBookmarks: flag(q, 'allowWatchBookmarks'),
+          sendInitialEvents:
+            sendInitial === null ? undefined : sendInitial === 'true',
+          timeoutSeconds: timeout ? Number(timeout) : undefined,
+          bookmarkIntervalMs: deps.bookmarkIntervalMs,
+          render: render(route, req, q),
+        });
+        deps.watches.add(stop);
+        res.on('close', () => deps.watches.delete(stop));
+        return;
+      }
+      const limit = q.get('limit');
+      const { items, metadata } = listObjects(store, t, namespace, {
+        labelSelector: q.get('labelSelector') ?? undefined,
+        fieldSelector,
+        limit: limit ? Number(limit) : undefined,
+        continue: q.get('continue') ?? undefined,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+      });
+      const presented = items.map(o => service.present(t, o));
+      if (as === 'Table') {
+        sendJson(
+          res,
+          200,
+          toTable(
+            t,
+            presented,
+            metadata,
+            (q.get('includeObject') as IncludeObject) || 'Metadata',
+          ),
+        );
+      } else if (as === 'PartialObjectMetadata') {
+        sendJson(res, 200, {
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata,
+          items: presented.map(o => ({
+            kind: 'PartialObjectMetadata',
+            apiVersion: 'meta.k8s.io/v1',
+            metadata: o.metadata,
+          })),
+        });
+      } else {
+        sendJson(res, 200, {
+          kind: t.listKind,
+          apiVersion: t.group ? `${t.group}/${t.version}` : t.version,
+          metadata,
+          items: presented,
+        });
+      }
+      return;
+    }
+    if (method === 'GET') {
+      const obj = service.get(t, namespace, name!);
+      sendJson(res, 200, render(route, req, q)(obj));
+      return;
+    }
+    const opts = writeOptions(req, q);
+    const raw = await readBody(req);
+    switch (method) {
+      case 'POST': {
+        if (name) throw methodNotSupported(t, 'create');
+        if (t.namespaced && namespace === undefined)
+          throw methodNotSupported(t, 'create');
+        const created = service.create(t, namespace, parseJsonBody(raw), opts);
+        sendJson(res, 201, created, 'application/json', opts.warnings);
+        return;
+      }
+      case 'PUT': {
+        if (!name) throw methodNotSupported(t, 'update');
+        const sub = subresource === 'finalize' ? 'status' : subresource;
+        const updated = service.update(
+          t,
+          namespace,
+          name,
+          parseJsonBody(raw),
+          opts,
+          sub,
+        );
+        sendJson(res, 200, updated, 'application/json', opts.warnings);
+        return;
+      }
+      case 'PATCH': {
+        if (!name) throw methodNotSupported(t, 'patch');
+        const contentType = (req.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim();
+        const { object, created } = service.patch(
+          t,
+          namespace,
+          name,
+          contentType,
+          raw,
+          opts,
+          subresource,
+        );
+        sendJson(
+          res,
+          created ? 201 : 200,
+          object,
+          'application/json',
+          opts.warnings,
+        );
+        return;
+      }
+      case 'DELETE': {
+        const body = raw.trim() ? (parseJsonBody(raw) as JsonObject) : {};
+        const deleteOptions = {
+          preconditions: body.preconditions,
+          propagationPolicy:
+            q.get('propagationPolicy') ?? body.propagationPolicy,
+        };
+        if (!name) {
+          if (!t.verbs.includes('deletecollection'))
+            throw methodNotSupported(t, 'deletecollection');
+          const { items } = listObjects(store, t, namespace, {
+            labelSelector: q.get('labelSelector') ?? undefined,
+            fieldSelector: q.get('fieldSelector') ?? undefined,
+          });
+          const deleted = items.map(
+            o =>
+              service.delete(
+                t,
+                o.metadata.namespace,
+                o.metadata.name,
+                deleteOptions,
+                opts,
+              ).body,
+          );
+          sendJson(res, 200, {
+            kind: t.listKind,
+            apiVersion: t.group ? `${t.group}/${t.version}` : t.version,
+            metadata: { resourceVersion: String(store.resourceVersion) },
+            items: deleted.filter(d => d.kind !== 'Status'),
+          });
+          return;
+        }
+        const { body: result, code } = service.delete(
+          t,
+          namespace,
+          name,
+          deleteOptions,
+          opts,
+        );
+        sendJson(res, code, result);
+        return;
+      }
+      default:
+        throw methodNotSupported(t, method.toLowerCase());
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const q = url.searchParams;
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (
+      ['/healthz', '/readyz', '/livez'].includes(path) ||
+      /^\/(healthz|readyz|livez)\//.test(path)
+    ) {
+      sendText(res, 200, 'ok');
+      return;
+    }
+    if (path === '/version') return sendJson(res, 200, versionInfo());
+    if (path === '/openapi/v3')
+      return sendJson(res, 200, openApiV3Index(registry));
+    if (parts[0] === 'openapi' && parts[1] === 'v3') {
+      const doc = openApiV3Document(registry, parts.slice(2).join('/'));
+      if (!doc) throw pathNotFound();
+      return sendJson(res, 200, doc);
+    }
+    if (parts[0] === 'api') {
+      if (parts.length === 1) {
+        const aggregated = aggregatedDiscoveryType(req.headers.accept);
+        if (aggregated)
+          return sendJson(
+            res,
+            200,
+            aggregatedDiscovery(
+              registry,
+              true,
+              aggregated.includes('v=v2;') ? 'v2' : 'v2beta1',
+            ),
+            aggregated,
+          );
+        return sendJson(res, 200, apiVersions(deps.serverAddress()));
+      }
+      if (parts.length === 2) {
+        const list = resourceList(registry, '', parts[1]);
+        if (!list) throw pathNotFound();
+        return sendJson(res, 200, list);
+      }
+      await handleResource(
+        req,
+        res,
+        resolveRoute(registry, '', parts[1], parts.slice(2)),
+        q,
+      );
+      return;
+    }
+    if (parts[0] === 'apis') {
+      if (parts.length === 1) {
+        const aggregated = aggregatedDiscoveryType(req.headers.accept);
+        if (aggregated)
+          return sendJson(
+            res,
+            200,
+            aggregatedDiscovery(
+              registry,
+              false,
+              aggregated.includes('v=v2;') ? 'v2' : 'v2beta1',
+            ),
+            aggregated,
+          );
+        return sendJson(res, 200, apiGroupList(registry));
+      }
+      if (parts.length === 2) {
+        const g = apiGroup(registry, parts[1]);
+        if (!g) throw pathNotFound();
+        return sendJson(res, 200, g);
+      }
+      if (parts.length === 3) {
+        const list = resourceList(registry, parts[1], parts[2]);
+        if (!list) throw pathNotFound();
+        return sendJson(res, 200, list);
+      }
+      await handleResource(
+        req,
+        res,
+        resolveRoute(registry, parts[1], parts[2], parts.slice(3)),
+        q,
+      );
+      return;
+    }
+    throw pathNotFound();
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      await route(req, res);
+    } catch (e) {
+      const err =
+        e instanceof ApiError
+          ? e
+          : internal((e as Error)?.message ?? String(e));
+      if (!res.headersSent) sendJson(res, err.code, err.toStatus());
+      else res.end();
+    }
+  };
+}

@@ -1,0 +1,243 @@
+import { ApiError } from '../api/errors';
+import { timestamp } from '../api/time';
+import { JsonObject } from '../api/types';
+import {
+  appliedFieldSet,
+  compare,
+  difference,
+  FieldSet,
+  filterTracked,
+  formatPath,
+  fromFieldsV1,
+  intersection,
+  removePaths,
+  Schema,
+  splitPath,
+  toFieldsV1,
+  union,
+} from './fieldSet';
+import { ssaMerge } from './merge';
+
+/** One field manager as kept in metadata.managedFields. */
+export interface Manager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  subresource?: string;
+  fields: FieldSet;
+}
+
+/** Where a write happens: the main resource or its status subresource. */
+export interface WriteContext {
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+  schema: Schema;
+  implicitStructs?: string[][];
+  /** Whether the type has a status subresource (then status is not tracked on the main resource). */
+  statusSubresource: boolean;
+}
+
+const sameManager = (
+  a: Manager,
+  b: Pick<Manager, 'manager' | 'operation' | 'subresource'>,
+) =>
+  a.manager === b.manager &&
+  a.operation === b.operation &&
+  (a.subresource ?? '') === (b.subresource ?? '');
+
+export function decodeManagers(obj: JsonObject | undefined): Manager[] {
+  return (obj?.metadata?.managedFields ?? []).map((e: JsonObject) => ({
+    manager: e.manager ?? '',
+    operation: e.operation,
+    apiVersion: e.apiVersion,
+    time: e.time,
+    subresource: e.subresource,
+    fields: fromFieldsV1(e.fieldsV1),
+  }));
+}
+
+/** Encodes managers in the server's order: Apply before Update, then by time and name. */
+export function encodeManagers(managers: Manager[]): JsonObject[] {
+  return managers
+    .filter(m => m.fields.size > 0)
+    .sort(
+      (a, b) =>
+        a.operation.localeCompare(b.operation) ||
+        Date.parse(a.time ?? '0') - Date.parse(b.time ?? '0') ||
+        a.manager.localeCompare(b.manager) ||
+        a.apiVersion.localeCompare(b.apiVersion) ||
+        (a.subresource ?? '').localeCompare(b.subresource ?? ''),
+    )
+    .map(m => ({
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time ? { time: m.time } : {}),
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(m.fields),
+      ...(m.subresource ? { subresource: m.subresource } : {}),
+    }));
+}
+
+/** The paths a write through this endpoint may own: status only via /status, the rest elsewhere. */
+const ignoredFor = (ctx: WriteContext) => (path: string) => {
+  const top = splitPath(path)[0];
+  if (ctx.subresource === 'status') return top !== 'f:status';
+  return ctx.statusSubresource && top === 'f:status';
+};
+
+const withoutManagedFields = (obj: JsonObject | undefined): JsonObject => {
+  if (!obj) return {};
+  const { managedFields: _ignored, ...metadata } = obj.metadata ?? {};
+  return { ...obj, metadata };
+};
+
+/**
+ * Managers after a non-apply write (create, update, patch) by `ctx.manager`: it takes every field
+ * the write changed; nobody keeps a field that was removed. Returns undefined when nothing changed.
+ */
+export function recordUpdate(
+  oldObj: JsonObject | undefined,
+  newObj: JsonObject,
+  ctx: WriteContext,
+  base: Manager[] = decodeManagers(oldObj),
+): Manager[] | undefined {
+  const cmp = compare(
+    withoutManagedFields(oldObj),
+    withoutManagedFields(newObj),
+    ctx.schema,
+    ctx.implicitStructs,
+  );
+  const ignored = ignoredFor(ctx);
+  const changed = filterTracked(union(cmp.added, cmp.modified), ignored);
+  const removed = filterTracked(cmp.removed, ignored);
+  if (!changed.size && !removed.size) return undefined;
+  const me = {
+    manager: ctx.manager,
+    operation: 'Update' as const,
+    subresource: ctx.subresource,
+  };
+  const managers = base.map(m =>
+    sameManager(m, me)
+      ? m
+      : { ...m, fields: difference(difference(m.fields, changed), removed) },
+  );
+  const mine = managers.find(m => sameManager(m, me));
+  const fields = union(difference(mine?.fields ?? new Set(), removed), changed);
+  const entry: Manager = {
+    ...me,
+    apiVersion: ctx.apiVersion,
+    time: timestamp(),
+    fields,
+  };
+  return [...managers.filter(m => !sameManager(m, me)), entry].filter(
+    m => m.fields.size > 0,
+  );
+}
+
+const printManager = (m: Manager) => {
+  let s = JSON.stringify(m.manager);
+  if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
+  return s;
+};
+
+function conflictError(
+  conflicts: { manager: Manager; fields: FieldSet }[],
+): ApiError {
+  const list = conflicts.flatMap(c =>
+    [...c.fields]
+      .sort()
+      .map(f => ({ manager: c.manager, field: formatPath(f) })),
+  );
+  const causes = list.map(c => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(c.manager)}`,
+    field: c.field,
+  }));
+  let message: string;
+  if (list.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(
+      list[0].manager,
+    )}: ${list[0].field}`;
+  } else {
+    const lines = conflicts
+      .slice()
+      .sort((a, b) =>
+        printManager(a.manager).localeCompare(printManager(b.manager)),
+      )
+      .flatMap(c => [
+        `conflicts with ${printManager(c.manager)}:`,
+        ...[...c.fields].sort().map(f => `- ${formatPath(f)}`),
+      ]);
+    message = `Apply failed with ${list.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new ApiError(409, 'Conflict', message, { causes });
+}
+
+/**
+ * Server-side apply of `config` by `ctx.manager` onto `live` (undefined on create). Returns the
+ * merged object (before defaulting) and the managers, or throws 409 on conflicts unless forced.
+ */
+export function applyConfig(
+  live: JsonObject | undefined,
+  config: JsonObject,
+  ctx: WriteContext,
+  force: boolean,
+): { object: JsonObject; managers: Manager[] } {
+  const liveObj = withoutManagedFields(live);
+  const merged = ssaMerge(liveObj, config, ctx.schema) as JsonObject;
+  const managers = decodeManagers(live);
+  const me = {
+    manager: ctx.manager,
+    operation: 'Apply' as const,
+    subresource: ctx.subresource,
+  };
+  const previous = managers.find(m => sameManager(m, me));
+  const ignored = ignoredFor(ctx);
+  const applied = filterTracked(
+    appliedFieldSet(withoutManagedFields(config), ctx.schema),
+    ignored,
+  );
+  const others = managers.filter(m => !sameManager(m, me));
+  const ownedByOthers = union(...others.map(m => m.fields));
+  removePaths(
+    merged,
+    difference(
+      difference(previous?.fields ?? new Set(), applied),
+      ownedByOthers,
+    ),
+    ctx.schema,
+  );
+
+  const cmp = compare(liveObj, merged, ctx.schema, ctx.implicitStructs);
+  const changed = filterTracked(union(cmp.added, cmp.modified), ignored);
+  const conflicts = others
+    .map(m => ({ manager: m, fields: intersection(m.fields, changed) }))
+    .filter(c => c.fields.size > 0);
+  if (conflicts.length && !force) throw conflictError(conflicts);
+  const removed = filterTracked(cmp.removed, ignored);
+  const updatedOthers = others.map(m => ({
+    ...m,
+    fields: difference(difference(m.fields, changed), removed),
+  }));
+  const unchanged =
+    previous &&
+    previous.apiVersion === ctx.apiVersion &&
+    sameSet(previous.fields, applied);
+  const entry: Manager = {
+    ...me,
+    apiVersion: ctx.apiVersion,
+    time: unchanged ? previous.time : timestamp(),
+    fields: applied,
+  };
+  return {
+    object: merged,
+    managers: [...updatedOthers, entry].filter(m => m.fields.size > 0),
+  };
+}
+
+const sameSet = (a: FieldSet, b: FieldSet) =>
+  a.size === b.size && [...a].every(p => b.has(p));

@@ -1,0 +1,54 @@
+import {
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { ObjectStore } from './store';
+
+/** Reads a state file written by `persistStore`, if it exists. */
+export function loadState(store: ObjectStore, file: string): boolean {
+  if (!existsSync(file)) return false;
+  const state = JSON.parse(readFileSync(file, 'utf8'));
+  if (
+    typeof state?.resourceVersion !== 'number' ||
+    typeof state.resources !== 'object'
+  ) {
+    throw new Error(`${file} is not a kube-emulator state file`);
+  }
+  store.load(state);
+  return true;
+}
+
+function writeState(store: ObjectStore, file: string) {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(store.dump()));
+  renameSync(tmp, file);
+}
+
+/** Writes the store to `file` shortly after each burst of writes; `flush` writes now. */
+export function persistStore(
+  store: ObjectStore,
+  file: string,
+  debounceMs = 250,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    writeState(store, file);
+  };
+  const unsubscribe = store.subscribe(() => {
+    if (!timer) timer = setTimeout(flush, debounceMs);
+  });
+  return {
+    flush,
+    close: () => {
+      unsubscribe();
+      flush();
+    },
+  };
+}
