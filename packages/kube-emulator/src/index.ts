@@ -6,3 +6,5 @@
 export { startKubeEmulator } from './emulator';
 export type { KubeEmulator, KubeEmulatorOptions } from './emulator';
 export { emulatorKubeconfig } from './kubeconfig';
+export { startWorkloadSimulator } from './simulator';
+export type { WorkloadSimulator, WorkloadSimulatorOptions } from './simulator';

@@ -11,7 +11,8 @@ export function emulatorKubeconfig(
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server } }],
+    // client-node refuses plain HTTP unless TLS verification is explicitly off.
+    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name: `${name}-admin`, user: { token: EMULATOR_TOKEN } }],
     contexts: [{ name, context: { cluster: name, user: `${name}-admin` } }],
     'current-context': name,

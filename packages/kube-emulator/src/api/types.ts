@@ -52,6 +52,8 @@ export interface ResourceType {
   nameValidation: 'subdomain' | 'label' | 'label1035' | 'path';
   /** Server-filled defaults, mutating the object. */
   defaults?: (obj: KubeObject, ctx: DefaultingContext) => void;
+  /** Checks of the request body that fail decoding (400), before anything else. */
+  decode?: (obj: KubeObject) => void;
   /** Kind-specific validation; returns field causes. */
   validate?: (obj: KubeObject, old?: KubeObject) => FieldCause[];
   /** Called on create after defaulting (allocation of cluster IPs and the like). */
@@ -63,6 +65,10 @@ export interface ResourceType {
   printerColumns: PrinterColumn[];
   /** Field selectors beyond metadata.name and metadata.namespace. */
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
+  /** Top-level fields a built-in kind declares besides apiVersion, kind and metadata. */
+  topLevelFields?: string[];
+  /** Create-only review kinds (TokenReview, SelfSubjectAccessReview): answered, never stored. */
+  review?: (obj: KubeObject) => KubeObject;
   /** The structural schema of a custom resource, if any. */
   schema?: JsonObject;
   /** Whether this type was registered by a CustomResourceDefinition. */

@@ -1,5 +1,6 @@
-import { causes } from '../api/errors';
+import { badRequest, causes } from '../api/errors';
 import { subdomainErrors } from '../api/names';
+import { canonicalizeResourceList } from '../api/quantity';
 import { timestamp } from '../api/time';
 import {
   DefaultingContext,
@@ -379,6 +380,34 @@ function defaultCrd(obj: KubeObject) {
   spec.conversion ??= { strategy: 'None' };
 }
 
+/** Go's base64 decoding error for a Secret value, if it is not valid base64. */
+function base64Error(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'illegal base64 data at input byte 0';
+  const bad = value.search(/[^A-Za-z0-9+/=]/);
+  if (bad >= 0) return `illegal base64 data at input byte ${bad}`;
+  if (value.length % 4 !== 0 || /=[^=]/.test(value))
+    return `illegal base64 data at input byte ${
+      value.length - (value.length % 4 || 4)
+    }`;
+  return undefined;
+}
+
+const roleRefImmutable = (obj: KubeObject, old?: KubeObject): FieldCause[] => {
+  if (!old || JSON.stringify(old.roleRef) === JSON.stringify(obj.roleRef))
+    return [];
+  const r = obj.roleRef ?? {};
+  const value = `rbac.RoleRef{APIGroup:"${r.apiGroup ?? ''}", Kind:"${
+    r.kind ?? ''
+  }", Name:"${r.name ?? ''}"}`;
+  return [
+    {
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${value}: cannot change roleRef`,
+      field: 'roleRef',
+    },
+  ];
+};
+
 /** The status the CRD controllers settle on for a CRD whose names are free. */
 export function establishedCrdStatus(obj: KubeObject): JsonObject {
   const now = timestamp();
@@ -418,6 +447,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Namespace',
+      topLevelFields: ['spec', 'status'],
       plural: 'namespaces',
       namespaced: false,
       shortNames: ['ns'],
@@ -446,6 +476,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'ConfigMap',
+      topLevelFields: ['data', 'binaryData', 'immutable'],
       plural: 'configmaps',
       shortNames: ['cm'],
       validate: obj => [
@@ -459,7 +490,6 @@ export function builtinResourceTypes(): ResourceType[] {
           o =>
             Object.keys(o.data ?? {}).length +
             Object.keys(o.binaryData ?? {}).length,
-          { type: 'integer' },
         ),
         ageColumn,
       ],
@@ -468,6 +498,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Secret',
+      topLevelFields: ['data', 'stringData', 'type', 'immutable'],
       plural: 'secrets',
       defaults: obj => {
         obj.type ??= 'Opaque';
@@ -480,10 +511,19 @@ export function builtinResourceTypes(): ResourceType[] {
         }
       },
       validate: obj => dataKeyCauses(obj, 'data'),
+      decode: obj => {
+        for (const v of Object.values(obj.data ?? {})) {
+          const bad = base64Error(v);
+          if (bad)
+            throw badRequest(
+              `Secret in version "v1" cannot be handled as a Secret: ${bad}`,
+            );
+        }
+      },
       printerColumns: [
         nameColumn,
         col('Type', o => o.type),
-        col('Data', o => Object.keys(o.data ?? {}).length, { type: 'integer' }),
+        col('Data', o => Object.keys(o.data ?? {}).length),
         ageColumn,
       ],
       selectableFields: { type: o => o.type },
@@ -492,6 +532,11 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'ServiceAccount',
+      topLevelFields: [
+        'secrets',
+        'imagePullSecrets',
+        'automountServiceAccountToken',
+      ],
       plural: 'serviceaccounts',
       shortNames: ['sa'],
       listTypeAt: listTypes(undefined, p =>
@@ -501,7 +546,7 @@ export function builtinResourceTypes(): ResourceType[] {
       ),
       printerColumns: [
         nameColumn,
-        col('Secrets', o => (o.secrets ?? []).length, { type: 'string' }),
+        col('Secrets', o => (o.secrets ?? []).length),
         ageColumn,
       ],
     }),
@@ -509,6 +554,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Service',
+      topLevelFields: ['spec', 'status'],
       plural: 'services',
       shortNames: ['svc'],
       categories: ['all'],
@@ -537,6 +583,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Pod',
+      topLevelFields: ['spec', 'status'],
       plural: 'pods',
       shortNames: ['po'],
       categories: ['all'],
@@ -568,14 +615,11 @@ export function builtinResourceTypes(): ResourceType[] {
             ? 'Terminating'
             : o.status?.phase ?? 'Unknown',
         ),
-        col(
-          'Restarts',
-          o =>
-            (o.status?.containerStatuses ?? []).reduce(
-              (n: number, s: JsonObject) => n + (s.restartCount ?? 0),
-              0,
-            ),
-          { type: 'string' },
+        col('Restarts', o =>
+          (o.status?.containerStatuses ?? []).reduce(
+            (n: number, s: JsonObject) => n + (s.restartCount ?? 0),
+            0,
+          ),
         ),
         ageColumn,
         col('IP', o => o.status?.podIP ?? '<none>', { priority: 1 }),
@@ -595,6 +639,22 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Event',
+      topLevelFields: [
+        'involvedObject',
+        'reason',
+        'message',
+        'source',
+        'firstTimestamp',
+        'lastTimestamp',
+        'count',
+        'type',
+        'eventTime',
+        'series',
+        'action',
+        'related',
+        'reportingComponent',
+        'reportingInstance',
+      ],
       plural: 'events',
       shortNames: ['ev'],
       printerColumns: [
@@ -623,6 +683,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'apps',
       version: 'v1',
       kind: 'Deployment',
+      topLevelFields: ['spec', 'status'],
       plural: 'deployments',
       shortNames: ['deploy'],
       categories: ['all'],
@@ -652,12 +713,8 @@ export function builtinResourceTypes(): ResourceType[] {
       printerColumns: [
         nameColumn,
         col('Ready', readyCell),
-        col('Up-to-date', o => o.status?.updatedReplicas ?? 0, {
-          type: 'integer',
-        }),
-        col('Available', o => o.status?.availableReplicas ?? 0, {
-          type: 'integer',
-        }),
+        col('Up-to-date', o => o.status?.updatedReplicas ?? 0),
+        col('Available', o => o.status?.availableReplicas ?? 0),
         ageColumn,
         col('Containers', o => containerNames(o.spec?.template?.spec), {
           priority: 1,
@@ -672,6 +729,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'apps',
       version: 'v1',
       kind: 'ReplicaSet',
+      topLevelFields: ['spec', 'status'],
       plural: 'replicasets',
       shortNames: ['rs'],
       categories: ['all'],
@@ -691,9 +749,9 @@ export function builtinResourceTypes(): ResourceType[] {
       listTypeAt: listTypes(TEMPLATE_SPEC),
       printerColumns: [
         nameColumn,
-        col('Desired', o => o.spec?.replicas ?? 0, { type: 'integer' }),
-        col('Current', o => o.status?.replicas ?? 0, { type: 'integer' }),
-        col('Ready', o => o.status?.readyReplicas ?? 0, { type: 'integer' }),
+        col('Desired', o => o.spec?.replicas ?? 0),
+        col('Current', o => o.status?.replicas ?? 0),
+        col('Ready', o => o.status?.readyReplicas ?? 0),
         ageColumn,
       ],
     }),
@@ -701,6 +759,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'apps',
       version: 'v1',
       kind: 'DaemonSet',
+      topLevelFields: ['spec', 'status'],
       plural: 'daemonsets',
       shortNames: ['ds'],
       categories: ['all'],
@@ -736,19 +795,11 @@ export function builtinResourceTypes(): ResourceType[] {
       listTypeAt: listTypes(TEMPLATE_SPEC),
       printerColumns: [
         nameColumn,
-        col('Desired', o => o.status?.desiredNumberScheduled ?? 0, {
-          type: 'integer',
-        }),
-        col('Current', o => o.status?.currentNumberScheduled ?? 0, {
-          type: 'integer',
-        }),
-        col('Ready', o => o.status?.numberReady ?? 0, { type: 'integer' }),
-        col('Up-to-date', o => o.status?.updatedNumberScheduled ?? 0, {
-          type: 'integer',
-        }),
-        col('Available', o => o.status?.numberAvailable ?? 0, {
-          type: 'integer',
-        }),
+        col('Desired', o => o.status?.desiredNumberScheduled ?? 0),
+        col('Current', o => o.status?.currentNumberScheduled ?? 0),
+        col('Ready', o => o.status?.numberReady ?? 0),
+        col('Up-to-date', o => o.status?.updatedNumberScheduled ?? 0),
+        col('Available', o => o.status?.numberAvailable ?? 0),
         col('Node Selector', o =>
           formatLabels(o.spec?.template?.spec?.nodeSelector),
         ),
@@ -766,6 +817,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'networking.k8s.io',
       version: 'v1',
       kind: 'NetworkPolicy',
+      topLevelFields: ['spec'],
       plural: 'networkpolicies',
       shortNames: ['netpol'],
       hasGeneration: true,
@@ -784,6 +836,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'coordination.k8s.io',
       version: 'v1',
       kind: 'Lease',
+      topLevelFields: ['spec'],
       plural: 'leases',
       implicitStructs: [['spec']],
       defaults: obj => {
@@ -799,6 +852,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       kind: 'Role',
+      topLevelFields: ['rules'],
       plural: 'roles',
       nameValidation: 'path',
       printerColumns: roleColumns,
@@ -807,6 +861,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       kind: 'ClusterRole',
+      topLevelFields: ['rules', 'aggregationRule'],
       plural: 'clusterroles',
       namespaced: false,
       nameValidation: 'path',
@@ -816,29 +871,35 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       kind: 'RoleBinding',
+      topLevelFields: ['subjects', 'roleRef'],
       plural: 'rolebindings',
       nameValidation: 'path',
       implicitStructs: [['roleRef']],
       defaults: defaultSubjects,
+      validate: roleRefImmutable,
       printerColumns: bindingColumns,
     }),
     builtin({
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       kind: 'ClusterRoleBinding',
+      topLevelFields: ['subjects', 'roleRef'],
       plural: 'clusterrolebindings',
       namespaced: false,
       nameValidation: 'path',
       implicitStructs: [['roleRef']],
       defaults: defaultSubjects,
+      validate: roleRefImmutable,
       printerColumns: bindingColumns,
     }),
     builtin({
       group: 'node.k8s.io',
       version: 'v1',
       kind: 'RuntimeClass',
+      topLevelFields: ['handler', 'overhead', 'scheduling'],
       plural: 'runtimeclasses',
       namespaced: false,
+      defaults: obj => canonicalizeResourceList(obj.overhead?.podFixed),
       validate: obj => (obj.handler ? [] : [causes.required('handler')]),
       printerColumns: [nameColumn, col('Handler', o => o.handler), ageColumn],
     }),
@@ -846,6 +907,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       kind: 'ValidatingAdmissionPolicy',
+      topLevelFields: ['spec', 'status'],
       plural: 'validatingadmissionpolicies',
       namespaced: false,
       statusSubresource: true,
@@ -867,9 +929,7 @@ export function builtinResourceTypes(): ResourceType[] {
       ),
       printerColumns: [
         nameColumn,
-        col('Validations', o => (o.spec?.validations ?? []).length, {
-          type: 'integer',
-        }),
+        col('Validations', o => (o.spec?.validations ?? []).length),
         col('ParamKind', o =>
           o.spec?.paramKind
             ? `${o.spec.paramKind.apiVersion}/${o.spec.paramKind.kind}`
@@ -882,6 +942,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       kind: 'ValidatingAdmissionPolicyBinding',
+      topLevelFields: ['spec'],
       plural: 'validatingadmissionpolicybindings',
       namespaced: false,
       hasGeneration: true,
@@ -908,6 +969,7 @@ export function builtinResourceTypes(): ResourceType[] {
       group: 'apiextensions.k8s.io',
       version: 'v1',
       kind: 'CustomResourceDefinition',
+      topLevelFields: ['spec', 'status'],
       plural: 'customresourcedefinitions',
       namespaced: false,
       shortNames: ['crd', 'crds'],

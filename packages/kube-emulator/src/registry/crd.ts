@@ -10,6 +10,7 @@ import {
   listTypeFromSchema,
   schemaAt,
 } from '../schema/structural';
+import { age } from '../api/time';
 import { nameColumn } from './kinds/columns';
 
 const metadataListType = (path: string[]): ListType | undefined => {
@@ -39,10 +40,11 @@ export function evalJsonPath(obj: JsonObject, path: string): unknown {
 /** The Table cell of a CRD printer column: scalars as they are, anything else as JSON. */
 const cellOf =
   (column: JsonObject) =>
-  (o: KubeObject): unknown => {
+  (o: KubeObject, now: Date): unknown => {
     const v = evalJsonPath(o, column.jsonPath);
     if (v === undefined || v === null) return null;
     if (typeof v === 'object') return JSON.stringify(v);
+    if (column.type === 'date' && typeof v === 'string') return age(v, now);
     if (column.type === 'integer' && typeof v === 'number')
       return Math.trunc(v);
     return v;
@@ -58,7 +60,9 @@ function printerColumns(version: JsonObject): PrinterColumn[] {
       name: c.name,
       type: c.type,
       format: c.format ?? '',
-      description: c.description ?? '',
+      description:
+        c.description ??
+        `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
       priority: c.priority ?? 0,
       jsonPath: c.jsonPath,
       cell: cellOf(c),

@@ -1,10 +1,14 @@
 import { KubeObject, resourceKey, ResourceType } from '../api/types';
 import { builtinResourceTypes } from './builtins';
 import { resourceTypesFromCrd } from './crd';
+import { reviewResourceTypes } from './kinds/reviews';
 
 /** The served resource types: the built-ins plus whatever CRDs are established. */
 export class ResourceRegistry {
-  private readonly builtins = builtinResourceTypes();
+  private readonly builtins = [
+    ...builtinResourceTypes(),
+    ...reviewResourceTypes(),
+  ];
   private readonly custom = new Map<string, ResourceType[]>();
 
   all(): ResourceType[] {

@@ -111,12 +111,6 @@ const typeMatches = (schema: Schema, v: unknown): boolean => {
   }
 };
 
-/** Renders a Go-like map literal for duplicate list-map keys. */
-const goMap = (keys: JsonObject) =>
-  `map[string]interface {}{${Object.entries(keys)
-    .map(([k, v]) => `"${k}":${JSON.stringify(v)}`)
-    .join(', ')}}`;
-
 /** Validates `value` against a structural schema, returning causes like kube-apiserver's. */
 export function validateSchema(
   value: unknown,
@@ -319,7 +313,7 @@ function listUniqueness(
       if (seen.has(id)) {
         out.push({
           reason: 'FieldValueDuplicate',
-          message: `Duplicate value: ${goMap(keyValues)}`,
+          message: `Duplicate value: ${JSON.stringify(keyValues)}`,
           field: `${path}[${i}]`,
         });
       }

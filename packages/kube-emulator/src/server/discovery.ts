@@ -51,8 +51,23 @@ function apiResources(t: ResourceType): JsonObject[] {
   if (t.shortNames.length) main.shortNames = t.shortNames;
   if (t.categories.length) main.categories = t.categories;
   main.storageVersionHash = storageVersionHash(t);
+  const token =
+    t.kind === 'ServiceAccount'
+      ? [
+          {
+            name: 'serviceaccounts/token',
+            singularName: '',
+            namespaced: true,
+            group: 'authentication.k8s.io',
+            version: 'v1',
+            kind: 'TokenRequest',
+            verbs: ['create'],
+          },
+        ]
+      : [];
   return [
     main,
+    ...token,
     ...subresources(t).map(sub => ({
       name: `${t.plural}/${sub}`,
       singularName: '',

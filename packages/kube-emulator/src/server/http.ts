@@ -7,6 +7,7 @@ import {
   pathNotFound,
 } from '../api/errors';
 import { JsonObject, KubeObject, ResourceType } from '../api/types';
+import { tokenRequest } from '../registry/kinds/reviews';
 import { ResourceRegistry } from '../registry/registry';
 import { ObjectStore } from '../storage/store';
 import {
@@ -148,13 +149,11 @@ function resolveRoute(
   const t = plural ? registry.find(group, version, plural) : undefined;
   if (!t || extra.length) throw pathNotFound();
   if (namespace !== undefined && !t.namespaced) throw pathNotFound();
-  if (
-    subresource &&
-    !(
-      (subresource === 'status' && t.statusSubresource) ||
-      (subresource === 'finalize' && t.kind === 'Namespace')
-    )
-  ) {
+  const served =
+    (subresource === 'status' && t.statusSubresource) ||
+    (subresource === 'finalize' && t.kind === 'Namespace') ||
+    (subresource === 'token' && t.kind === 'ServiceAccount');
+  if (subresource && !served) {
     throw pathNotFound();
   }
   return { t, namespace, name, subresource, watch };
@@ -297,7 +296,29 @@ export function createHandler(deps: HandlerDeps) {
     const raw = await readBody(req);
     switch (method) {
       case 'POST': {
+        if (subresource === 'token') {
+          const sa = service.get(t, namespace, name!);
+          const body = raw.trim()
+            ? (parseJsonBody(raw) as KubeObject)
+            : undefined;
+          sendJson(res, 201, tokenRequest(sa, body));
+          return;
+        }
         if (name) throw methodNotSupported(t, 'create');
+        if (t.review) {
+          const body = parseJsonBody(raw) as KubeObject;
+          sendJson(
+            res,
+            201,
+            t.review({
+              ...body,
+              apiVersion: `${t.group}/${t.version}`,
+              kind: t.kind,
+              metadata: body.metadata ?? {},
+            }),
+          );
+          return;
+        }
         if (t.namespaced && namespace === undefined)
           throw methodNotSupported(t, 'create');
         const created = service.create(t, namespace, parseJsonBody(raw), opts);

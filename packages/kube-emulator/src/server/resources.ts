@@ -27,6 +27,7 @@ import { applyJsonPatch } from '../patch/jsonPatch';
 import { applyMergePatch } from '../patch/mergePatch';
 import { applyStrategicMergePatch } from '../patch/strategicMerge';
 import { crdSchemaOps } from '../registry/crd';
+import { omitEmpty } from '../registry/kinds/omitEmpty';
 import {
   applyDefaults,
   hasCelRules,
@@ -95,6 +96,50 @@ export function ssaSchema(t: ResourceType): Schema {
     isAtomicMap: path => SELECTOR_FIELDS.has(path[path.length - 1]),
     keyDefault: (_path, key) => (key === 'protocol' ? 'TCP' : undefined),
   };
+}
+
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
+
+/** Drops the fields a type does not declare from a body, returning their paths. */
+function unknownFields(t: ResourceType, obj: KubeObject): string[] {
+  const dropped: string[] = [];
+  for (const key of Object.keys(obj.metadata ?? {})) {
+    if (!OBJECT_META_FIELDS.has(key)) {
+      delete obj.metadata[key];
+      dropped.push(`metadata.${key}`);
+    }
+  }
+  if (t.schema) return [...dropped, ...prune(obj, t.schema)];
+  if (!t.topLevelFields) return dropped;
+  const known = new Set([
+    'apiVersion',
+    'kind',
+    'metadata',
+    ...t.topLevelFields,
+  ]);
+  for (const key of Object.keys(obj)) {
+    if (!known.has(key)) {
+      delete obj[key];
+      dropped.push(key);
+    }
+  }
+  return dropped;
 }
 
 const RETURNS_DELETED_OBJECT = new Set([
@@ -167,10 +212,13 @@ export class ResourceService {
     };
   }
 
-  /** Drops unknown fields of custom resources (an error under Strict) and applies schema defaults. */
+  /**
+   * Decodes a request body: drops fields the type does not declare (an error under Strict, a
+   * warning by default) and applies the schema defaults of custom resources.
+   */
   private decode(t: ResourceType, obj: KubeObject, opts: WriteOptions) {
-    if (!t.schema) return;
-    const unknown = prune(obj, t.schema);
+    t.decode?.(obj);
+    const unknown = unknownFields(t, obj);
     if (unknown.length && opts.fieldValidation === 'Strict') {
       throw badRequest(
         `strict decoding error: ${unknown
@@ -180,7 +228,7 @@ export class ResourceService {
     }
     if (opts.fieldValidation !== 'Ignore')
       opts.warnings.push(...unknown.map(f => `unknown field "${f}"`));
-    applyDefaults(obj, t.schema);
+    if (t.schema) applyDefaults(obj, t.schema);
   }
 
   private validate(t: ResourceType, obj: KubeObject, old?: KubeObject): void {
@@ -214,7 +262,10 @@ export class ResourceService {
     if (t.schema) {
       const schemaCauses = validateSchema(obj, t.schema);
       found.push(...schemaCauses);
-      if (schemaCauses.length && hasCelRules(t.schema)) {
+      const skippedCel = schemaCauses.some(
+        c => c.reason !== 'FieldValueDuplicate',
+      );
+      if (skippedCel && hasCelRules(t.schema)) {
         found.push(
           causes.invalid(
             '<nil>',
@@ -348,6 +399,7 @@ export class ResourceService {
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = timestamp();
     t.defaults?.(obj, this.defaulting);
+    if (!t.custom) omitEmpty(obj);
     this.validate(t, obj);
     this.checkNamespace(t, obj);
     const key = resourceKey(t);
@@ -499,12 +551,12 @@ export class ResourceService {
     }
     const configObj = this.normalizeBody(t, cfg, namespace);
     configObj.metadata.name = name;
-    if (t.schema) {
-      const unknown = prune(configObj, t.schema);
-      if (unknown.length && opts.fieldValidation === 'Strict') {
-        throw badRequest(`.${unknown[0]}: field not declared in schema`);
-      }
-      opts.warnings.push(...unknown.map(f => `unknown field "${f}"`));
+    const undeclared = unknownFields(t, configObj);
+    if (undeclared.length) {
+      const gvk = `${t.group}/${t.version}, Kind=${t.kind}`;
+      throw internal(
+        `failed to create typed patch object (${gvk}): .${undeclared[0]}: field not declared in schema`,
+      );
     }
     const ctx = this.writeContext(t, opts, subresource);
     if (!old) {
@@ -562,8 +614,10 @@ export class ResourceService {
       }
       this.keepAllocated(t, next, current);
       t.defaults?.(next, this.defaulting);
+      if (!t.custom) omitEmpty(next);
     }
     const explicitManagers = candidate.metadata.managedFields;
+    this.validateFinalizers(t, next, current);
     this.validate(t, next, current);
     if (
       t.hasGeneration &&
@@ -609,10 +663,10 @@ export class ResourceService {
       return current;
     }
     if (opts.dryRun) return next;
-    if (
-      next.metadata.deletionTimestamp &&
-      !(next.metadata.finalizers ?? []).length
-    ) {
+    const held =
+      (next.metadata.finalizers ?? []).length > 0 ||
+      (t.kind === 'Namespace' && (next.spec?.finalizers ?? []).length > 0);
+    if (next.metadata.deletionTimestamp && !held) {
       const gone = this.store.remove(key, old);
       this.hooks.afterDelete(t, gone);
       return this.present(t, gone);
@@ -623,6 +677,31 @@ export class ResourceService {
       t,
       this.store.get(key, stored.metadata.namespace, stored.metadata.name) ??
         stored,
+    );
+  }
+
+  /** No finalizer may be added to an object that is being deleted. */
+  private validateFinalizers(
+    t: ResourceType,
+    next: KubeObject,
+    current: KubeObject,
+  ) {
+    if (!current.metadata.deletionTimestamp) return;
+    const before = new Set<string>(current.metadata.finalizers ?? []);
+    const added = (next.metadata.finalizers ?? []).filter(
+      (f: string) => !before.has(f),
+    );
+    if (!added.length) return;
+    throw invalid(
+      { group: t.group, kind: t.kind, name: current.metadata.name },
+      [
+        causes.forbidden(
+          'metadata.finalizers',
+          `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added
+            .map((f: string) => JSON.stringify(f))
+            .join(', ')}}`,
+        ),
+      ],
     );
   }
 
@@ -665,10 +744,11 @@ export class ResourceService {
     const old = this.store.get(key, t.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(target(t, name));
     const pre = options.preconditions ?? {};
+    const byKind = { group: t.group, plural: t.kind, name };
     if (pre.uid && pre.uid !== old.metadata.uid) {
       throw conflict(
-        target(t, name),
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+        byKind,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`,
       );
     }
     if (
@@ -676,8 +756,8 @@ export class ResourceService {
       pre.resourceVersion !== old.metadata.resourceVersion
     ) {
       throw conflict(
-        target(t, name),
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+        byKind,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`,
       );
     }
     const finalizers: string[] = [...(old.metadata.finalizers ?? [])];

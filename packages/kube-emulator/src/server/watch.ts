@@ -79,7 +79,16 @@ export function serveWatch(
     else if (e.type === 'MODIFIED') {
       if (now && before) send('MODIFIED', w.render(e.object));
       else if (now) send('ADDED', w.render(e.object));
-      else if (before) send('DELETED', w.render(e.object));
+      else if (before && e.prev) {
+        const rv = e.object.metadata.resourceVersion;
+        send(
+          'DELETED',
+          w.render({
+            ...e.prev,
+            metadata: { ...e.prev.metadata, resourceVersion: rv },
+          }),
+        );
+      }
     } else if (e.type === 'DELETED' && before)
       send('DELETED', w.render(e.object));
   };

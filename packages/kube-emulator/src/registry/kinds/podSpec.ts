@@ -1,3 +1,7 @@
+import {
+  canonicalizeResourceList,
+  canonicalQuantity,
+} from '../../api/quantity';
 import { JsonObject, ListType } from '../../api/types';
 
 /** Whether an image reference resolves to `:latest` (explicitly or by having no tag or digest). */
@@ -37,6 +41,8 @@ function defaultContainer(c: JsonObject, hostNetwork: boolean) {
     c.imagePullPolicy ??= isLatestImage(c.image) ? 'Always' : 'IfNotPresent';
   }
   c.resources ??= {};
+  canonicalizeResourceList(c.resources.limits);
+  canonicalizeResourceList(c.resources.requests);
   for (const port of c.ports ?? []) {
     port.protocol ??= 'TCP';
     if (hostNetwork) port.hostPort ??= port.containerPort;
@@ -101,6 +107,8 @@ function defaultVolume(v: JsonObject) {
     }
   }
   if (v.hostPath) v.hostPath.type ??= '';
+  if (v.emptyDir?.sizeLimit !== undefined)
+    v.emptyDir.sizeLimit = canonicalQuantity(v.emptyDir.sizeLimit);
   if (v.iscsi) v.iscsi.iscsiInterface ??= 'default';
   if (v.azureDisk) {
     v.azureDisk.cachingMode ??= 'ReadWrite';
@@ -117,6 +125,11 @@ export function defaultPodSpec(spec: JsonObject) {
   spec.terminationGracePeriodSeconds ??= 30;
   spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
+  if (spec.serviceAccountName && !spec.serviceAccount)
+    spec.serviceAccount = spec.serviceAccountName;
+  if (spec.serviceAccount && !spec.serviceAccountName)
+    spec.serviceAccountName = spec.serviceAccount;
+  canonicalizeResourceList(spec.overhead);
   const hostNetwork = spec.hostNetwork === true;
   for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork);
   for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork);
