@@ -47,10 +47,22 @@ function repoRoot(): string {
 export const reportDir = () =>
   process.env.KARS_CONTRACT_REPORT_DIR ??
   path.join(repoRoot(), '.ci-out', 'contract');
-const partsDir = () => path.join(reportDir(), 'parts');
+/** Set by globalSetup for the workers: where this run's parts go (runs may overlap). */
+export const RUN_DIR_ENV = 'KARS_CONTRACT_RUN_DIR';
 
+const partsDir = () =>
+  process.env[RUN_DIR_ENV] ??
+  path.join(reportDir(), 'parts', `pid-${process.pid}`);
+
+/** Starts the parts of a new run (globalSetup). */
 export function resetReport() {
-  fs.rmSync(partsDir(), { recursive: true, force: true });
+  const dir = path.join(
+    reportDir(),
+    'parts',
+    `run-${process.pid}-${Date.now().toString(36)}`,
+  );
+  fs.mkdirSync(dir, { recursive: true });
+  process.env[RUN_DIR_ENV] = dir;
 }
 
 export function writePart(part: ReportPart) {
@@ -68,6 +80,12 @@ export function writePart(part: ReportPart) {
 export function summarize(): string[] {
   const dir = partsDir();
   if (!fs.existsSync(dir)) return [];
+  const lines = summarizeParts(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return lines;
+}
+
+function summarizeParts(dir: string): string[] {
   const bySuite = new Map<string, ReportPart[]>();
   for (const f of fs
     .readdirSync(dir)
