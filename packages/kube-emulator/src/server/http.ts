@@ -8,6 +8,7 @@ import {
 } from '../api/errors';
 import { JsonObject, KubeObject, ResourceType } from '../api/types';
 import { tokenRequest } from '../registry/kinds/reviews';
+import { decodeKubernetesProtobuf, PROTOBUF } from '../protobuf/decode';
 import { ResourceRegistry } from '../registry/registry';
 import { ObjectStore } from '../storage/store';
 import {
@@ -70,6 +71,7 @@ const sendText = (res: ServerResponse, code: number, text: string) => {
   res.end(text);
 };
 
+/** The request body as text; Kubernetes protobuf bodies are decoded to JSON first. */
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,7 +85,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
       );
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks);
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (type === PROTOBUF && body.length)
+    return JSON.stringify(decodeKubernetesProtobuf(body));
+  return body.toString('utf8');
 }
 
 const parseJsonBody = (raw: string): unknown => {

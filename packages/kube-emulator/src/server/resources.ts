@@ -142,6 +142,13 @@ function unknownFields(t: ResourceType, obj: KubeObject): string[] {
   return dropped;
 }
 
+const STANDARD_FINALIZERS = new Set([
+  'kubernetes',
+  'orphan',
+  'foregroundDeletion',
+  'customresourcecleanup.apiextensions.k8s.io',
+]);
+
 const RETURNS_DELETED_OBJECT = new Set([
   'pods',
   'serviceaccounts',
@@ -245,10 +252,7 @@ export class ResourceService {
       found.push(causes.required('metadata.namespace'));
     found.push(...validateObjectMetaMaps(obj.metadata));
     for (const f of obj.metadata.finalizers ?? []) {
-      if (
-        !String(f).includes('/') &&
-        !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f)
-      ) {
+      if (!String(f).includes('/') && !STANDARD_FINALIZERS.has(f)) {
         found.push(
           causes.invalid(
             'metadata.finalizers',
