@@ -1,6 +1,6 @@
 /* eslint-disable no-console */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startKubeEmulator } from './emulator';
 
@@ -45,6 +45,18 @@ export function parseArgs(argv: string[], repoRoot: string): CliArgs {
   return args;
 }
 
+/** The nearest directory at or above `start` that holds deploy/ (the repository root). */
+export function findRepoRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (
+      existsSync(join(dir, 'deploy')) &&
+      existsSync(join(dir, 'package.json'))
+    )
+      return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
+}
+
 /** The CustomResourceDefinitions among the YAML documents of `dir/*.yaml` (not recursive). */
 export function crdsIn(dir: string): object[] {
   return readdirSync(dir)
@@ -57,7 +69,7 @@ export function crdsIn(dir: string): object[] {
 }
 
 async function main() {
-  const repoRoot = resolve(__dirname, '../../..');
+  const repoRoot = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const args = parseArgs(process.argv.slice(2), repoRoot);
   const emu = await startKubeEmulator({
     port: args.port,

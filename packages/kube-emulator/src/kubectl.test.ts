@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,7 +51,7 @@ describe('kubectl against the emulator', () => {
   it('prints the KarsSandbox printer columns', async () => {
     await kubectl(['apply', '-f', DEPLOY_DIR]);
     const manifest = join(cacheDir, 'sandbox.json');
-    require('node:fs').writeFileSync(
+    writeFileSync(
       manifest,
       JSON.stringify({
         apiVersion: 'kars.azure.com/v1alpha1',
@@ -120,17 +120,13 @@ describe('kubectl against the emulator', () => {
     watch.stdout.on('data', d => {
       out += d;
     });
-    const seen = (text: string) =>
-      new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + 10_000;
-        const tick = () =>
-          out.includes(text)
-            ? resolve()
-            : Date.now() > deadline
-            ? reject(new Error(`no "${text}" in ${out}`))
-            : setTimeout(tick, 20);
-        tick();
-      });
+    const seen = async (text: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!out.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`no "${text}" in ${out}`);
+        await new Promise(r => setTimeout(r, 20));
+      }
+    };
     await seen('one');
     await kubectl(['create', 'configmap', 'two', '-n', 'cli']);
     await seen('two');

@@ -68,6 +68,13 @@ function formatDecimal(
   return `${d.negative ? '-' : ''}${mantissa}${suffixFor(e)}`;
 }
 
+/** digits × 10^exp as an integer, or undefined when it has a fraction. */
+function exactInteger(digits: bigint, exp: number): bigint | undefined {
+  if (exp >= 0) return digits * 10n ** BigInt(exp);
+  const scale = 10n ** BigInt(-exp);
+  return digits % scale === 0n ? digits / scale : undefined;
+}
+
 /** The canonical string of a quantity, or the input unchanged when it does not parse. */
 export function canonicalQuantity(value: string | number): string | number {
   const input = String(value).trim();
@@ -77,12 +84,7 @@ export function canonicalQuantity(value: string | number): string | number {
   const d = parseDecimal(num);
   if (suffix in BINARY) {
     const bytes = d.digits * 2n ** BigInt(BINARY[suffix]);
-    const exact =
-      d.exp >= 0
-        ? bytes * 10n ** BigInt(d.exp)
-        : bytes % 10n ** BigInt(-d.exp) === 0n
-        ? bytes / 10n ** BigInt(-d.exp)
-        : undefined;
+    const exact = exactInteger(bytes, d.exp);
     if (exact === undefined || exact < 1024n) {
       return formatDecimal(
         { negative: d.negative, digits: bytes, exp: d.exp },

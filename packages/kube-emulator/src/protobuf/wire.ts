@@ -6,9 +6,10 @@ export interface WireField {
   value: bigint | Buffer;
 }
 
-function readVarint(buf: Buffer, pos: number): [bigint, number] {
+function readVarint(buf: Buffer, start: number): [bigint, number] {
   let result = 0n;
   let shift = 0n;
+  let pos = start;
   for (;;) {
     if (pos >= buf.length) throw new Error('truncated varint');
     const b = buf[pos++];

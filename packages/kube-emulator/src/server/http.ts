@@ -129,13 +129,10 @@ function resolveRoute(
   registry: ResourceRegistry,
   group: string,
   version: string,
-  parts: string[],
+  path: string[],
 ): ResourceRoute {
-  let watch = false;
-  if (parts[0] === 'watch') {
-    watch = true;
-    parts = parts.slice(1);
-  }
+  const watch = path[0] === 'watch';
+  const parts = watch ? path.slice(1) : path;
   let namespace: string | undefined;
   let rest = parts;
   if (
@@ -415,95 +412,88 @@ export function createHandler(deps: HandlerDeps) {
     }
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse) {
+  /** The answer to a discovery, version or OpenAPI request; undefined for resource paths. */
+  function discovery(
+    req: IncomingMessage,
+    path: string,
+    parts: string[],
+  ): { body: unknown; type?: string } | undefined {
+    const found = <T>(v: T | undefined): T => {
+      if (v === undefined) throw pathNotFound();
+      return v;
+    };
+    const aggregated = aggregatedDiscoveryType(req.headers.accept);
+    const aggregatedVersion = aggregated?.includes('v=v2;') ? 'v2' : 'v2beta1';
+    if (path === '/version') return { body: versionInfo() };
+    if (path === '/openapi/v3') return { body: openApiV3Index(registry) };
+    if (parts[0] === 'openapi' && parts[1] === 'v3') {
+      return {
+        body: found(openApiV3Document(registry, parts.slice(2).join('/'))),
+      };
+    }
+    if (parts[0] === 'api' && parts.length <= 2) {
+      if (parts.length === 2)
+        return { body: found(resourceList(registry, '', parts[1])) };
+      if (aggregated)
+        return {
+          body: aggregatedDiscovery(registry, true, aggregatedVersion),
+          type: aggregated,
+        };
+      return { body: apiVersions(deps.serverAddress()) };
+    }
+    if (parts[0] === 'apis' && parts.length <= 3) {
+      if (parts.length === 3)
+        return { body: found(resourceList(registry, parts[1], parts[2])) };
+      if (parts.length === 2)
+        return { body: found(apiGroup(registry, parts[1])) };
+      if (aggregated)
+        return {
+          body: aggregatedDiscovery(registry, false, aggregatedVersion),
+          type: aggregated,
+        };
+      return { body: apiGroupList(registry) };
+    }
+    return undefined;
+  }
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const q = url.searchParams;
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-    if (
-      ['/healthz', '/readyz', '/livez'].includes(path) ||
-      /^\/(healthz|readyz|livez)\//.test(path)
-    ) {
+    if (/^\/(healthz|readyz|livez)(\/|$)/.test(path)) {
       sendText(res, 200, 'ok');
       return;
     }
-    if (path === '/version') return sendJson(res, 200, versionInfo());
-    if (path === '/openapi/v3')
-      return sendJson(res, 200, openApiV3Index(registry));
-    if (parts[0] === 'openapi' && parts[1] === 'v3') {
-      const doc = openApiV3Document(registry, parts.slice(2).join('/'));
-      if (!doc) throw pathNotFound();
-      return sendJson(res, 200, doc);
+    const answer = discovery(req, path, parts);
+    if (answer) {
+      sendJson(res, 200, answer.body, answer.type);
+      return;
     }
     if (parts[0] === 'api') {
-      if (parts.length === 1) {
-        const aggregated = aggregatedDiscoveryType(req.headers.accept);
-        if (aggregated)
-          return sendJson(
-            res,
-            200,
-            aggregatedDiscovery(
-              registry,
-              true,
-              aggregated.includes('v=v2;') ? 'v2' : 'v2beta1',
-            ),
-            aggregated,
-          );
-        return sendJson(res, 200, apiVersions(deps.serverAddress()));
-      }
-      if (parts.length === 2) {
-        const list = resourceList(registry, '', parts[1]);
-        if (!list) throw pathNotFound();
-        return sendJson(res, 200, list);
-      }
       await handleResource(
         req,
         res,
         resolveRoute(registry, '', parts[1], parts.slice(2)),
-        q,
+        url.searchParams,
       );
-      return;
-    }
-    if (parts[0] === 'apis') {
-      if (parts.length === 1) {
-        const aggregated = aggregatedDiscoveryType(req.headers.accept);
-        if (aggregated)
-          return sendJson(
-            res,
-            200,
-            aggregatedDiscovery(
-              registry,
-              false,
-              aggregated.includes('v=v2;') ? 'v2' : 'v2beta1',
-            ),
-            aggregated,
-          );
-        return sendJson(res, 200, apiGroupList(registry));
-      }
-      if (parts.length === 2) {
-        const g = apiGroup(registry, parts[1]);
-        if (!g) throw pathNotFound();
-        return sendJson(res, 200, g);
-      }
-      if (parts.length === 3) {
-        const list = resourceList(registry, parts[1], parts[2]);
-        if (!list) throw pathNotFound();
-        return sendJson(res, 200, list);
-      }
+    } else if (parts[0] === 'apis') {
       await handleResource(
         req,
         res,
         resolveRoute(registry, parts[1], parts[2], parts.slice(3)),
-        q,
+        url.searchParams,
       );
-      return;
+    } else {
+      throw pathNotFound();
     }
-    throw pathNotFound();
   }
 
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      await route(req, res);
+      await serve(req, res);
     } catch (e) {
       const err =
         e instanceof ApiError

@@ -102,8 +102,9 @@ export class DeploymentReadiness {
     await this.watch(list.metadata?.resourceVersion);
   }
 
-  private async watch(resourceVersion: string | undefined) {
+  private async watch(fromVersion: string | undefined) {
     if (this.stopped) return;
+    let resourceVersion = fromVersion;
     const w = new Watch(this.kubeConfig);
     this.abort = await w.watch(
       '/apis/apps/v1/deployments',

@@ -105,8 +105,9 @@ export function parseQuery(input: string): Query {
   );
 }
 
-const splitLabels = (s: string | undefined) =>
-  s ? s.split(',').map(x => x.trim()) : [];
+function splitLabels(s: string | undefined) {
+  return s ? s.split(',').map(x => x.trim()) : [];
+}
 
 export function matches(
   labels: Record<string, string>,

@@ -62,13 +62,13 @@ export function fieldNodes(
     implicitStructs.some(
       p => p.length === names.length && p.every((s, i) => s === names[i]),
     );
-  const walkMap = (m: JsonObject, path: FieldPath, names: string[]) => {
+  function walkMap(m: JsonObject, path: FieldPath, names: string[]) {
     for (const [key, value] of Object.entries(m)) {
       if (value === undefined) continue;
       walkValue(value, joinPath(path, `f:${key}`), [...names, key]);
     }
-  };
-  const walkValue = (value: unknown, path: FieldPath, names: string[]) => {
+  }
+  function walkValue(value: unknown, path: FieldPath, names: string[]) {
     if (isObject(value) && !schema.isAtomicMap?.(names)) {
       const empty = Object.keys(value).length === 0;
       out.set(path, {
@@ -102,7 +102,7 @@ export function fieldNodes(
       }
     }
     out.set(path, { leaf: true, value: JSON.stringify(value) });
-  };
+  }
   walkMap(obj, '', []);
   return out;
 }

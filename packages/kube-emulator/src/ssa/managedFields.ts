@@ -239,5 +239,6 @@ export function applyConfig(
   };
 }
 
-const sameSet = (a: FieldSet, b: FieldSet) =>
-  a.size === b.size && [...a].every(p => b.has(p));
+function sameSet(a: FieldSet, b: FieldSet) {
+  return a.size === b.size && [...a].every(p => b.has(p));
+}

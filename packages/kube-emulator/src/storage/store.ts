@@ -16,7 +16,10 @@ const keyOf = (namespace: string | undefined, name: string) =>
   `${namespace ?? ''}/${name}`;
 
 /** Byte-order comparison, as etcd orders keys. */
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = (a: string, b: string) => {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+};
 
 /**
  * The in-memory object store: one global, monotonic resourceVersion, objects per resource, and a

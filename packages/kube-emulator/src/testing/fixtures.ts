@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
-import { crdsIn } from '../cli';
+import { join } from 'node:path';
+import { crdsIn, findRepoRoot } from '../cli';
 
 /** The repository's deploy/ directory. */
-export const DEPLOY_DIR = resolve(__dirname, '../../../../deploy');
+export const DEPLOY_DIR = join(findRepoRoot(process.cwd()), 'deploy');
 
 /** The CRDs of deploy/ (KarsSandbox, InferencePolicy). */
 export const deployCrds = () => crdsIn(DEPLOY_DIR);

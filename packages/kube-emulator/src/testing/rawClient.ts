@@ -17,9 +17,7 @@ export function rawClient(baseUrl: string) {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body:
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
+        typeof body === 'string' || body === undefined
           ? body
           : JSON.stringify(body),
     });
