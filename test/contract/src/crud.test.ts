@@ -6,6 +6,10 @@ import {
 import { behaviour, describeContract, uniqueName } from './lib/contract';
 import {
   expectStatus,
+  inferencePolicy,
+  KARS_GROUP,
+  KARS_VERSION,
+  karsSandbox,
   paths,
   rejection,
   RFC3339_MICRO,
@@ -752,4 +756,76 @@ describeContract('Create, read, update, patch, delete', () => {
       });
     },
   );
-});
+
+  behaviour('Namespace: labels can be merge-patched and read back', async t => {
+    const ns = await t.newNamespace({ keep: 'y' });
+    const patched = await t.core.patchNamespace(
+      { name: ns, body: { metadata: { labels: { 'kars.azure.com/production': 'true' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(patched.metadata?.labels).toEqual({
+      keep: 'y',
+      'kars.azure.com/production': 'true',
+      'kubernetes.io/metadata.name': ns,
+    });
+    const list = await t.core.listNamespace({ labelSelector: `kubernetes.io/metadata.name=${ns}` });
+    expect(list.items.map(i => i.metadata?.name)).toEqual([ns]);
+  });
+
+  behaviour(
+    'KarsSandbox and InferencePolicy through client-node CustomObjectsApi: create, get, list, replace, merge and JSON patch, delete',
+    async t => {
+      const crd = { group: KARS_GROUP, version: KARS_VERSION, namespace: t.ns };
+      const created: any = await t.custom.createNamespacedCustomObject({
+        ...crd,
+        plural: 'karssandboxes',
+        body: karsSandbox('crud', t.ns, { model: 'gpt-4o' }),
+      });
+      expect(created.metadata.uid).toMatch(UID);
+      expect(created.spec.sandbox).toEqual({ isolation: 'enhanced' });
+      const got: any = await t.custom.getNamespacedCustomObject({ ...crd, plural: 'karssandboxes', name: 'crud' });
+      expect(got.spec.model).toBe('gpt-4o');
+      const list: any = await t.custom.listNamespacedCustomObject({ ...crd, plural: 'karssandboxes' });
+      expect(list.items.map((i: any) => i.metadata.name)).toEqual(['crud']);
+      const replaced: any = await t.custom.replaceNamespacedCustomObject({
+        ...crd,
+        plural: 'karssandboxes',
+        name: 'crud',
+        body: { ...got, spec: { ...got.spec, suspended: true } },
+      });
+      expect(replaced.spec.suspended).toBe(true);
+      const merged: any = await t.custom.patchNamespacedCustomObject(
+        { ...crd, plural: 'karssandboxes', name: 'crud', body: { spec: { sandbox: { isolation: 'confidential' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      expect(merged.spec.sandbox.isolation).toBe('confidential');
+      const jsonPatched: any = await t.custom.patchNamespacedCustomObject(
+        {
+          ...crd,
+          plural: 'karssandboxes',
+          name: 'crud',
+          body: [
+            { op: 'replace', path: '/spec/model', value: 'gpt-4.1' },
+            { op: 'add', path: '/spec/channels/-', value: { type: 'slack' } },
+          ],
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+      expect(jsonPatched.spec.model).toBe('gpt-4.1');
+      expect(jsonPatched.spec.channels).toEqual([{ type: 'slack' }]);
+      await t.custom.deleteNamespacedCustomObject({ ...crd, plural: 'karssandboxes', name: 'crud' });
+      expect((await t.raw.get(paths.kars(t.ns, 'karssandboxes', 'crud'))).status).toBe(404);
+
+      const ip: any = await t.custom.createNamespacedCustomObject({
+        ...crd,
+        plural: 'inferencepolicies',
+        body: inferencePolicy('crud', t.ns, { tokenBudget: { dailyTokens: 10 } }),
+      });
+      expect(ip.spec.tokenBudget).toEqual({ perRequestTokens: 0, dailyTokens: 10, monthlyTokens: 0 });
+      await t.custom.deleteNamespacedCustomObject({ ...crd, plural: 'inferencepolicies', name: 'crud' });
+      expect((await t.raw.get(paths.kars(t.ns, 'inferencepolicies', 'crud'))).status).toBe(404);
+    },
+  );
+},
+  { crds: true },
+);
