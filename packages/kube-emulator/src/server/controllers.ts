@@ -107,6 +107,7 @@ export class Controllers implements WriteHooks {
     }
     if (t.kind === 'Namespace' && obj.metadata.deletionTimestamp)
       this.enqueue(`ns/${obj.metadata.name}`);
+    else if (t.kind === 'Namespace') this.enqueue(`sa/${obj.metadata.name}`);
     if (obj.metadata.deletionTimestamp) {
       const f: string[] = obj.metadata.finalizers ?? [];
       if (f.includes('foregroundDeletion') || f.includes('orphan'))
@@ -182,6 +183,8 @@ export class Controllers implements WriteHooks {
       try {
         if (kind === 'ns') this.finalizeNamespace(rest.join('/'));
         else if (kind === 'crd') this.finalizeCrd(rest.join('/'));
+        else if (kind === 'sa')
+          this.ensureDefaultServiceAccount(rest.join('/'));
         else if (kind === 'dependents') this.collectDependents(rest[0]);
         else if (kind === 'gc')
           this.finalizeOwner(
@@ -267,6 +270,23 @@ export class Controllers implements WriteHooks {
       const gone = this.store.remove('namespaces', current);
       this.afterDelete(nsType, gone);
     }
+  }
+
+  /** The ServiceAccount controller: every active namespace has a `default` ServiceAccount. */
+  private ensureDefaultServiceAccount(namespace: string) {
+    const ns = this.store.get('namespaces', undefined, namespace);
+    if (
+      !ns ||
+      ns.metadata.deletionTimestamp ||
+      this.store.get('serviceaccounts', namespace, 'default')
+    )
+      return;
+    this.service!.create(
+      this.typeOf('serviceaccounts')!,
+      namespace,
+      { metadata: { name: 'default' } },
+      controllerOptions(),
+    );
   }
 
   private finalizeCrd(name: string) {

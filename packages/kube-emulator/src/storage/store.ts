@@ -28,6 +28,8 @@ const byKey = (a: string, b: string) => {
 export class ObjectStore {
   private rv = 0;
   private readonly tables = new Map<string, Map<string, KubeObject>>();
+  /** Each table's keys in etcd order, rebuilt after a key is added or removed. */
+  private readonly sortedKeys = new Map<string, string[]>();
   private history: StoreEvent[] = [];
   /** Events after this revision are all in `history`. */
   private historyFloor = 0;
@@ -71,11 +73,15 @@ export class ObjectStore {
   list(resource: string, namespace?: string): KubeObject[] {
     const t = this.tables.get(resource);
     if (!t) return [];
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...t.keys()].sort(byKey);
+      this.sortedKeys.set(resource, keys);
+    }
     const prefix = namespace === undefined ? '' : `${namespace}/`;
-    return [...t.entries()]
-      .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => byKey(a, b))
-      .map(([, v]) => v);
+    const out: KubeObject[] = [];
+    for (const k of keys) if (k.startsWith(prefix)) out.push(t.get(k)!);
+    return out;
   }
 
   resources(): string[] {
@@ -87,6 +93,7 @@ export class ObjectStore {
     const key = keyOf(object.metadata.namespace, object.metadata.name);
     const t = this.table(resource);
     const prev = t.get(key);
+    if (!prev) this.sortedKeys.delete(resource);
     const rv = ++this.rv;
     const stored: KubeObject = {
       ...object,
@@ -110,6 +117,7 @@ export class ObjectStore {
     const prev = t.get(key);
     if (!prev) return object;
     t.delete(key);
+    this.sortedKeys.delete(resource);
     const rv = ++this.rv;
     const gone: KubeObject = {
       ...prev,
@@ -186,6 +194,7 @@ export class ObjectStore {
       const t = this.table(resource);
       for (const o of objects)
         t.set(keyOf(o.metadata.namespace, o.metadata.name), o);
+      this.sortedKeys.delete(resource);
     }
     this.rv = Math.max(this.rv, state.resourceVersion);
     this.resetHistory();
