@@ -41,7 +41,7 @@ describe('field selectors', () => {
       { field: 'metadata.namespace', value: 'b', negate: true },
     ]);
     expect(() => parseFieldSelector('spec.x=1', ['metadata.name'])).toThrow(
-      'field label not supported: spec.x',
+      '"spec.x" is not a known field selector: only "metadata.name"',
     );
   });
 });

@@ -70,7 +70,7 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
         i += value === undefined || value === ',' ? 2 : 3;
       } else if (op === 'in' || op === 'notin') {
         if (tokens[i + 2] !== '(')
-          fail(`found '${tokens[i + 2] ?? ''}', expected: '('`);
+          fail(`found '${tokens[i + 2] ?? ''}' expected: '('`);
         const values: string[] = [];
         let j = i + 3;
         while (j < tokens.length && tokens[j] !== ')') {
@@ -130,7 +130,11 @@ export function parseFieldSelector(
       );
     const [, field, op, value] = m;
     if (!supported.includes(field)) {
-      throw badRequest(`field label not supported: ${field}`);
+      throw badRequest(
+        `"${field}" is not a known field selector: only ${supported
+          .map(f => `"${f}"`)
+          .join(', ')}`,
+      );
     }
     return { field, value, negate: op === '!=' };
   });

@@ -99,14 +99,17 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
           doc = remove(doc, path);
           break;
         case 'replace':
-          if (get(doc, path) === undefined) {
+          if (
+            get(doc, path) === undefined &&
+            Array.isArray(get(doc, path.slice(0, -1)))
+          ) {
             throw new Error(
               `replace operation does not apply: doc is missing key: ${op.path}: missing value`,
             );
           }
-          doc = path.length
-            ? add(remove(doc, path), path, clone(op.value))
-            : clone(op.value);
+          if (path.length && get(doc, path) !== undefined)
+            doc = remove(doc, path);
+          doc = path.length ? add(doc, path, clone(op.value)) : clone(op.value);
           break;
         case 'move': {
           const from = parsePointer(op.from ?? '');

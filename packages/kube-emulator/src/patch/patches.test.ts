@@ -39,9 +39,20 @@ describe('JSON patch', () => {
   });
 
   it('fails with 422 when an operation does not apply', () => {
+    expect(() => applyJsonPatch({}, [{ op: 'remove', path: '/x' }])).toThrow(
+      ApiError,
+    );
     expect(() =>
-      applyJsonPatch({}, [{ op: 'replace', path: '/x', value: 1 }]),
+      applyJsonPatch({ l: [] }, [{ op: 'replace', path: '/l/3', value: 1 }]),
     ).toThrow(ApiError);
+  });
+
+  it('replaces a missing object key by adding it, as kube-apiserver does', () => {
+    expect(
+      applyJsonPatch({ data: {} }, [
+        { op: 'replace', path: '/data/k', value: 'v' },
+      ]),
+    ).toEqual({ data: { k: 'v' } });
   });
 });
 

@@ -96,27 +96,39 @@ const workloadStructs = [
   ['spec', 'template'],
   ['spec', 'template', 'metadata'],
   TEMPLATE_SPEC,
-  ['spec', 'template', 'spec', 'containers', 'resources'],
+  [...TEMPLATE_SPEC, 'containers'],
 ];
+
+/** Go renders the labels of this cause as a map literal (or null). */
+const labelsMismatch = (
+  labels: Record<string, string> | undefined,
+): FieldCause => {
+  const value = labels
+    ? `map[string]string{${Object.keys(labels)
+        .sort()
+        .map(k => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`)
+        .join(', ')}}`
+    : 'null';
+  return {
+    reason: 'FieldValueInvalid',
+    message: `Invalid value: ${value}: \`selector\` does not match template \`labels\``,
+    field: 'spec.template.metadata.labels',
+  };
+};
 
 function validateSelectorMatchesTemplate(obj: KubeObject): FieldCause[] {
   const out: FieldCause[] = [];
   const sel = obj.spec?.selector;
   if (!sel) {
     out.push(causes.required('spec.selector'));
+    out.push(labelsMismatch(obj.spec?.template?.metadata?.labels));
   } else {
     const labels = obj.spec?.template?.metadata?.labels ?? {};
     const matches = Object.entries(sel.matchLabels ?? {}).every(
       ([k, v]) => labels[k] === v,
     );
     if (!matches || (!sel.matchLabels && !sel.matchExpressions)) {
-      out.push(
-        causes.invalid(
-          'spec.template.metadata.labels',
-          labels,
-          '`selector` does not match template `labels`',
-        ),
-      );
+      out.push(labelsMismatch(labels));
     }
   }
   out.push(...validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec'));
@@ -408,6 +420,31 @@ const roleRefImmutable = (obj: KubeObject, old?: KubeObject): FieldCause[] => {
   ];
 };
 
+/** What kube-apiserver's default admission plugins add to a new Pod (Priority, DefaultTolerationSeconds). */
+function admitPod(spec: JsonObject) {
+  spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  const tolerations: JsonObject[] = spec.tolerations ?? [];
+  for (const key of [
+    'node.kubernetes.io/not-ready',
+    'node.kubernetes.io/unreachable',
+  ]) {
+    if (
+      !tolerations.some(
+        t => t.key === key && (t.effect === 'NoExecute' || !t.effect),
+      )
+    ) {
+      tolerations.push({
+        key,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      });
+    }
+  }
+  spec.tolerations = tolerations;
+}
+
 /** The status the CRD controllers settle on for a CRD whose names are free. */
 export function establishedCrdStatus(obj: KubeObject): JsonObject {
   const now = timestamp();
@@ -590,15 +627,14 @@ export function builtinResourceTypes(): ResourceType[] {
       statusSubresource: true,
       hasGeneration: true,
       generationFields: [['spec']],
-      implicitStructs: [['spec'], ['status']],
+      implicitStructs: [['spec'], ['status'], ['spec', 'containers']],
       defaults: obj => {
         obj.spec ??= {};
         defaultPodSpec(obj.spec);
         obj.spec.enableServiceLinks ??= true;
-        obj.spec.preemptionPolicy ??= 'PreemptLowerPriority';
-        obj.spec.priority ??= 0;
       },
       allocate: obj => {
+        admitPod(obj.spec);
         obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
       },
       validate: obj => validatePodSpec(obj.spec, 'spec'),
@@ -874,7 +910,6 @@ export function builtinResourceTypes(): ResourceType[] {
       topLevelFields: ['subjects', 'roleRef'],
       plural: 'rolebindings',
       nameValidation: 'path',
-      implicitStructs: [['roleRef']],
       defaults: defaultSubjects,
       validate: roleRefImmutable,
       printerColumns: bindingColumns,
@@ -887,7 +922,6 @@ export function builtinResourceTypes(): ResourceType[] {
       plural: 'clusterrolebindings',
       namespaced: false,
       nameValidation: 'path',
-      implicitStructs: [['roleRef']],
       defaults: defaultSubjects,
       validate: roleRefImmutable,
       printerColumns: bindingColumns,

@@ -80,6 +80,10 @@ export interface WriteHooks {
 }
 
 const SELECTOR_FIELDS = new Set([
+  'fieldRef',
+  'resourceFieldRef',
+  'configMapKeyRef',
+  'secretKeyRef',
   'selector',
   'podSelector',
   'namespaceSelector',
@@ -191,7 +195,8 @@ export class ResourceService {
   }
 
   private managerName(opts: WriteOptions): string {
-    const name = opts.fieldManager ?? (opts.userAgent ?? '').split('/')[0];
+    const name =
+      opts.fieldManager ?? ((opts.userAgent ?? '').split('/')[0] || 'unknown');
     if (name.length > 128) {
       throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions', name: '' }, [
         causes.invalid(
@@ -270,13 +275,12 @@ export class ResourceService {
         c => c.reason !== 'FieldValueDuplicate',
       );
       if (skippedCel && hasCelRules(t.schema)) {
-        found.push(
-          causes.invalid(
-            '<nil>',
-            'null',
-            'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
-          ),
-        );
+        found.push({
+          reason: 'FieldValueInvalid',
+          message:
+            'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+          field: '<nil>',
+        });
       }
     }
     if (found.length)
@@ -787,7 +791,8 @@ export class ResourceService {
       const next = clone(old);
       if (!next.metadata.deletionTimestamp) {
         next.metadata.deletionTimestamp = timestamp();
-        next.metadata.deletionGracePeriodSeconds = 0;
+        if (t.kind !== 'Namespace')
+          next.metadata.deletionGracePeriodSeconds = 0;
         if (next.metadata.generation > 0) next.metadata.generation += 1;
       }
       if (finalizers.length) next.metadata.finalizers = finalizers;

@@ -82,7 +82,7 @@ export function fieldNodes(
     if (Array.isArray(value)) {
       const lt = schema.listTypeAt(names);
       if (lt?.type === 'map' && value.length) {
-        out.set(path, { leaf: false });
+        out.set(path, { leaf: false, implicit: isImplicit(names) });
         for (const item of value) {
           if (!isObject(item)) continue;
           const el = joinPath(path, keyElement(item, lt, names, schema));
@@ -92,7 +92,7 @@ export function fieldNodes(
         return;
       }
       if (lt?.type === 'set' && value.length) {
-        out.set(path, { leaf: false });
+        out.set(path, { leaf: false, implicit: isImplicit(names) });
         for (const item of value)
           out.set(joinPath(path, `v:${JSON.stringify(item)}`), {
             leaf: true,
@@ -101,7 +101,11 @@ export function fieldNodes(
         return;
       }
     }
-    out.set(path, { leaf: true, value: JSON.stringify(value) });
+    out.set(path, {
+      leaf: true,
+      value: JSON.stringify(value),
+      implicit: isImplicit(names),
+    });
   }
   walkMap(obj, '', []);
   return out;
@@ -167,11 +171,15 @@ export function compare(
   for (const [path, node] of after) {
     const prev = before.get(path);
     if (!prev) {
-      if (node.implicit) continue;
+      // A struct Go always serialises was there before, empty: only a non-empty value is new.
+      if (node.implicit && !(node.leaf && node.value !== '{}')) continue;
       added.add(path);
     } else if (node.leaf && prev.value !== node.value) {
       modified.add(path);
-    } else if (node.leaf !== prev.leaf) {
+    } else if (
+      node.leaf !== prev.leaf &&
+      !(prev.value === '{}' || node.value === '{}')
+    ) {
       modified.add(path);
     }
   }
