@@ -10,6 +10,12 @@ import {
 export const SANDBOX_SELECTOR = 'kars.azure.com/component=sandbox';
 const MANAGER = 'kars-workload-simulator';
 
+/** client-node hands timestamps back as Dates; the API wants RFC 3339 seconds. */
+const rfc3339 = (v: Date | string | undefined) =>
+  v === undefined
+    ? undefined
+    : new Date(v).toISOString().replace(/\.\d+Z$/, 'Z');
+
 /** The status the Deployment controller reports once every replica is available (absent zeros, like Go's omitempty). */
 export function availableStatus(
   d: V1Deployment,
@@ -17,7 +23,7 @@ export function availableStatus(
 ): Record<string, unknown> {
   const replicas = d.spec?.replicas ?? 1;
   const count = replicas > 0 ? replicas : null;
-  const ts = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const ts = rfc3339(now)!;
   const keep = (type: string) =>
     d.status?.conditions?.find(c => c.type === type && c.status === 'True');
   const condition = (type: string, reason: string, message: string) => {
@@ -25,8 +31,9 @@ export function availableStatus(
     return {
       type,
       status: 'True',
-      lastUpdateTime: prev?.reason === reason ? prev.lastUpdateTime : ts,
-      lastTransitionTime: prev?.lastTransitionTime ?? ts,
+      lastUpdateTime:
+        prev?.reason === reason ? rfc3339(prev.lastUpdateTime) ?? ts : ts,
+      lastTransitionTime: rfc3339(prev?.lastTransitionTime) ?? ts,
       reason,
       message,
     };
