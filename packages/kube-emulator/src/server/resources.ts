@@ -79,7 +79,8 @@ export interface WriteHooks {
   afterDelete(t: ResourceType, obj: KubeObject): void;
 }
 
-const SELECTOR_FIELDS = new Set([
+/** Built-in structs marked `+structType=atomic` (selectors, key references, roleRef): owned whole. */
+const ATOMIC_STRUCTS = new Set([
   'fieldRef',
   'resourceFieldRef',
   'configMapKeyRef',
@@ -97,7 +98,7 @@ export function ssaSchema(t: ResourceType): Schema {
   if (t.custom) return { listTypeAt: t.listTypeAt, ...crdSchemaOps(t.schema) };
   return {
     listTypeAt: t.listTypeAt,
-    isAtomicMap: path => SELECTOR_FIELDS.has(path[path.length - 1]),
+    isAtomicMap: path => ATOMIC_STRUCTS.has(path[path.length - 1]),
     keyDefault: (_path, key) => (key === 'protocol' ? 'TCP' : undefined),
   };
 }
