@@ -1,0 +1,286 @@
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { stringifyError } from '@backstage/errors';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import {
+  KARS_PLUGIN_ID,
+  KARS_SANDBOX_EVENTS_TOPIC,
+  KarsApi,
+  KarsClient,
+  KarsSandboxEventPayload,
+  sandboxEntityRefs,
+} from '@kars-portal/plugin-kars-common';
+import { readKarsProviderConfig } from './config';
+import {
+  karsSystemEntity,
+  SandboxEntityOptions,
+  sandboxToEntities,
+} from './sandboxToEntities';
+
+/** Page size of the full read. */
+const PAGE_SIZE = 100;
+/** At most this many `GET /sandboxes/:name` at a time. */
+const CONCURRENCY = 8;
+
+function isNotFound(error: unknown) {
+  const e = error as { name?: string; response?: { status?: number } };
+  return e?.name === 'ResponseError' && e.response?.status === 404;
+}
+
+function isSandboxEvent(payload: unknown): payload is KarsSandboxEventPayload {
+  const p = payload as Partial<KarsSandboxEventPayload> | undefined;
+  return (
+    typeof p?.name === 'string' &&
+    p.name.length > 0 &&
+    (p.change === 'upserted' || p.change === 'deleted')
+  );
+}
+
+/** What the provider needs, beside its settings. */
+export interface KarsEntityProviderDeps {
+  logger: LoggerService;
+  /** The kars REST API, called with the catalog's own service credentials. */
+  client: KarsApi;
+  /** A token for the kars backend, on behalf of the catalog plugin itself. */
+  token: () => Promise<string>;
+  taskRunner: SchedulerServiceTaskRunner;
+  events?: EventsService;
+  entities: SandboxEntityOptions;
+}
+
+/**
+ * Every sandbox the kars backend serves, as catalog entities: a full mutation on a schedule, and
+ * deltas when the backend announces a change on the `kars.sandbox` events topic. A full mutation
+ * is applied only after every page and every sandbox was read; on any error nothing is applied,
+ * so an outage of the backend never empties the catalog.
+ */
+export class KarsEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private readonly latest = new Map<
+    string,
+    { next?: KarsSandboxEventPayload['change'] }
+  >();
+
+  /** The provider with its settings from config, reading through the kars REST API. */
+  static fromConfig(
+    config: Config,
+    deps: {
+      logger: LoggerService;
+      auth: AuthService;
+      discovery: DiscoveryService;
+      scheduler: SchedulerService;
+      events?: EventsService;
+    },
+  ): KarsEntityProvider {
+    const { schedule, entities } = readKarsProviderConfig(config);
+    return new KarsEntityProvider({
+      logger: deps.logger,
+      client: new KarsClient({ discoveryApi: deps.discovery }),
+      token: async () =>
+        (
+          await deps.auth.getPluginRequestToken({
+            onBehalfOf: await deps.auth.getOwnServiceCredentials(),
+            targetPluginId: KARS_PLUGIN_ID,
+          })
+        ).token,
+      taskRunner: deps.scheduler.createScheduledTaskRunner(schedule),
+      events: deps.events,
+      entities,
+    });
+  }
+
+  constructor(private readonly deps: KarsEntityProviderDeps) {}
+
+  getProviderName() {
+    return 'kars';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    const id = `${this.getProviderName()}:refresh`;
+    await this.deps.taskRunner.run({
+      id,
+      fn: async () => {
+        await this.refresh(this.deps.logger.child({ taskId: id }));
+      },
+    });
+    await this.deps.events?.subscribe({
+      id: 'kars-entity-provider',
+      topics: [KARS_SANDBOX_EVENTS_TOPIC],
+      onEvent: params => this.onEvent(params),
+    });
+  }
+
+  /**
+   * Reads every sandbox and replaces the provider's entities. Returns whether a mutation was
+   * applied; on any error it logs and applies nothing.
+   */
+  async refresh(logger: LoggerService = this.deps.logger): Promise<boolean> {
+    const connection = this.mustConnection();
+    let entities: Entity[];
+    try {
+      entities = await this.readAll();
+    } catch (error) {
+      logger.error(
+        `kars entity provider: could not read the sandboxes, keeping the catalog's entities as they are: ${stringifyError(
+          error,
+        )}`,
+      );
+      return false;
+    }
+    await connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => this.deferred(entity)),
+    });
+    logger.info(
+      `kars entity provider: ${entities.length} entities from the kars backend`,
+    );
+    return true;
+  }
+
+  /** Handles one `kars.sandbox` event: the sandbox's entities are added, replaced or removed. */
+  async onEvent(params: EventParams): Promise<void> {
+    if (params.topic !== KARS_SANDBOX_EVENTS_TOPIC) return;
+    const payload = params.eventPayload;
+    if (!isSandboxEvent(payload)) {
+      this.deps.logger.warn(
+        `kars entity provider: ignoring a malformed ${KARS_SANDBOX_EVENTS_TOPIC} event`,
+      );
+      return;
+    }
+    // One delta at a time per sandbox, and only for its latest change: a slow read of an older
+    // change can never re-add a sandbox after its removal.
+    const running = this.latest.get(payload.name);
+    if (running) {
+      running.next = payload.change;
+      return;
+    }
+    const state: { next?: KarsSandboxEventPayload['change'] } = {
+      next: payload.change,
+    };
+    this.latest.set(payload.name, state);
+    try {
+      while (state.next) {
+        const change = state.next;
+        state.next = undefined;
+        await this.applyDelta(payload.name, change);
+      }
+    } finally {
+      this.latest.delete(payload.name);
+    }
+  }
+
+  private async applyDelta(
+    name: string,
+    change: KarsSandboxEventPayload['change'],
+  ) {
+    const connection = this.mustConnection();
+    const refs = sandboxEntityRefs(name);
+    const removeAll = [refs.resource, refs.component, refs.api].map(ref => ({
+      entityRef: ref,
+      locationKey: this.getProviderName(),
+    }));
+    try {
+      if (change === 'deleted') {
+        await connection.applyMutation({
+          type: 'delta',
+          added: [],
+          removed: removeAll,
+        });
+        return;
+      }
+      const token = await this.deps.token();
+      let entities: Entity[];
+      try {
+        const sandbox = await this.deps.client.getSandbox(name, { token });
+        entities = sandboxToEntities(sandbox, this.deps.entities);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        await connection.applyMutation({
+          type: 'delta',
+          added: [],
+          removed: removeAll,
+        });
+        return;
+      }
+      const emitted = new Set(entities.map(e => stringifyEntityRef(e)));
+      await connection.applyMutation({
+        type: 'delta',
+        added: [karsSystemEntity(this.deps.entities), ...entities].map(e =>
+          this.deferred(e),
+        ),
+        // A2A turned off: the card goes.
+        removed: removeAll.filter(r => !emitted.has(r.entityRef)),
+      });
+    } catch (error) {
+      this.deps.logger.warn(
+        `kars entity provider: could not apply the change of sandbox ${name}; the next full run will: ${stringifyError(
+          error,
+        )}`,
+      );
+    }
+  }
+
+  /** Every page, then every sandbox; any failure rejects the whole read. */
+  private async readAll(): Promise<Entity[]> {
+    const token = await this.deps.token();
+    const names: string[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.client.listSandboxes(
+        { limit: PAGE_SIZE, sort: 'name', ...(cursor ? { cursor } : {}) },
+        { token },
+      );
+      names.push(...page.items.map(item => item.name));
+      cursor = page.nextCursor;
+      if (cursor !== undefined) {
+        if (seenCursors.has(cursor)) {
+          throw new Error(`the sandbox list repeats cursor ${cursor}`);
+        }
+        seenCursors.add(cursor);
+      }
+    } while (cursor !== undefined);
+
+    const entities: Entity[] = [karsSystemEntity(this.deps.entities)];
+    const unique = [...new Set(names)];
+    for (let i = 0; i < unique.length; i += CONCURRENCY) {
+      const batch = await Promise.all(
+        unique.slice(i, i + CONCURRENCY).map(async name => {
+          try {
+            const sandbox = await this.deps.client.getSandbox(name, { token });
+            return sandboxToEntities(sandbox, this.deps.entities);
+          } catch (error) {
+            // Deleted between the list and the read: it is gone, which is no error.
+            if (isNotFound(error)) return [];
+            throw error;
+          }
+        }),
+      );
+      entities.push(...batch.flat());
+    }
+    return entities;
+  }
+
+  private deferred(entity: Entity) {
+    return { entity, locationKey: this.getProviderName() };
+  }
+
+  private mustConnection() {
+    if (!this.connection) {
+      throw new Error('the kars entity provider is not connected yet');
+    }
+    return this.connection;
+  }
+}
