@@ -11,7 +11,7 @@ import { KarsEntityProvider } from './providers/KarsEntityProvider';
  * sandbox of the kars backend into catalog entities.
  * @public
  */
-export const catalogModuleKars = createBackendModule({
+const catalogModuleKars = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'kars',
   register(env) {
@@ -47,3 +47,6 @@ export const catalogModuleKars = createBackendModule({
     });
   },
 });
+
+export { catalogModuleKars };
+export default catalogModuleKars;
