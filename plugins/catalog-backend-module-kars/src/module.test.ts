@@ -3,6 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
@@ -43,6 +47,7 @@ describe('the kars catalog module with the real catalog and kars backends on the
   let target: Awaited<ReturnType<typeof startEmulatorWithDeploy>>;
   let server: any;
   let stopBackend: () => Promise<void>;
+  const scheduler = mockServices.scheduler();
   const jane = mockCredentials.user.header('user:default/jane');
 
   const kars = {
@@ -74,6 +79,12 @@ describe('the kars catalog module with the real catalog and kars backends on the
         catalogModuleKars,
         // The real events service: one local bus shared by every plugin, as in production.
         eventsServiceFactory,
+        // One scheduler for every plugin, so the test can run the provider's full run itself.
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
         mockServices.rootConfig.factory({
           data: {
             events: { useEventBus: 'never' },
@@ -107,6 +118,7 @@ describe('the kars catalog module with the real catalog and kars backends on the
     });
     server = backend.server;
     stopBackend = () => backend.stop();
+    await scheduler.triggerTask('kars:refresh');
   });
 
   afterAll(async () => {
@@ -234,5 +246,35 @@ describe('the kars catalog module with the real catalog and kars backends on the
       'the removal of the three entities',
     );
     expect(await entity('system', 'kars')).toBeDefined();
+  });
+
+  it('emits no card for a sandbox with A2A off, and a full run keeps what events brought', async () => {
+    const created = await kars.post('/sandboxes', {
+      name: 'tenant-b',
+      spec: { model: 'Phi-4', a2a: { enabled: false } },
+    });
+    expect(created.status).toBe(201);
+    const component = await eventually(
+      async () => {
+        const e = await entity('component', 'tenant-b-agent');
+        return e?.relations?.length ? e : undefined;
+      },
+      20_000,
+      'the Component',
+    );
+    expect(relations(component)).toEqual([
+      'dependsOn resource:default/tenant-b',
+      // The backend makes the creator the owner of a sandbox that names none.
+      'ownedBy user:default/jane',
+      'partOf system:default/kars',
+    ]);
+    expect(await entity('api', 'tenant-b-agent-card')).toBeUndefined();
+
+    await scheduler.triggerTask('kars:refresh');
+    await new Promise(r => setTimeout(r, 2000));
+    expect(await entity('resource', 'tenant-b')).toBeDefined();
+    expect(await entity('component', 'tenant-b-agent')).toBeDefined();
+    expect(await entity('api', 'tenant-b-agent-card')).toBeUndefined();
+    expect(await entity('resource', 'tenant-a')).toBeUndefined();
   });
 });
