@@ -1,0 +1,313 @@
+import { ReactNode, useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Paper from '@material-ui/core/Paper';
+import Select from '@material-ui/core/Select';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import {
+  Content,
+  EmptyState,
+  Header,
+  Page,
+  Progress,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  ISOLATION_LEVELS,
+  ListSandboxesQuery,
+  SANDBOX_PHASES,
+  SANDBOX_SORT_KEYS,
+  SandboxSummary,
+  sandboxEntityRefs,
+} from '@kars-portal/plugin-kars-common';
+import { KarsClusterBanner } from '../ClusterBanner';
+import { KarsErrorState } from '../ErrorStates';
+import { useKars } from '../useKars';
+import {
+  CHANNEL_LABELS,
+  PhaseChip,
+  StateChip,
+  formatPercent,
+  formatTime,
+} from '../common';
+
+type SortKey = (typeof SANDBOX_SORT_KEYS)[number];
+
+const COLUMNS: Array<{ label: string; sort?: SortKey }> = [
+  { label: 'Name', sort: 'name' },
+  { label: 'Owner', sort: 'owner' },
+  { label: 'Phase', sort: 'phase' },
+  { label: 'Isolation', sort: 'isolation' },
+  { label: 'Model', sort: 'model' },
+  { label: 'Budget use (today / month)', sort: 'budget' },
+  { label: 'Channel trouble' },
+  { label: 'Last reconcile', sort: 'lastReconciled' },
+];
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function budgetCell(s: SandboxSummary) {
+  const f = (x: number | null) => (x === null ? 'unknown' : formatPercent(x));
+  return `${f(s.budget.dailyFraction)} / ${f(s.budget.monthlyFraction)}`;
+}
+
+function FleetRow(props: { s: SandboxSummary }) {
+  const { s } = props;
+  return (
+    <TableRow>
+      <TableCell>
+        <EntityRefLink entityRef={sandboxEntityRefs(s.name).resource}>
+          {s.name}
+        </EntityRefLink>
+      </TableCell>
+      <TableCell>{s.owner ?? '—'}</TableCell>
+      <TableCell>
+        <PhaseChip phase={s.phase} suspended={s.suspended} />
+        {s.deleting && <StateChip tone="warning" label="Deleting" />}
+      </TableCell>
+      <TableCell>{s.isolation}</TableCell>
+      <TableCell>{s.model}</TableCell>
+      <TableCell>{budgetCell(s)}</TableCell>
+      <TableCell>
+        {s.channelTrouble.length === 0
+          ? 'none'
+          : s.channelTrouble.map(c => (
+              <StateChip key={c} tone="warning" label={CHANNEL_LABELS[c]} />
+            ))}
+      </TableCell>
+      <TableCell>{formatTime(s.lastReconciledAt)}</TableCell>
+    </TableRow>
+  );
+}
+
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: ReadonlyArray<[string, string]>;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <FormControl variant="outlined" size="small" style={{ minWidth: 150 }}>
+      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
+      <Select
+        labelId={`${props.id}-label`}
+        id={props.id}
+        label={props.label}
+        value={props.value}
+        onChange={e => props.onChange(String(e.target.value))}
+      >
+        <MenuItem value="">All</MenuItem>
+        {props.options.map(([v, l]) => (
+          <MenuItem key={v} value={v}>
+            {l}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+/**
+ * The fleet: every tenant, sorted, filtered and searched on the server, one page at a time
+ * (`limit`/`cursor`), so it stays fast with thousands of sandboxes.
+ * @public
+ */
+export function KarsFleetContent(props: { pageSize?: number }) {
+  const pageSize = props.pageSize ?? 50;
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const [isolation, setIsolation] = useState('');
+  const [phase, setPhase] = useState('');
+  const [trouble, setTrouble] = useState('');
+  const [sort, setSort] = useState<SortKey>('name');
+  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const cursor = cursors[cursors.length - 1];
+
+  useEffect(() => {
+    setCursors([undefined]);
+  }, [q, isolation, phase, trouble, sort, order]);
+
+  const query: ListSandboxesQuery = {
+    limit: pageSize,
+    sort,
+    order,
+    ...(cursor ? { cursor } : {}),
+    ...(q ? { q } : {}),
+    ...(isolation
+      ? { isolation: isolation as ListSandboxesQuery['isolation'] }
+      : {}),
+    ...(phase ? { phase: phase as ListSandboxesQuery['phase'] } : {}),
+    ...(trouble ? { trouble: trouble as 'true' | 'false' } : {}),
+  };
+  const key = JSON.stringify(query);
+  const page = useKars(api => api.listSandboxes(query), [key]);
+  const filtered = Boolean(q || isolation || phase || trouble);
+
+  const onSort = (k: SortKey) => {
+    if (k === sort) setOrder(o => (o === 'asc' ? 'desc' : 'asc'));
+    else {
+      setSort(k);
+      setOrder('asc');
+    }
+  };
+
+  const first = (cursors.length - 1) * pageSize;
+  const items = page.value?.items ?? [];
+  let body: ReactNode;
+  if (page.error) {
+    body = <KarsErrorState error={page.error} what="the sandboxes" />;
+  } else if (page.loading && !page.value) {
+    body = <Progress />;
+  } else if (items.length === 0) {
+    body = (
+      <EmptyState
+        missing={filtered ? 'data' : 'content'}
+        title={filtered ? 'No sandbox matches' : 'No sandboxes yet'}
+        description={
+          filtered
+            ? 'Change the search or the filters.'
+            : 'Create one from the "New agent sandbox" template.'
+        }
+      />
+    );
+  } else {
+    body = (
+      <Paper>
+        {page.loading && <LinearProgress aria-label="Loading sandboxes" />}
+        <Table size="small" aria-label="Sandboxes">
+          <TableHead>
+            <TableRow>
+              {COLUMNS.map(c => (
+                <TableCell
+                  key={c.label}
+                  sortDirection={c.sort === sort ? order : false}
+                >
+                  {c.sort ? (
+                    <TableSortLabel
+                      active={c.sort === sort}
+                      direction={c.sort === sort ? order : 'asc'}
+                      onClick={() => onSort(c.sort!)}
+                    >
+                      {c.label}
+                    </TableSortLabel>
+                  ) : (
+                    c.label
+                  )}
+                </TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {items.map(s => (
+              <FleetRow key={`${s.cluster}/${s.name}`} s={s} />
+            ))}
+          </TableBody>
+        </Table>
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="flex-end"
+          p={1}
+          style={{ gap: 8 }}
+        >
+          <Typography variant="body2">
+            {first + 1}–{first + items.length} of {page.value?.totalCount ?? 0}
+          </Typography>
+          <Button
+            size="small"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors(c => c.slice(0, -1))}
+          >
+            Previous page
+          </Button>
+          <Button
+            size="small"
+            disabled={!page.value?.nextCursor}
+            onClick={() => setCursors(c => [...c, page.value?.nextCursor])}
+          >
+            Next page
+          </Button>
+        </Box>
+      </Paper>
+    );
+  }
+  return (
+    <Box>
+      <KarsClusterBanner />
+      <Box display="flex" flexWrap="wrap" style={{ gap: 12 }} mb={2}>
+        <TextField
+          id="kars-fleet-search"
+          label="Search"
+          placeholder="name, owner or model"
+          variant="outlined"
+          size="small"
+          value={search}
+          onChange={e => setSearch(e.target.value)}
+          inputProps={{ 'aria-label': 'Search sandboxes' }}
+        />
+        <FilterSelect
+          id="kars-fleet-isolation"
+          label="Isolation"
+          value={isolation}
+          options={ISOLATION_LEVELS.map(l => [l, l] as [string, string])}
+          onChange={setIsolation}
+        />
+        <FilterSelect
+          id="kars-fleet-phase"
+          label="Phase"
+          value={phase}
+          options={SANDBOX_PHASES.map(p => [p, p] as [string, string])}
+          onChange={setPhase}
+        />
+        <FilterSelect
+          id="kars-fleet-trouble"
+          label="Channel trouble"
+          value={trouble}
+          options={[
+            ['true', 'With trouble'],
+            ['false', 'Without trouble'],
+          ]}
+          onChange={setTrouble}
+        />
+      </Box>
+      {body}
+    </Box>
+  );
+}
+
+/** The fleet page with its own header, for legacy apps. @public */
+export function KarsFleetPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="kars sandboxes"
+        subtitle="Every tenant sandbox of the fleet"
+      />
+      <Content>
+        <KarsFleetContent />
+      </Content>
+    </Page>
+  );
+}

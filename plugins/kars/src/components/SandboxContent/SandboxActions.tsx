@@ -1,0 +1,273 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  CHANNEL_CREDENTIAL_KEYS,
+  CredentialKey,
+  Credentials,
+  Sandbox,
+  karsCredentialsUpdatePermission,
+  karsSandboxDeletePermission,
+  karsSandboxUpdatePermission,
+} from '@kars-portal/plugin-kars-common';
+import { karsApiRef } from '../../api';
+import { errorMessage } from '../useKars';
+
+type Result = { severity: 'success' | 'error'; message: string };
+
+/** The secret keys (channel tokens) the sandbox's channels use. */
+export function rotatableKeys(sandbox: Sandbox): CredentialKey[] {
+  return sandbox.spec.channels
+    .flatMap(c => CHANNEL_CREDENTIAL_KEYS[c.type] ?? [])
+    .filter(k => k !== 'WHATSAPP_ENABLED') as CredentialKey[];
+}
+
+function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  text: string;
+  confirm: string;
+  busy: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <Dialog
+      open={props.open}
+      onClose={props.onCancel}
+      aria-labelledby="kars-confirm-title"
+    >
+      <DialogTitle id="kars-confirm-title">{props.title}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{props.text}</DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onCancel}>Cancel</Button>
+        <Button
+          color="secondary"
+          variant="contained"
+          disabled={props.busy}
+          onClick={props.onConfirm}
+        >
+          {props.confirm}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function RotateDialog(props: {
+  open: boolean;
+  keys: CredentialKey[];
+  busy: boolean;
+  onCancel: () => void;
+  onSubmit: (credentials: Credentials) => void;
+}) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const filled = Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v.trim() !== ''),
+  ) as Credentials;
+  return (
+    <Dialog
+      open={props.open}
+      onClose={props.onCancel}
+      aria-labelledby="kars-rotate-title"
+    >
+      <DialogTitle id="kars-rotate-title">Rotate credentials</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          New values replace the stored ones; keys left empty are kept. Values
+          are write-only: the portal never shows them again. The sandbox
+          restarts to pick them up.
+        </DialogContentText>
+        {props.keys.length === 0 && (
+          <DialogContentText>
+            This sandbox uses no channel with a token.
+          </DialogContentText>
+        )}
+        {props.keys.map(key => (
+          <TextField
+            key={key}
+            id={`kars-credential-${key}`}
+            label={key}
+            type="password"
+            autoComplete="new-password"
+            fullWidth
+            margin="dense"
+            value={values[key] ?? ''}
+            onChange={e => setValues(v => ({ ...v, [key]: e.target.value }))}
+          />
+        ))}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onCancel}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={props.busy || Object.keys(filled).length === 0}
+          onClick={() => {
+            props.onSubmit(filled);
+            setValues({});
+          }}
+        >
+          Rotate
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Rotate credentials, suspend or resume, delete: each shown only when permitted. */
+export function SandboxActions(props: {
+  sandbox: Sandbox;
+  onChanged: () => void;
+}) {
+  const { sandbox, onChanged } = props;
+  const api = useApi(karsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const update = usePermission({
+    permission: karsSandboxUpdatePermission,
+    resourceRef: sandbox.name,
+  });
+  const del = usePermission({
+    permission: karsSandboxDeletePermission,
+    resourceRef: sandbox.name,
+  });
+  const creds = usePermission({
+    permission: karsCredentialsUpdatePermission,
+    resourceRef: sandbox.name,
+  });
+  const [dialog, setDialog] = useState<'rotate' | 'suspend' | 'delete'>();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result>();
+  const suspended = sandbox.spec.suspended;
+
+  const run = async (what: string, fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+      const r: Result = { severity: 'success', message: `${what}: done.` };
+      setResult(r);
+      alertApi.post({
+        message: r.message,
+        severity: 'success',
+        display: 'transient',
+      });
+      onChanged();
+    } catch (e) {
+      const r: Result = {
+        severity: 'error',
+        message: `${what} failed: ${errorMessage(e)}`,
+      };
+      setResult(r);
+      alertApi.post({ message: r.message, severity: 'error' });
+    } finally {
+      setBusy(false);
+      setDialog(undefined);
+    }
+  };
+
+  const anyAllowed = update.allowed || del.allowed || creds.allowed;
+  const loading = update.loading || del.loading || creds.loading;
+  return (
+    <Box>
+      <Box display="flex" style={{ gap: 8 }} flexWrap="wrap">
+        {creds.allowed && (
+          <Button
+            variant="outlined"
+            onClick={() => setDialog('rotate')}
+            disabled={sandbox.deleting}
+          >
+            Rotate credentials
+          </Button>
+        )}
+        {update.allowed && (
+          <Button
+            variant="outlined"
+            onClick={() => setDialog('suspend')}
+            disabled={sandbox.deleting}
+          >
+            {suspended ? 'Resume' : 'Suspend'}
+          </Button>
+        )}
+        {del.allowed && (
+          <Button
+            variant="outlined"
+            color="secondary"
+            onClick={() => setDialog('delete')}
+            disabled={sandbox.deleting}
+          >
+            Delete
+          </Button>
+        )}
+        {!loading && !anyAllowed && (
+          <Alert severity="info">
+            You are not permitted to change this sandbox.
+          </Alert>
+        )}
+      </Box>
+      {result && (
+        <Box mt={1}>
+          <Alert
+            severity={result.severity}
+            onClose={() => setResult(undefined)}
+          >
+            {result.message}
+          </Alert>
+        </Box>
+      )}
+      <RotateDialog
+        open={dialog === 'rotate'}
+        keys={rotatableKeys(sandbox)}
+        busy={busy}
+        onCancel={() => setDialog(undefined)}
+        onSubmit={credentials =>
+          run('Rotate credentials', () =>
+            api.putCredentials(sandbox.name, {
+              credentials,
+              mode: 'merge',
+              restart: true,
+            }),
+          )
+        }
+      />
+      <ConfirmDialog
+        open={dialog === 'suspend'}
+        title={
+          suspended ? `Resume ${sandbox.name}?` : `Suspend ${sandbox.name}?`
+        }
+        text={
+          suspended
+            ? 'The sandbox workload starts again.'
+            : 'The sandbox workload scales to zero; its namespace, settings and credentials are kept.'
+        }
+        confirm={suspended ? 'Resume' : 'Suspend'}
+        busy={busy}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() =>
+          run(suspended ? 'Resume' : 'Suspend', () =>
+            api.updateSandbox(sandbox.name, { suspended: !suspended }),
+          )
+        }
+      />
+      <ConfirmDialog
+        open={dialog === 'delete'}
+        title={`Delete ${sandbox.name}?`}
+        text={`The namespace ${sandbox.namespace} and everything in it are deleted. This cannot be undone.`}
+        confirm="Delete"
+        busy={busy}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() => run('Delete', () => api.deleteSandbox(sandbox.name))}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,276 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { server, errorResponse } from '../../__testUtils__/server';
+import {
+  degradedHealth,
+  realCluster,
+  suspendedSandbox,
+  unknownBudgetHealth,
+} from '../../__testUtils__/fixtures';
+import {
+  alertApi,
+  renderLegacy,
+  sandboxEntity,
+} from '../../__testUtils__/render';
+import { KarsSandboxContent } from './SandboxContent';
+
+registerMswTestHooks(server);
+
+describe('KarsSandboxContent', () => {
+  beforeEach(() => alertApi.post.mockReset());
+
+  it('shows isolation layers, budgets, channels, egress, conditions and events', async () => {
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(await screen.findByText('Isolation: enhanced')).toBeInTheDocument();
+    const layers = screen.getByRole('table', { name: 'Enforcement layers' });
+    expect(within(layers).getAllByText('verified').length).toBeGreaterThan(0);
+    expect(within(layers).getByText('declared')).toBeInTheDocument();
+    expect(
+      within(layers).getByText('NetworkPolicy kars-tenant-a/default-deny'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', {
+        name: 'Today (daily) budget 30% used',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'This month budget 25% used' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Per-request cap: 8,000 tokens'),
+    ).toBeInTheDocument();
+    const channels = screen.getByRole('table', { name: 'Channels' });
+    expect(
+      within(channels).getByText('credentials missing'),
+    ).toBeInTheDocument();
+    expect(within(channels).getByText('configured')).toBeInTheDocument();
+    expect(within(channels).getAllByText('not enabled')).toHaveLength(2);
+    expect(within(channels).getAllByText('unknown').length).toBeGreaterThan(0);
+    const egress = screen.getByRole('table', { name: 'Egress allowlist' });
+    expect(within(egress).getByText('api.github.com')).toBeInTheDocument();
+    expect(within(egress).getByText('NetworkPolicy')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Conditions' })).toHaveTextContent(
+      'MissingKeys',
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Recent audit events' }),
+    ).toHaveTextContent('user:default/jane');
+    expect(
+      screen.getByText('system:serviceaccount:kars-tenant-a:tenant-a'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText(/Embedded cluster/)).toBeInTheDocument();
+  });
+
+  it('works for the ai-agent component too, and hides the banner on a real cluster', async () => {
+    server.use(
+      http.get('*/api/kars/cluster', () => HttpResponse.json(realCluster)),
+    );
+    await renderLegacy(<KarsSandboxContent />, {
+      entity: sandboxEntity('Component', 'ai-agent'),
+    });
+    expect(await screen.findByText('Isolation: enhanced')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByText(/Embedded cluster/)).not.toBeInTheDocument(),
+    );
+  });
+
+  it('shows a loading state', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name', () => new Promise(() => {})),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows an error', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name', () =>
+        errorResponse(500, 'Error', 'boom'),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(
+      await screen.findByText(/Could not load sandbox tenant-a/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows not found as empty', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name', () =>
+        errorResponse(404, 'NotFoundError', 'no such sandbox'),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(await screen.findByText('No sandbox tenant-a')).toBeInTheDocument();
+  });
+
+  it('shows permission denied when the backend refuses to read', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name', () =>
+        errorResponse(403, 'NotAllowedError', 'denied'),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
+  });
+
+  it('asks for the annotation when it is missing', async () => {
+    await renderLegacy(<KarsSandboxContent />, {
+      entity: sandboxEntity('Resource', 'kars-sandbox', ''),
+    });
+    expect(
+      screen.getAllByText(/kars.azure.com\/sandbox/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('shows a degraded sandbox', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name/health', () =>
+        HttpResponse.json(degradedHealth),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(await screen.findByText('Degraded')).toBeInTheDocument();
+    const layers = screen.getByRole('table', { name: 'Enforcement layers' });
+    expect(within(layers).getAllByText('missing').length).toBe(2);
+    expect(
+      within(layers).getByText('the default-deny NetworkPolicy is gone'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('failed')).toBeInTheDocument();
+    expect(screen.getByText('ForeignNetworkPolicy')).toBeInTheDocument();
+  });
+
+  it('says unknown when the budget source is down', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name/health', () =>
+        HttpResponse.json(unknownBudgetHealth),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(
+      await screen.findByText(
+        'Budget use unknown: source prometheus unavailable: connection refused',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar', { name: /budget/ })).toBeNull();
+    expect(
+      screen.getByText(/Today \(daily\): unknown of 100,000/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an error for health alone and keeps the rest', async () => {
+    server.use(
+      http.get('*/api/kars/sandboxes/:name/health', () =>
+        errorResponse(503, 'ServiceUnavailableError', 'health down'),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    expect(
+      await screen.findByText(/Could not load the health of tenant-a/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'Egress allowlist' }),
+    ).toBeInTheDocument();
+  });
+
+  it('hides every action when not permitted', async () => {
+    // usePermission caches decisions per resource: a name of its own.
+    await renderLegacy(<KarsSandboxContent />, {
+      entity: sandboxEntity('Resource', 'kars-sandbox', 'tenant-denied'),
+      allow: false,
+    });
+    expect(
+      await screen.findByText('You are not permitted to change this sandbox.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Suspend' })).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Rotate credentials' }),
+    ).toBeNull();
+  });
+
+  it('suspends after confirmation and shows the result', async () => {
+    let patched: unknown;
+    server.use(
+      http.patch('*/api/kars/sandboxes/:name', async ({ request }) => {
+        patched = await request.json();
+        return HttpResponse.json({ sandbox: suspendedSandbox, changed: true });
+      }),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Suspend' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Suspend tenant-a?');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Suspend' }),
+    );
+    expect(await screen.findByText('Suspend: done.')).toBeInTheDocument();
+    expect(patched).toEqual({ suspended: true });
+    expect(alertApi.post).toHaveBeenCalledWith(
+      expect.objectContaining({ severity: 'success' }),
+    );
+  });
+
+  it('deletes after confirmation and shows a failure', async () => {
+    server.use(
+      http.delete('*/api/kars/sandboxes/:name', () =>
+        errorResponse(409, 'ConflictError', 'already deleting'),
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Delete' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('kars-tenant-a');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Delete' }),
+    );
+    expect(
+      await screen.findByText(/Delete failed: already deleting/),
+    ).toBeInTheDocument();
+  });
+
+  it('rotates credentials through password fields', async () => {
+    let body: any;
+    server.use(
+      http.put(
+        '*/api/kars/sandboxes/:name/credentials',
+        async ({ request }) => {
+          body = await request.json();
+          return HttpResponse.json({
+            credentialKeys: ['SLACK_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
+            restarted: true,
+          });
+        },
+      ),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Rotate credentials' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const slack = within(dialog).getByLabelText('SLACK_BOT_TOKEN');
+    expect(slack).toHaveAttribute('type', 'password');
+    expect(within(dialog).getByLabelText('TELEGRAM_BOT_TOKEN')).toHaveAttribute(
+      'type',
+      'password',
+    );
+    await userEvent.type(slack, 'xoxb-123-abc');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Rotate' }),
+    );
+    expect(
+      await screen.findByText('Rotate credentials: done.'),
+    ).toBeInTheDocument();
+    expect(body).toEqual({
+      credentials: { SLACK_BOT_TOKEN: 'xoxb-123-abc' },
+      mode: 'merge',
+      restart: true,
+    });
+  });
+});
