@@ -88,6 +88,7 @@ export function KarsEgressAllowlistField(
             mt={1}
           >
             <TextField
+              id={`${id}-${i}-host`}
               label={`Host ${i + 1}`}
               placeholder="api.example.com or 203.0.113.0/24"
               value={row.host ?? ''}
@@ -98,9 +99,11 @@ export function KarsEgressAllowlistField(
               style={{ flex: 1 }}
             />
             <TextField
+              id={`${id}-${i}-port`}
               label={`Port ${i + 1}`}
               type="number"
-              value={row.port ?? 443}
+              value={row.port ?? ''}
+              placeholder="443"
               disabled={disabled}
               onChange={e =>
                 set(i, {
