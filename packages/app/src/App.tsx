@@ -1,7 +1,11 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import karsPlugin, { karsApiDocsModule } from '@kars-portal/plugin-kars/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, navModule],
+  // The kars plugin is also found through `app.packages: all`; naming it here keeps the
+  // app's features explicit (and present in tests). The api-docs module renders `API`
+  // entities of type `a2a` as A2A agent cards.
+  features: [catalogPlugin, navModule, karsPlugin, karsApiDocsModule],
 });

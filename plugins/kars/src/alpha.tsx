@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { apiDocsConfigRef } from '@backstage/plugin-api-docs';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import StorageIcon from '@material-ui/icons/Storage';
 import { KarsClient } from '@kars-portal/plugin-kars-common';
 import { karsApiRef } from './api';
 import { rootRouteRef } from './routes';
@@ -40,6 +41,7 @@ export const karsFleetPage = PageBlueprint.make({
   params: {
     path: '/kars',
     title: 'kars sandboxes',
+    icon: <StorageIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/FleetPage/FleetPage').then(m =>
