@@ -1,0 +1,74 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+
+/** Examples of `kars:sandbox:create`. */
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Create a sandbox with the defaults (enhanced isolation, gpt-4.1)',
+    example: `steps:
+  - id: create
+    name: Create sandbox
+    action: kars:sandbox:create
+    input:
+      name: tenant-a
+      owner: group:default/team-a
+`,
+  },
+  {
+    description:
+      'Create a confidential sandbox with budgets, a Slack channel (its token from the task secrets), an egress allowlist and governance, and wait until it is Running',
+    example: `steps:
+  - id: create
+    name: Create sandbox
+    action: kars:sandbox:create
+    input:
+      name: tenant-b
+      owner: group:default/team-b
+      isolation: confidential
+      model: Phi-4
+      tokenBudget:
+        perRequestTokens: 4000
+        dailyTokens: 200000
+        monthlyTokens: 5000000
+      contentSafety:
+        hate: Low
+        selfHarm: Safe
+        sexual: Low
+        violence: Medium
+      channels:
+        - slack
+      allowedEndpoints:
+        - host: api.github.com
+          port: 443
+        - host: 203.0.113.0/24
+          port: 8443
+      governance:
+        enabled: true
+      a2a:
+        description: Answers questions about team B's services
+        skills:
+          - id: service-faq
+            name: Service FAQ
+            tags: [faq]
+      waitForRunning: true
+      timeoutSeconds: 300
+`,
+  },
+  {
+    description:
+      'Create a suspended sandbox on a named cluster with smaller limits',
+    example: `steps:
+  - id: create
+    name: Create sandbox
+    action: kars:sandbox:create
+    input:
+      name: tenant-c
+      cluster: primary
+      isolation: standard
+      limits:
+        cpu: 500m
+        memory: 1Gi
+      suspended: true
+`,
+  },
+];

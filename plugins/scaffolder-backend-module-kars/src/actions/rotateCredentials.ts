@@ -1,0 +1,118 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
+import { examples } from './rotateCredentials.examples';
+import { CREDENTIAL_KEYS, credentialsFromSecrets, InjectedZod } from './inputs';
+import { callKars, karsCaller, KarsActionOptions } from './karsClient';
+
+/**
+ * `kars:credentials:rotate`: sets or rotates a sandbox's channel tokens and plugin keys. The values
+ * come only from the task's secrets, under their credential key names; input carries none.
+ * @public
+ */
+export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
+  const { client, callOptions } = karsCaller(options);
+  return createTemplateAction({
+    id: 'kars:credentials:rotate',
+    description: `Sets or rotates the credentials of a kars sandbox. Values are read from the task secrets named like the credential keys (${CREDENTIAL_KEYS.join(
+      ', ',
+    )}), never from input, and are never logged or output.`,
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: (z: InjectedZod) => z.string().describe('The sandbox'),
+        restart: (z: InjectedZod) =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              'Roll the sandbox so the runtime picks the new values up',
+            ),
+        mode: (z: InjectedZod) =>
+          z
+            .enum(['merge', 'replace'])
+            .default('merge')
+            .describe(
+              'merge keeps keys not given; replace removes them from the Secret',
+            ),
+      },
+      output: {
+        credentialKeys: (z: InjectedZod) =>
+          z
+            .array(z.string())
+            .describe(
+              'Names of the keys now set in the credentials Secret (never values)',
+            ),
+        restarted: (z: InjectedZod) => z.boolean(),
+      },
+    },
+    async handler(ctx) {
+      // The scaffolder validates input against the schema but does not fill defaults in.
+      const { name, restart = true, mode = 'merge' } = ctx.input;
+      const credentials = credentialsFromSecrets(ctx.secrets);
+      if (!credentials) {
+        throw new InputError(
+          `No credentials in the task secrets: give at least one of ${CREDENTIAL_KEYS.join(
+            ', ',
+          )}`,
+        );
+      }
+      const keys = Object.keys(credentials).sort();
+      ctx.logger.info(
+        `Sandbox ${name}: ${
+          mode === 'replace' ? 'replacing' : 'setting'
+        } ${keys.join(', ')}${restart ? ', then restarting it' : ''}`,
+      );
+
+      if (ctx.isDryRun) {
+        const sandbox = await callKars(`Reading sandbox ${name}`, async () =>
+          client.getSandbox(name, await callOptions(ctx)),
+        );
+        const removed =
+          mode === 'replace'
+            ? sandbox.credentialKeys.filter(k => !keys.includes(k))
+            : [];
+        ctx.logger.info(
+          `Dry run: would write ${keys.join(', ')} to Secret ${
+            sandbox.namespace
+          }/${name}-credentials${
+            removed.length ? `, removing ${removed.join(', ')}` : ''
+          }${restart ? ' and restart the sandbox' : ''}; nothing was written`,
+        );
+        const after =
+          mode === 'replace'
+            ? keys
+            : [...new Set([...sandbox.credentialKeys, ...keys])].sort();
+        ctx.output('credentialKeys', after);
+        ctx.output('restarted', false);
+        return;
+      }
+
+      const result = await ctx.checkpoint({
+        key: `kars.credentials.rotate.${name}`,
+        fn: async () => {
+          const res = await callKars(
+            `Rotating the credentials of sandbox ${name}`,
+            async () =>
+              client.putCredentials(
+                name,
+                { credentials, mode, restart },
+                await callOptions(ctx),
+              ),
+          );
+          return {
+            credentialKeys: res.credentialKeys,
+            restarted: res.restarted,
+          };
+        },
+      });
+      ctx.logger.info(
+        `Sandbox ${name} now has ${result.credentialKeys.join(', ')}${
+          result.restarted ? '; restarted' : ''
+        }`,
+      );
+      ctx.output('credentialKeys', result.credentialKeys);
+      ctx.output('restarted', result.restarted);
+    },
+  });
+}

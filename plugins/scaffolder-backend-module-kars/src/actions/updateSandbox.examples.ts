@@ -1,0 +1,47 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+
+/** Examples of `kars:sandbox:update`. */
+export const examples: TemplateExample[] = [
+  {
+    description: 'Raise the daily budget and switch the model',
+    example: `steps:
+  - id: update
+    name: Change sandbox
+    action: kars:sandbox:update
+    input:
+      name: tenant-a
+      model: gpt-4o
+      tokenBudget:
+        dailyTokens: 500000
+`,
+  },
+  {
+    description: 'Suspend a sandbox',
+    example: `steps:
+  - id: update
+    name: Suspend sandbox
+    action: kars:sandbox:update
+    input:
+      name: tenant-a
+      suspended: true
+`,
+  },
+  {
+    description:
+      'Move to confidential isolation, replace the channels and the egress allowlist, turn governance on',
+    example: `steps:
+  - id: update
+    name: Change sandbox
+    action: kars:sandbox:update
+    input:
+      name: tenant-b
+      isolation: confidential
+      channels: [telegram, discord]
+      allowedEndpoints:
+        - host: api.example.com
+      governance:
+        enabled: true
+        trustThreshold: 700
+`,
+  },
+];
