@@ -58,7 +58,11 @@ describe('KarsFleetPage', () => {
     expect(await screen.findByText('tenant-4999')).toBeInTheDocument();
     const last = queries[queries.length - 1];
     expect(last.get('order')).toBe('desc');
-    await userEvent.click(screen.getByText('Model'));
+    await userEvent.click(
+      within(screen.getByRole('table', { name: 'Sandboxes' })).getByText(
+        'Model',
+      ),
+    );
     await waitFor(() =>
       expect(queries[queries.length - 1].get('sort')).toBe('model'),
     );
@@ -72,6 +76,10 @@ describe('KarsFleetPage', () => {
     expect(await screen.findByText('1–1 of 1')).toBeInTheDocument();
     expect(queries[queries.length - 1].get('q')).toBe('0042');
 
+    await userEvent.type(screen.getByLabelText('Filter by model'), 'gpt-5');
+    await waitFor(() =>
+      expect(queries[queries.length - 1].get('model')).toBe('gpt-5'),
+    );
     await userEvent.click(screen.getByLabelText('Isolation'));
     await userEvent.click(
       await screen.findByRole('option', { name: 'confidential' }),

@@ -135,6 +135,8 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   const pageSize = props.pageSize ?? 50;
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
+  const [modelInput, setModelInput] = useState('');
+  const model = useDebounced(modelInput.trim(), 300);
   const [isolation, setIsolation] = useState('');
   const [phase, setPhase] = useState('');
   const [trouble, setTrouble] = useState('');
@@ -147,7 +149,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
 
   useEffect(() => {
     setCursors([undefined]);
-  }, [q, isolation, phase, trouble, sort, order]);
+  }, [q, model, isolation, phase, trouble, sort, order]);
 
   const query: ListSandboxesQuery = {
     limit: pageSize,
@@ -155,6 +157,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
     order,
     ...(cursor ? { cursor } : {}),
     ...(q ? { q } : {}),
+    ...(model ? { model } : {}),
     ...(isolation
       ? { isolation: isolation as ListSandboxesQuery['isolation'] }
       : {}),
@@ -163,7 +166,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   };
   const key = JSON.stringify(query);
   const page = useKars(api => api.listSandboxes(query), [key]);
-  const filtered = Boolean(q || isolation || phase || trouble);
+  const filtered = Boolean(q || model || isolation || phase || trouble);
 
   const onSort = (k: SortKey) => {
     if (k === sort) setOrder(o => (o === 'asc' ? 'desc' : 'asc'));
@@ -266,6 +269,15 @@ export function KarsFleetContent(props: { pageSize?: number }) {
           value={search}
           onChange={e => setSearch(e.target.value)}
           inputProps={{ 'aria-label': 'Search sandboxes' }}
+        />
+        <TextField
+          id="kars-fleet-model"
+          label="Model"
+          variant="outlined"
+          size="small"
+          value={modelInput}
+          onChange={e => setModelInput(e.target.value)}
+          inputProps={{ 'aria-label': 'Filter by model' }}
         />
         <FilterSelect
           id="kars-fleet-isolation"
