@@ -203,7 +203,7 @@ export class FakeKarsBackend {
       return { status: 200, body: sandbox };
     }
     if (method === 'PATCH') {
-      const merged = { ...sandbox.spec, ...body };
+      const merged = deepMerge(sandbox.spec, body);
       const result = validateWith(sandboxSpecSchema, merged, 'spec');
       if (!result.success) return invalid(result.issues);
       if (dryRun)
@@ -241,4 +241,21 @@ export class FakeKarsBackend {
     }
     return error(405, 'Error', 'method not allowed');
   }
+}
+
+/** Objects merge, arrays and scalars replace (as the backend's PATCH). */
+function deepMerge(base: any, patch: any): any {
+  if (
+    patch === null ||
+    typeof patch !== 'object' ||
+    Array.isArray(patch) ||
+    base === null ||
+    typeof base !== 'object' ||
+    Array.isArray(base)
+  ) {
+    return patch;
+  }
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
+  return out;
 }

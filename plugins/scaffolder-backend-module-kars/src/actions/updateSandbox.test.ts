@@ -1,0 +1,153 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
+import { actionContext } from '../__testUtils__/context';
+import { createKarsSandboxUpdateAction } from './updateSandbox';
+
+describe('kars:sandbox:update', () => {
+  const backend = new FakeKarsBackend();
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
+  beforeEach(() => {
+    backend.reset();
+    backend.addSandbox('tenant-a', {
+      model: 'gpt-4.1',
+      tokenBudget: { dailyTokens: 1000 },
+    });
+  });
+  const action = () => createKarsSandboxUpdateAction(backend.actionOptions());
+
+  it('patches only the given fields, on behalf of the user', async () => {
+    const { ctx, outputs, lines } = actionContext({
+      input: {
+        name: 'tenant-a',
+        isolation: 'confidential',
+        model: 'gpt-4o',
+        tokenBudget: { dailyTokens: 5000 },
+        channels: ['discord'],
+        allowedEndpoints: [],
+        governance: { enabled: true },
+        suspended: true,
+      },
+    });
+    await action().handler(ctx);
+    const [req] = backend.writes();
+    expect(req.method).toBe('PATCH');
+    expect(req.path).toBe('/api/kars/sandboxes/tenant-a');
+    expect(req.authorization).toMatch(/^Bearer /);
+    expect(req.body).toEqual({
+      sandbox: { isolation: 'confidential' },
+      model: 'gpt-4o',
+      tokenBudget: { dailyTokens: 5000 },
+      channels: [{ type: 'discord' }],
+      networkPolicy: { allowedEndpoints: [] },
+      governance: { enabled: true },
+      suspended: true,
+    });
+    expect(outputs()).toEqual({
+      name: 'tenant-a',
+      changed: true,
+      generation: 2,
+    });
+    expect(lines.join('\n')).toContain(
+      'changing channels, governance, model, networkPolicy, sandbox, suspended, tokenBudget',
+    );
+  });
+
+  it('has no runtime input: the runtime is fixed at creation', () => {
+    const schema = action().schema?.input as any;
+    expect(Object.keys(schema.properties)).not.toContain('runtime');
+  });
+
+  it('checks the change on dry run and writes nothing', async () => {
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-a', isolation: 'standard' },
+      isDryRun: true,
+    });
+    await action().handler(ctx);
+    expect(backend.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'PATCH /api/kars/sandboxes/tenant-a?dryRun=true',
+    ]);
+    expect(backend.sandboxes.get('tenant-a')!.generation).toBe(1);
+    expect(outputs()).toMatchObject({ name: 'tenant-a', changed: false });
+    expect(outputs().renderedObjects).toContain(
+      'Deployment kars-tenant-a/tenant-a',
+    );
+    expect(lines.join('\n')).toContain('nothing was written');
+  });
+
+  it('does not patch twice when the task is recovered from its checkpoint', async () => {
+    const checkpoint = jest.fn(async () => ({ changed: true, generation: 7 }));
+    const { ctx, outputs } = actionContext({
+      input: { name: 'tenant-a', model: 'gpt-4o' },
+      checkpoint,
+    });
+    await action().handler(ctx);
+    expect(checkpoint).toHaveBeenCalledWith(
+      expect.objectContaining({ key: 'kars.sandbox.update.tenant-a' }),
+    );
+    expect(backend.requests).toEqual([]);
+    expect(outputs()).toEqual({
+      name: 'tenant-a',
+      changed: true,
+      generation: 7,
+    });
+  });
+
+  it('passes the abort signal to the backend call', async () => {
+    backend.delayMs = 2000;
+    const controller = new AbortController();
+    const { ctx } = actionContext({
+      input: { name: 'tenant-a', model: 'gpt-4o' },
+      signal: controller.signal,
+    });
+    const run = action().handler(ctx);
+    setTimeout(() => controller.abort(), 100);
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
+
+  it('answers an unknown sandbox with a not-found error', async () => {
+    const { ctx } = actionContext({ input: { name: 'nope', model: 'gpt-4o' } });
+    await expect(action().handler(ctx)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it.each([
+    ['a bad model', { model: 'bad model' }, 'spec.model', 'model-name'],
+    [
+      'budgets out of order',
+      { tokenBudget: { monthlyTokens: 10 } },
+      'spec.tokenBudget.monthlyTokens',
+      'monthly-at-least-daily',
+    ],
+    [
+      'an unknown isolation',
+      { isolation: 'max' },
+      'spec.sandbox.isolation',
+      'one-of',
+    ],
+    [
+      'an egress entry to loopback',
+      { allowedEndpoints: [{ host: '127.0.0.1' }] },
+      'spec.networkPolicy.allowedEndpoints.0.host',
+      'egress-range-forbidden',
+    ],
+    [
+      'a trust threshold out of range',
+      { governance: { trustThreshold: 5000 } },
+      'spec.governance.trustThreshold',
+      'maximum',
+    ],
+  ])(
+    'surfaces the backend 400 for %s as an input error naming the field',
+    async (_what, input, field, rule) => {
+      const { ctx } = actionContext({ input: { name: 'tenant-a', ...input } });
+      const error = await action()
+        .handler(ctx)
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toContain('Changing sandbox tenant-a');
+      expect(error.message).toContain(field);
+      expect(error.message).toContain(`[${rule}]`);
+      expect(backend.sandboxes.get('tenant-a')!.generation).toBe(1);
+    },
+  );
+});
