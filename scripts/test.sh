@@ -6,20 +6,55 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
 
 OUT=.ci-out/results
-rm -rf "$OUT" && mkdir -p "$OUT"
+rm -rf "$OUT" .ci-out/contract && mkdir -p "$OUT"
+CI_MODE=false
+[ "${CI:-}" = "true" ] && CI_MODE=true
+reasons=()
+missing=0
 
-if [ "${CI:-}" = "true" ]; then
+if [ "$CI_MODE" = true ]; then
   yarn install --immutable >/dev/null || { echo "yarn install failed" >&2; exit 1; }
 else
   yarn install >/dev/null || { echo "yarn install failed" >&2; exit 1; }
 fi
 
-status=0
+# A real kube-apiserver (with etcd and kube-controller-manager) built from Go modules; cached.
+if command -v go >/dev/null 2>&1; then
+  if ! bash test/kube-testenv/build.sh >&2; then
+    reasons+=("real kube-apiserver tests: the kube-testenv build failed")
+    missing=1
+  fi
+else
+  reasons+=("real kube-apiserver tests: no Go toolchain (Go 1.26 builds test/kube-testenv)")
+  missing=1
+  export KARS_KUBE_TESTENV=off
+fi
 
-# Unit, component and integration tests of every package (jest, through the Backstage CLI).
+# PostgreSQL for the database tests.
+kars_pg_start
+if [ -n "${KARS_PG_SKIP_REASON:-}" ]; then
+  reasons+=("PostgreSQL database tests: $KARS_PG_SKIP_REASON")
+  missing=1
+fi
+trap kars_pg_stop EXIT
+
+status=0
+if [ "$CI_MODE" = true ] && [ "$missing" = 1 ]; then
+  printf 'missing prerequisite with CI=true: %s\n' "${reasons[@]}" >&2
+  status=1
+fi
+
+# Unit, component and integration tests of every package (jest, through the Backstage CLI): the
+# contract suite on the emulator and the real control plane, the backend on both, the frontend.
 CI=true yarn backstage-cli repo test --json --outputFile="$OUT/jest.json" || status=1
 
+if [ ${#reasons[@]} -gt 0 ]; then
+  node -e 'console.log(JSON.stringify({suite: "prerequisites", reasons: process.argv.slice(1)}))' \
+    "${reasons[@]}" > "$OUT/prerequisites.json"
+fi
 node scripts/summarize-results.js "$OUT" || status=1
 exit $status

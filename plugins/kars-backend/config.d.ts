@@ -62,6 +62,8 @@ export interface Config {
       organization: string;
       url: string;
     };
+    /** Seconds between full resyncs of every sandbox (default 300). */
+    resyncSeconds?: number;
     /** Create the three demo tenants on first start (dev). */
     demoTenants?: boolean;
   };

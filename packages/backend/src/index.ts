@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { karsPermissionPolicyModule } from './karsPermissionPolicy';
 
 const backend = createBackend();
 
@@ -12,14 +13,16 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@kars-portal/plugin-catalog-backend-module-kars'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@kars-portal/plugin-scaffolder-backend-module-kars'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(karsPermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
+
+backend.add(import('@kars-portal/plugin-kars-backend'));
 
 backend.start();

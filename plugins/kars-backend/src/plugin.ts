@@ -2,10 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   karsPermissions,
   ClusterInfo,
   KARS_PLUGIN_ID,
+  KARS_SANDBOX_EVENTS_TOPIC,
+  KarsSandboxEventPayload,
 } from '@kars-portal/plugin-kars-common';
 import { connectClusters } from './cluster/connectClusters';
 import { readKarsConfig } from './config/readKarsConfig';
@@ -14,8 +17,13 @@ import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
 import { createRouter } from './router';
 import { ClusterConnection } from './service/ClusterConnection';
 import { SandboxService } from './service/SandboxService';
+import { createDemoTenants } from './service/demoTenants';
+import { ClusterController } from './reconcile/ClusterController';
 
-async function clusterInfo(clusters: ClusterConnection[]): Promise<ClusterInfo> {
+async function clusterInfo(
+  clusters: ClusterConnection[],
+  controllers: Map<string, ClusterController>,
+): Promise<ClusterInfo> {
   return {
     clusters: clusters.map(c => ({
       name: c.name,
@@ -23,8 +31,9 @@ async function clusterInfo(clusters: ClusterConnection[]): Promise<ClusterInfo> 
       simulated: c.simulated,
       production: c.config.settings.production,
       default: c.config.default,
-      reconciling: false,
+      reconciling: controllers.get(c.name)?.reconciling ?? false,
       preflight: [
+        ...(controllers.get(c.name)?.preflightChecks ?? []),
         {
           name: 'sandbox-cache',
           ok: c.sandboxes.hasSynced,
@@ -55,6 +64,7 @@ export const karsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -66,11 +76,21 @@ export const karsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        events,
       }) {
         const karsConfig = readKarsConfig(config);
         const audit = await AuditStore.create(database);
         const clusters = await connectClusters(karsConfig, logger);
+        const controllers = new Map(
+          clusters.map(c => [
+            c.name,
+            new ClusterController(c, logger.child({ cluster: c.name }), {
+              resyncSeconds: karsConfig.resyncSeconds,
+            }),
+          ]),
+        );
         lifecycle.addShutdownHook(async () => {
+          await Promise.all([...controllers.values()].map(c => c.stop()));
           await Promise.all(clusters.map(c => c.stop()));
         });
         await Promise.all(
@@ -82,6 +102,21 @@ export const karsPlugin = createBackendPlugin({
           ),
         );
         const service = new SandboxService(clusters, audit, logger);
+        for (const cluster of clusters) {
+          cluster.sandboxes.onChange(event => {
+            if (event.type === 'resync') return;
+            const eventPayload: KarsSandboxEventPayload = {
+              name: event.object.metadata.name,
+              cluster: cluster.name,
+              change: event.type === 'delete' ? 'deleted' : 'upserted',
+            };
+            events
+              .publish({ topic: KARS_SANDBOX_EVENTS_TOPIC, eventPayload })
+              .catch(error =>
+                logger.warn(`could not publish a sandbox event: ${error}`),
+              );
+          });
+        }
 
         permissionsRegistry.addPermissions(karsPermissions);
         permissionsRegistry.addResourceType({
@@ -103,9 +138,13 @@ export const karsPlugin = createBackendPlugin({
             permissions,
             permissionsRegistry,
             logger,
-            clusterInfo: () => clusterInfo(clusters),
+            clusterInfo: () => clusterInfo(clusters, controllers),
           }),
         );
+        for (const controller of controllers.values()) controller.start();
+        if (karsConfig.demoTenants) {
+          lifecycle.addStartupHook(() => createDemoTenants(service, logger));
+        }
       },
     });
   },

@@ -39,8 +39,11 @@ export interface RouterOptions {
 }
 
 /** The REST API of the kars plugin, mounted at /api/kars. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { service, httpAuth, userInfo, permissions, permissionsRegistry } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { service, httpAuth, userInfo, permissions, permissionsRegistry } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -69,15 +72,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     action?: 'create' | 'update' | 'delete' | 'credentials.update',
   ) {
     const [decision] = await permissions.authorize(
-      [sandbox ? { permission: permission as ResourcePermission, resourceRef: sandbox } : { permission: permission as BasicPermission }],
+      [
+        sandbox
+          ? {
+              permission: permission as ResourcePermission,
+              resourceRef: sandbox,
+            }
+          : { permission: permission as BasicPermission },
+      ],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       if (sandbox && action) await service.recordDenied(sandbox, actor, action);
       throw new NotAllowedError(
-        `${actor.userEntityRef} may not ${permission.attributes.action ?? 'use'} ${
-          sandbox ? `sandbox ${sandbox}` : 'sandboxes'
-        }`,
+        `${actor.userEntityRef} may not ${
+          permission.attributes.action ?? 'use'
+        } ${sandbox ? `sandbox ${sandbox}` : 'sandboxes'}`,
       );
     }
   }
@@ -101,7 +111,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const visible = (sandbox: Sandbox) =>
       decision.result === AuthorizeResult.ALLOW || isAllowed(decision, sandbox);
-    res.json(service.listSandboxes(req.query as Record<string, string>, visible));
+    res.json(
+      service.listSandboxes(req.query as Record<string, string>, visible),
+    );
   });
 
   router.post('/sandboxes/validate', async (req, res) => {
@@ -123,14 +135,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
     const sandbox = existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxReadPermission, sandbox.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      sandbox.name,
+    );
     res.json(sandbox);
   });
 
   router.patch('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxUpdatePermission, req.params.name, 'update');
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxUpdatePermission,
+      req.params.name,
+      'update',
+    );
     res.json(
       await service.update(req.params.name, req.body, actor, {
         dryRun: req.query.dryRun === 'true',
@@ -141,7 +164,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.delete('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxDeletePermission, req.params.name, 'delete');
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxDeletePermission,
+      req.params.name,
+      'delete',
+    );
     res.status(202).json(await service.delete(req.params.name, actor));
   });
 
@@ -161,21 +190,36 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/sandboxes/:name/manifests', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      req.params.name,
+    );
     res.json(service.manifests(req.params.name));
   });
 
   router.get('/sandboxes/:name/agent-card', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      req.params.name,
+    );
     res.json(service.agentCard(req.params.name));
   });
 
   router.get('/sandboxes/:name/events', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
-    await authorize(credentials, actor, karsSandboxReadPermission, req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      req.params.name,
+    );
     res.json(await service.events(req.params.name));
   });
 

@@ -20,7 +20,13 @@ describe('readKarsConfig', () => {
           admins: ['group:default/platform'],
           images: { agent: { OpenClaw: 'x/openclaw:2' }, router: 'x/router:2' },
           clusters: [
-            { name: 'prod-eu', type: 'kubeconfig', kubeconfigPath: '/k', production: true, usage: { prometheusUrl: 'http://prom:9090' } },
+            {
+              name: 'prod-eu',
+              type: 'kubeconfig',
+              kubeconfigPath: '/k',
+              production: true,
+              usage: { prometheusUrl: 'http://prom:9090' },
+            },
             { name: 'prod-us', type: 'inCluster' },
           ],
         },
@@ -36,16 +42,39 @@ describe('readKarsConfig', () => {
       prometheusUrl: 'http://prom:9090',
       settings: { production: true },
     });
-    expect(config.clusters[0].settings.images.agent.OpenClaw).toBe('x/openclaw:2');
-    expect(config.clusters[0].settings.images.agent.default).toMatch(/agent-runtime/);
+    expect(config.clusters[0].settings.images.agent.OpenClaw).toBe(
+      'x/openclaw:2',
+    );
+    expect(config.clusters[0].settings.images.agent.default).toMatch(
+      /agent-runtime/,
+    );
     expect(config.clusters[0].settings.images.router).toBe('x/router:2');
   });
 
   it.each([
     [{ clusters: [{ name: 'a', type: 'docker' }] }, /type must be/],
-    [{ clusters: [{ name: 'a', type: 'inCluster' }, { name: 'a', type: 'inCluster' }] }, /names a twice/],
-    [{ clusters: [{ name: 'a', type: 'inCluster', default: true }, { name: 'b', type: 'inCluster', default: true }] }, /only one/],
-    [{ clusters: [{ name: 'a', type: 'embedded', production: true }] }, /cannot be a production/],
+    [
+      {
+        clusters: [
+          { name: 'a', type: 'inCluster' },
+          { name: 'a', type: 'inCluster' },
+        ],
+      },
+      /names a twice/,
+    ],
+    [
+      {
+        clusters: [
+          { name: 'a', type: 'inCluster', default: true },
+          { name: 'b', type: 'inCluster', default: true },
+        ],
+      },
+      /only one/,
+    ],
+    [
+      { clusters: [{ name: 'a', type: 'embedded', production: true }] },
+      /cannot be a production/,
+    ],
   ])('refuses %j', (kars, message) => {
     expect(() => readKarsConfig(new ConfigReader({ kars }))).toThrow(message);
   });

@@ -10,7 +10,11 @@ export interface ClusterConfig {
   kubeconfigPath?: string;
   context?: string;
   prometheusUrl?: string;
-  embedded?: { stateFile?: string; readyDelayMs: number; bootstrapManifests?: string };
+  embedded?: {
+    stateFile?: string;
+    readyDelayMs: number;
+    bootstrapManifests?: string;
+  };
 }
 
 /** The backend's configuration. */
@@ -19,6 +23,8 @@ export interface KarsConfig {
   admins: string[];
   clusters: ClusterConfig[];
   demoTenants: boolean;
+  /** Seconds between full resyncs of every sandbox. */
+  resyncSeconds: number;
 }
 
 const DEFAULT_IMAGES: SandboxImages = {
@@ -46,7 +52,8 @@ export function readKarsConfig(config: Config): KarsConfig {
     },
     router: kars?.getOptionalString('images.router') ?? DEFAULT_IMAGES.router,
     egressGuard:
-      kars?.getOptionalString('images.egressGuard') ?? DEFAULT_IMAGES.egressGuard,
+      kars?.getOptionalString('images.egressGuard') ??
+      DEFAULT_IMAGES.egressGuard,
   };
   const provider = kars?.getOptionalConfig('agentCardProvider');
   const agentCardProvider = provider
@@ -61,7 +68,9 @@ export function readKarsConfig(config: Config): KarsConfig {
     const type = c.getString('type');
     if (type !== 'embedded' && type !== 'kubeconfig' && type !== 'inCluster') {
       throw new Error(
-        `kars.clusters[${c.getString('name')}].type must be embedded, kubeconfig or inCluster`,
+        `kars.clusters[${c.getString(
+          'name',
+        )}].type must be embedded, kubeconfig or inCluster`,
       );
     }
     return {
@@ -74,8 +83,11 @@ export function readKarsConfig(config: Config): KarsConfig {
         type === 'embedded'
           ? {
               stateFile: c.getOptionalString('embedded.stateFile'),
-              readyDelayMs: c.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
-              bootstrapManifests: c.getOptionalString('embedded.bootstrapManifests'),
+              readyDelayMs:
+                c.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
+              bootstrapManifests: c.getOptionalString(
+                'embedded.bootstrapManifests',
+              ),
             }
           : undefined,
       settings: {
@@ -122,5 +134,6 @@ export function readKarsConfig(config: Config): KarsConfig {
     admins: kars?.getOptionalStringArray('admins') ?? [],
     clusters,
     demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
+    resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
   };
 }

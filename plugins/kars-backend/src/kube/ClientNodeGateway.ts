@@ -44,7 +44,11 @@ class ObjectApi extends KubernetesObjectApi {
   async plural(apiVersion: string, kind: string) {
     const resource = await this.resource(apiVersion, kind);
     if (!resource) {
-      throw new KubeApiError(404, 'NotFound', `unknown kind ${kind} in ${apiVersion}`);
+      throw new KubeApiError(
+        404,
+        'NotFound',
+        `unknown kind ${kind} in ${apiVersion}`,
+      );
     }
     return resource.name;
   }
@@ -221,7 +225,10 @@ export class ClientNodeGateway implements KubeGateway {
     const body = {
       ...(patch as object),
       ...header(ref),
-      metadata: { ...(patch as { metadata?: object }).metadata, ...header(ref).metadata },
+      metadata: {
+        ...(patch as { metadata?: object }).metadata,
+        ...header(ref).metadata,
+      },
     };
     return (await call(() =>
       this.objects.patch(
@@ -258,7 +265,8 @@ export class ClientNodeGateway implements KubeGateway {
       );
       return true;
     } catch (error) {
-      if (error instanceof KubeApiError && error.statusCode === 404) return false;
+      if (error instanceof KubeApiError && error.statusCode === 404)
+        return false;
       throw error;
     }
   }
@@ -293,7 +301,11 @@ export class ClientNodeGateway implements KubeGateway {
         (type, object) => {
           if (stopped) return;
           if (type === 'ERROR') {
-            const status = object as { code?: number; reason?: string; message?: string };
+            const status = object as {
+              code?: number;
+              reason?: string;
+              message?: string;
+            };
             stopped = true;
             onDone(
               new KubeApiError(

@@ -20,7 +20,9 @@ export type InformerEvent<T> =
   | { type: 'resync' };
 
 const keyOf = (o: KubeObject) =>
-  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+  o.metadata.namespace
+    ? `${o.metadata.namespace}/${o.metadata.name}`
+    : o.metadata.name;
 
 /**
  * A list-watch cache: lists, then watches from the list's resourceVersion; relists on any watch
@@ -90,20 +92,16 @@ export class Informer<T extends KubeObject = KubeObject> {
   waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
     if (condition()) return Promise.resolve(true);
     return new Promise(resolve => {
-      const check = () => {
-        if (condition()) {
-          cleanup();
-          resolve(true);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        resolve(false);
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (met: boolean, check: () => void) => {
+        timers.forEach(clearTimeout);
         this.waiters.delete(check);
+        resolve(met);
       };
+      const check = () => {
+        if (condition()) finish(true, check);
+      };
+      timers.push(setTimeout(() => finish(false, check), timeoutMs));
       this.waiters.add(check);
     });
   }
@@ -129,12 +127,16 @@ export class Informer<T extends KubeObject = KubeObject> {
       let continueToken: string | undefined;
       let resourceVersion = '';
       do {
-        const page = await this.gateway.list<T>(this.options.apiVersion, this.options.kind, {
-          namespace: this.options.namespace,
-          labelSelector: this.options.labelSelector,
-          limit: 500,
-          continueToken,
-        });
+        const page = await this.gateway.list<T>(
+          this.options.apiVersion,
+          this.options.kind,
+          {
+            namespace: this.options.namespace,
+            labelSelector: this.options.labelSelector,
+            limit: 500,
+            continueToken,
+          },
+        );
         all.push(...page.items);
         continueToken = page.continue;
         resourceVersion = page.resourceVersion;

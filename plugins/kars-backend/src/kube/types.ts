@@ -45,7 +45,9 @@ export class KubeApiError extends Error {
 
   /** 5xx, 429 and network failures are worth retrying; 4xx are not (409 by the caller's choice). */
   get retryable(): boolean {
-    return this.statusCode === 0 || this.statusCode === 429 || this.statusCode >= 500;
+    return (
+      this.statusCode === 0 || this.statusCode === 429 || this.statusCode >= 500
+    );
   }
 }
 
@@ -60,7 +62,9 @@ export function isStatus(error: unknown, statusCode: number): boolean {
  */
 export interface KubeGateway {
   /** The object, or undefined when it does not exist. */
-  get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
+  get<T extends KubeObject = KubeObject>(
+    ref: ObjectRef,
+  ): Promise<T | undefined>;
   list<T extends KubeObject = KubeObject>(
     apiVersion: string,
     kind: string,

@@ -104,7 +104,8 @@ export function renderDeployment(input: RenderInput): KubeObject {
 
   const agent = {
     name: agentName,
-    image: cluster.images.agent[spec.runtime.kind] ?? cluster.images.agent.default,
+    image:
+      cluster.images.agent[spec.runtime.kind] ?? cluster.images.agent.default,
     securityContext: hardened(KARS_UIDS.agent),
     env: env({
       KARS_SANDBOX_NAME: name,
@@ -124,7 +125,13 @@ export function renderDeployment(input: RenderInput): KubeObject {
       { name: 'sandbox', mountPath: '/sandbox' },
       { name: 'tmp', mountPath: '/tmp' },
       ...(gateway
-        ? [{ name: 'gateway-token', mountPath: '/etc/kars/gateway', readOnly: true }]
+        ? [
+            {
+              name: 'gateway-token',
+              mountPath: '/etc/kars/gateway',
+              readOnly: true,
+            },
+          ]
         : []),
     ],
   };
@@ -170,10 +177,24 @@ export function renderDeployment(input: RenderInput): KubeObject {
     volumeMounts: [
       { name: 'router-state', mountPath: '/var/lib/kars' },
       { name: 'router-tmp', mountPath: '/tmp' },
-      { name: 'router-admin-token', mountPath: '/etc/kars/secrets', readOnly: true },
-      { name: 'egress-allowlist', mountPath: '/etc/kars/egress', readOnly: true },
+      {
+        name: 'router-admin-token',
+        mountPath: '/etc/kars/secrets',
+        readOnly: true,
+      },
+      {
+        name: 'egress-allowlist',
+        mountPath: '/etc/kars/egress',
+        readOnly: true,
+      },
       ...(a2a
-        ? [{ name: 'a2a-card', mountPath: '/etc/kars/a2a-card', readOnly: true }]
+        ? [
+            {
+              name: 'a2a-card',
+              mountPath: '/etc/kars/a2a-card',
+              readOnly: true,
+            },
+          ]
         : []),
     ],
   };

@@ -54,10 +54,7 @@ export function renderNetworkPolicy(input: RenderInput): KubeObject {
   const governance = spec.governance.enabled;
   const egress: unknown[] = [
     {
-      ports: [
-        { protocol: 'UDP', port: KARS_PORTS.dns },
-        tcp(KARS_PORTS.dns),
-      ],
+      ports: [{ protocol: 'UDP', port: KARS_PORTS.dns }, tcp(KARS_PORTS.dns)],
     },
     {
       to: [{ ipBlock: { cidr: `${IMDS_ADDRESS}/32` } }],

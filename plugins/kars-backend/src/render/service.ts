@@ -7,7 +7,10 @@ import { ownedLabels, podSelectorLabels } from './labels';
 import { KubeObject, RenderInput } from './types';
 
 /** The router Service on 8443, only with governance on (peers and the mesh reach the router by it). */
-export function renderService({ name, spec }: RenderInput): KubeObject | undefined {
+export function renderService({
+  name,
+  spec,
+}: RenderInput): KubeObject | undefined {
   if (!spec.governance.enabled) return undefined;
   return {
     apiVersion: 'v1',

@@ -49,7 +49,11 @@ export class CredentialsWriter {
     sandbox: KarsSandboxObject,
     credentials: Credentials,
     options: { mode: 'merge' | 'replace'; restart: boolean },
-  ): Promise<{ credentialKeys: string[]; restarted: boolean }> {
+  ): Promise<{
+    credentialKeys: string[];
+    restarted: boolean;
+    sandboxResourceVersion: string;
+  }> {
     const name = sandbox.metadata.name;
     const names = sandboxObjectNames(name);
     const namespace = sandboxNamespace(name);
@@ -66,9 +70,9 @@ export class CredentialsWriter {
     let data: Record<string, string> = {};
     try {
       if (options.mode === 'merge') {
-        const existing = await gateway.get<{ data?: Record<string, string> } & any>(
-          secretRef,
-        );
+        const existing = await gateway.get<
+          { data?: Record<string, string> } & any
+        >(secretRef);
         data = { ...(existing?.data ?? {}) };
       }
       for (const key of credentialKeyNames(credentials)) {
@@ -93,8 +97,9 @@ export class CredentialsWriter {
     }
     const credentialKeys = Object.keys(data).sort();
 
+    let sandboxResourceVersion: string;
     try {
-      await gateway.mergePatch(
+      const patched = await gateway.mergePatch(
         {
           apiVersion: KARS_API_GROUP_VERSION,
           kind: KARS_SANDBOX_KIND,
@@ -103,11 +108,14 @@ export class CredentialsWriter {
         },
         {
           metadata: {
-            annotations: { [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(',') },
+            annotations: {
+              [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(','),
+            },
           },
         },
         { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
       );
+      sandboxResourceVersion = String(patched.metadata.resourceVersion);
     } catch (error) {
       throw new CredentialsWriteError('recording the key names', error);
     }
@@ -134,7 +142,9 @@ export class CredentialsWriter {
               spec: {
                 template: {
                   metadata: {
-                    annotations: { [KARS_ANNOTATIONS.credentialsVersion]: version },
+                    annotations: {
+                      [KARS_ANNOTATIONS.credentialsVersion]: version,
+                    },
                   },
                 },
               },
@@ -147,11 +157,14 @@ export class CredentialsWriter {
         }
       }
     }
-    return { credentialKeys, restarted };
+    return { credentialKeys, restarted, sandboxResourceVersion };
   }
 
   /** The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet. */
-  private async ensureNamespace(cluster: ClusterConnection, sandbox: KarsSandboxObject) {
+  private async ensureNamespace(
+    cluster: ClusterConnection,
+    sandbox: KarsSandboxObject,
+  ) {
     const name = sandbox.metadata.name;
     const existing = await cluster.gateway.get({
       apiVersion: 'v1',
@@ -161,7 +174,9 @@ export class CredentialsWriter {
     if (existing) {
       if (!isClaimedNamespace(existing, name)) {
         throw new ConflictError(
-          `namespace ${sandboxNamespace(name)} exists and was not made by kars portal for ${name} [NamespaceOwnershipConflict]`,
+          `namespace ${sandboxNamespace(
+            name,
+          )} exists and was not made by kars portal for ${name} [NamespaceOwnershipConflict]`,
         );
       }
       return;

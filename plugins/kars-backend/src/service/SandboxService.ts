@@ -87,7 +87,10 @@ function mergePatchObject(base: object, patch: object): object {
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object'
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      typeof out[k] === 'object'
         ? mergePatchObject(out[k] as object, v)
         : v;
   }
@@ -117,9 +120,14 @@ export class SandboxService {
   }
 
   /** Where a sandbox lives, from the caches. */
-  locate(name: string): { cluster: ClusterConnection; object: KarsSandboxObject } | undefined {
+  locate(
+    name: string,
+  ): { cluster: ClusterConnection; object: KarsSandboxObject } | undefined {
     for (const cluster of this.clusters) {
-      const object = cluster.sandboxes.get(name, cluster.config.settings.operatorNamespace);
+      const object = cluster.sandboxes.get(
+        name,
+        cluster.config.settings.operatorNamespace,
+      );
       if (object) return { cluster, object };
     }
     return undefined;
@@ -185,7 +193,8 @@ export class SandboxService {
     }
     if (request.credentials !== undefined) {
       issues.push(
-        ...validateWith(credentialsSchema, request.credentials, 'credentials').issues,
+        ...validateWith(credentialsSchema, request.credentials, 'credentials')
+          .issues,
       );
     }
     return { valid: issues.length === 0, issues };
@@ -206,7 +215,9 @@ export class SandboxService {
 
   /** The content-safety floor of a cluster, from the parameter object the admission policy reads. */
   async contentSafetyFloor(cluster: ClusterConnection): Promise<Severity> {
-    const param = await cluster.gateway.get<{ data?: Record<string, string> } & any>({
+    const param = await cluster.gateway.get<
+      { data?: Record<string, string> } & any
+    >({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       name: CONTENT_SAFETY_FLOOR_PARAM.name,
@@ -287,14 +298,30 @@ export class SandboxService {
     let created = true;
     try {
       object = await cluster.gateway.create<KarsSandboxObject>(
-        buildSandboxObject(name, spec, cluster.config.settings.operatorNamespace),
+        buildSandboxObject(
+          name,
+          spec,
+          cluster.config.settings.operatorNamespace,
+        ),
       );
     } catch (error) {
-      if (!(error instanceof KubeApiError && error.statusCode === 409)) throw error;
-      const existing = await cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
+      if (!(error instanceof KubeApiError && error.statusCode === 409))
+        throw error;
+      const existing = await cluster.gateway.get<KarsSandboxObject>(
+        this.ref(cluster, name),
+      );
       if (!existing) throw error;
-      if (canonicalJson(readSandboxSpec(existing.spec)) !== canonicalJson(spec)) {
-        await this.record(cluster, name, actor, 'create', 'failed', 'a sandbox with this name exists with a different spec');
+      if (
+        canonicalJson(readSandboxSpec(existing.spec)) !== canonicalJson(spec)
+      ) {
+        await this.record(
+          cluster,
+          name,
+          actor,
+          'create',
+          'failed',
+          'a sandbox with this name exists with a different spec',
+        );
         throw new ConflictError(
           `a sandbox named ${name} exists with a different spec; change it with PATCH /sandboxes/${name}`,
         );
@@ -303,31 +330,63 @@ export class SandboxService {
       created = false;
     }
 
+    let resourceVersion = String(object.metadata.resourceVersion);
     if (request.credentials && Object.keys(request.credentials).length) {
       try {
-        const result = await this.credentials.write(cluster, object, request.credentials, {
-          mode: 'merge',
-          restart: false,
-        });
-        await this.record(cluster, name, actor, 'credentials.update', 'succeeded',
-          `set credential keys ${result.credentialKeys.join(', ')}`);
+        const result = await this.credentials.write(
+          cluster,
+          object,
+          request.credentials,
+          {
+            mode: 'merge',
+            restart: false,
+          },
+        );
+        resourceVersion = result.sandboxResourceVersion;
+        await this.record(
+          cluster,
+          name,
+          actor,
+          'credentials.update',
+          'succeeded',
+          `set credential keys ${result.credentialKeys.join(', ')}`,
+        );
       } catch (error) {
-        await this.record(cluster, name, actor, 'credentials.update', 'failed', String((error as Error).message));
+        await this.record(
+          cluster,
+          name,
+          actor,
+          'credentials.update',
+          'failed',
+          String((error as Error).message),
+        );
         throw error;
       }
     }
     if (created) {
-      await this.record(cluster, name, actor, 'create', 'succeeded',
-        `created on ${cluster.name}: isolation ${spec.sandbox.isolation}, model ${spec.model}`);
+      await this.record(
+        cluster,
+        name,
+        actor,
+        'create',
+        'succeeded',
+        `created on ${cluster.name}: isolation ${spec.sandbox.isolation}, model ${spec.model}`,
+      );
     }
-    const latest = await this.awaitCache(cluster, name, String(object.metadata.resourceVersion));
+    const latest = await this.awaitCache(cluster, name, resourceVersion);
     return {
       created,
-      response: { sandbox: toSandbox(latest ?? object, cluster.name), changed: created },
+      response: {
+        sandbox: toSandbox(latest ?? object, cluster.name),
+        changed: created,
+      },
     };
   }
 
-  private async refuseForeignNamespace(cluster: ClusterConnection, name: string) {
+  private async refuseForeignNamespace(
+    cluster: ClusterConnection,
+    name: string,
+  ) {
     const namespace = await cluster.gateway.get({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -335,7 +394,9 @@ export class SandboxService {
     });
     if (namespace && !isClaimedNamespace(namespace, name)) {
       throw new ConflictError(
-        `namespace ${sandboxNamespace(name)} already exists and was not made by kars portal; choose another name [NamespaceOwnershipConflict]`,
+        `namespace ${sandboxNamespace(
+          name,
+        )} already exists and was not made by kars portal; choose another name [NamespaceOwnershipConflict]`,
       );
     }
   }
@@ -350,26 +411,33 @@ export class SandboxService {
   }
 
   /** Waits until the cache has seen a write (read-your-writes); falls back to a GET. */
-  private async awaitCache(cluster: ClusterConnection, name: string, resourceVersion: string) {
+  private async awaitCache(
+    cluster: ClusterConnection,
+    name: string,
+    resourceVersion: string,
+  ) {
     const ns = cluster.config.settings.operatorNamespace;
     const seen = await cluster.sandboxes.waitFor(
-      () => rvAtLeast(cluster.sandboxes.get(name, ns)?.metadata.resourceVersion as string, resourceVersion),
+      () =>
+        rvAtLeast(
+          cluster.sandboxes.get(name, ns)?.metadata.resourceVersion as string,
+          resourceVersion,
+        ),
       READ_YOUR_WRITES_TIMEOUT_MS,
     );
     if (seen) return cluster.sandboxes.get(name, ns);
-    this.logger.warn(`watch cache of ${cluster.name} has not seen ${name}@${resourceVersion}; reading it directly`);
+    this.logger.warn(
+      `watch cache of ${cluster.name} has not seen ${name}@${resourceVersion}; reading it directly`,
+    );
     return cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
   }
 
   private async awaitGone(cluster: ClusterConnection, name: string) {
     const ns = cluster.config.settings.operatorNamespace;
-    await cluster.sandboxes.waitFor(
-      () => {
-        const o = cluster.sandboxes.get(name, ns);
-        return !o || Boolean(o.metadata.deletionTimestamp);
-      },
-      READ_YOUR_WRITES_TIMEOUT_MS,
-    );
+    await cluster.sandboxes.waitFor(() => {
+      const o = cluster.sandboxes.get(name, ns);
+      return !o || Boolean(o.metadata.deletionTimestamp);
+    }, READ_YOUR_WRITES_TIMEOUT_MS);
   }
 
   /** Applies a change of the mutable fields; the merged spec is validated as a whole. */
@@ -382,17 +450,28 @@ export class SandboxService {
     const patch = parseOrThrow(sandboxPatchSchema, body, 'patch');
     const { cluster } = this.mustLocate(name);
     for (let attempt = 0; ; attempt++) {
-      const current = await cluster.gateway.get<KarsSandboxObject>(this.ref(cluster, name));
+      const current = await cluster.gateway.get<KarsSandboxObject>(
+        this.ref(cluster, name),
+      );
       if (!current) throw new NotFoundError(`no sandbox named ${name}`);
       if (current.metadata.deletionTimestamp) {
         throw new ConflictError(`sandbox ${name} is being deleted`);
       }
       const before = readSandboxSpec(current.spec);
-      const spec = parseOrThrow(sandboxSpecSchema, mergePatch(before, patch), 'spec');
+      const spec = parseOrThrow(
+        sandboxSpecSchema,
+        mergePatch(before, patch),
+        'spec',
+      );
       const floor = await this.floorIssues(cluster, spec);
       if (floor.length) throw new KarsInputError(floor);
       if (options.dryRun) {
-        return this.manifestsFor(name, spec, cluster, String(current.metadata.uid));
+        return this.manifestsFor(
+          name,
+          spec,
+          cluster,
+          String(current.metadata.uid),
+        );
       }
       if (canonicalJson(before) === canonicalJson(spec)) {
         return { sandbox: toSandbox(current, cluster.name), changed: false };
@@ -402,12 +481,30 @@ export class SandboxService {
           ...current,
           spec: { ...current.spec, ...spec },
         });
-        await this.record(cluster, name, actor, 'update', 'succeeded',
-          `changed ${Object.keys(patch).join(', ')}`);
-        const latest = await this.awaitCache(cluster, name, String(written.metadata.resourceVersion));
-        return { sandbox: toSandbox(latest ?? written, cluster.name), changed: true };
+        await this.record(
+          cluster,
+          name,
+          actor,
+          'update',
+          'succeeded',
+          `changed ${Object.keys(patch).join(', ')}`,
+        );
+        const latest = await this.awaitCache(
+          cluster,
+          name,
+          String(written.metadata.resourceVersion),
+        );
+        return {
+          sandbox: toSandbox(latest ?? written, cluster.name),
+          changed: true,
+        };
       } catch (error) {
-        if (error instanceof KubeApiError && error.statusCode === 409 && attempt < 4) continue;
+        if (
+          error instanceof KubeApiError &&
+          error.statusCode === 409 &&
+          attempt < 4
+        )
+          continue;
         throw error;
       }
     }
@@ -420,9 +517,19 @@ export class SandboxService {
       preconditions: { uid: String(object.metadata.uid) },
       propagationPolicy: 'Background',
     });
-    await this.record(cluster, name, actor, 'delete', 'succeeded', `deleted from ${cluster.name}`);
+    await this.record(
+      cluster,
+      name,
+      actor,
+      'delete',
+      'succeeded',
+      `deleted from ${cluster.name}`,
+    );
     await this.awaitGone(cluster, name);
-    const after = cluster.sandboxes.get(name, cluster.config.settings.operatorNamespace);
+    const after = cluster.sandboxes.get(
+      name,
+      cluster.config.settings.operatorNamespace,
+    );
     return after
       ? toSandbox(after, cluster.name)
       : { ...toSandbox(object, cluster.name), deleting: true };
@@ -436,22 +543,55 @@ export class SandboxService {
       throw new ConflictError(`sandbox ${name} is being deleted`);
     }
     try {
-      const result = await this.credentials.write(cluster, object, request.credentials, {
-        mode: request.mode,
-        restart: request.restart,
-      });
-      await this.record(cluster, name, actor, 'credentials.update', 'succeeded',
-        `${request.mode === 'replace' ? 'replaced' : 'set'} credential keys ${Object.keys(request.credentials).sort().join(', ')}; ${result.restarted ? 'rolled the Deployment' : 'no restart'}`);
-      return result;
+      const result = await this.credentials.write(
+        cluster,
+        object,
+        request.credentials,
+        {
+          mode: request.mode,
+          restart: request.restart,
+        },
+      );
+      await this.record(
+        cluster,
+        name,
+        actor,
+        'credentials.update',
+        'succeeded',
+        `${
+          request.mode === 'replace' ? 'replaced' : 'set'
+        } credential keys ${Object.keys(request.credentials)
+          .sort()
+          .join(', ')}; ${
+          result.restarted ? 'rolled the Deployment' : 'no restart'
+        }`,
+      );
+      await this.awaitCache(cluster, name, result.sandboxResourceVersion);
+      return {
+        credentialKeys: result.credentialKeys,
+        restarted: result.restarted,
+      };
     } catch (error) {
-      await this.record(cluster, name, actor, 'credentials.update', 'failed', String((error as Error).message));
+      await this.record(
+        cluster,
+        name,
+        actor,
+        'credentials.update',
+        'failed',
+        String((error as Error).message),
+      );
       throw error;
     }
   }
 
   manifests(name: string): ManifestsResponse {
     const { cluster, object } = this.mustLocate(name);
-    return this.manifestsFor(name, readSandboxSpec(object.spec), cluster, String(object.metadata.uid));
+    return this.manifestsFor(
+      name,
+      readSandboxSpec(object.spec),
+      cluster,
+      String(object.metadata.uid),
+    );
   }
 
   agentCard(name: string): AgentCard {
@@ -469,7 +609,11 @@ export class SandboxService {
   }
 
   /** Records a refused request in the audit trail. */
-  async recordDenied(name: string, actor: Actor, action: NewAuditEvent['action']) {
+  async recordDenied(
+    name: string,
+    actor: Actor,
+    action: NewAuditEvent['action'],
+  ) {
     const cluster = this.locate(name)?.cluster ?? this.defaultCluster;
     await this.record(cluster, name, actor, action, 'denied', 'not permitted');
   }
@@ -483,9 +627,18 @@ export class SandboxService {
     message: string,
   ) {
     try {
-      await this.audit.record({ sandbox, cluster: cluster.name, actor: actor.userEntityRef, action, outcome, message });
+      await this.audit.record({
+        sandbox,
+        cluster: cluster.name,
+        actor: actor.userEntityRef,
+        action,
+        outcome,
+        message,
+      });
     } catch (error) {
-      this.logger.error(`could not record the audit event ${action} ${sandbox}: ${error}`);
+      this.logger.error(
+        `could not record the audit event ${action} ${sandbox}: ${error}`,
+      );
     }
   }
 }

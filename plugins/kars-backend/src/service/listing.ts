@@ -45,15 +45,17 @@ type Query = z.output<typeof listSandboxesQuerySchema>;
 const budgetKey = (s: SandboxSummary) =>
   Math.max(s.budget.dailyFraction ?? -1, s.budget.monthlyFraction ?? -1);
 
-const sortKeys: Record<Query['sort'], (s: SandboxSummary) => string | number> = {
-  name: s => s.name,
-  owner: s => s.owner ?? '',
-  phase: s => s.phase ?? '',
-  isolation: s => ['standard', 'enhanced', 'confidential'].indexOf(s.isolation),
-  model: s => s.model.toLowerCase(),
-  budget: budgetKey,
-  lastReconciled: s => s.lastReconciledAt ?? '',
-};
+const sortKeys: Record<Query['sort'], (s: SandboxSummary) => string | number> =
+  {
+    name: s => s.name,
+    owner: s => s.owner ?? '',
+    phase: s => s.phase ?? '',
+    isolation: s =>
+      ['standard', 'enhanced', 'confidential'].indexOf(s.isolation),
+    model: s => s.model.toLowerCase(),
+    budget: budgetKey,
+    lastReconciled: s => s.lastReconciledAt ?? '',
+  };
 
 /** Whether a row has trouble: not ready (and not suspended or deleting), or a channel without credentials. */
 export function hasTrouble(s: SandboxSummary) {
@@ -71,7 +73,16 @@ interface Cursor {
 }
 
 const fingerprint = (q: Query) =>
-  JSON.stringify([q.sort, q.order, q.owner, q.phase, q.isolation, q.model, q.trouble, q.q]);
+  JSON.stringify([
+    q.sort,
+    q.order,
+    q.owner,
+    q.phase,
+    q.isolation,
+    q.model,
+    q.trouble,
+    q.q,
+  ]);
 
 const encodeCursor = (c: Cursor) =>
   Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -79,7 +90,11 @@ const encodeCursor = (c: Cursor) =>
 function decodeCursor(token: string, q: Query): number {
   try {
     const c = JSON.parse(Buffer.from(token, 'base64url').toString()) as Cursor;
-    if (Number.isInteger(c.offset) && c.offset >= 0 && c.fingerprint === fingerprint(q)) {
+    if (
+      Number.isInteger(c.offset) &&
+      c.offset >= 0 &&
+      c.fingerprint === fingerprint(q)
+    ) {
       return c.offset;
     }
   } catch {
@@ -117,7 +132,7 @@ export function pageSummaries(
     const kb = key(b);
     if (ka < kb) return -direction;
     if (ka > kb) return direction;
-    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    return a.name.localeCompare(b.name, 'en');
   });
   const offset = query.cursor ? decodeCursor(query.cursor, query) : 0;
   const items = filtered.slice(offset, offset + query.limit);
@@ -126,7 +141,12 @@ export function pageSummaries(
     items,
     totalCount: filtered.length,
     ...(next < filtered.length
-      ? { nextCursor: encodeCursor({ offset: next, fingerprint: fingerprint(query) }) }
+      ? {
+          nextCursor: encodeCursor({
+            offset: next,
+            fingerprint: fingerprint(query),
+          }),
+        }
       : {}),
   };
 }

@@ -267,3 +267,13 @@ export interface AuditEventsResponse {
 
 /** `GET /sandboxes/:name/agent-card` answer. @public */
 export type AgentCardResponse = AgentCard;
+
+/** The Backstage events topic on which the kars backend announces sandbox changes. @public */
+export const KARS_SANDBOX_EVENTS_TOPIC = 'kars.sandbox';
+
+/** The payload of a sandbox change event: which sandbox, and whether it now exists. @public */
+export interface KarsSandboxEventPayload {
+  name: string;
+  cluster: string;
+  change: 'upserted' | 'deleted';
+}

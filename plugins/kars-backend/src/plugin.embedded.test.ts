@@ -1,0 +1,84 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { karsPlugin } from './plugin';
+import { DEPLOY_DIR } from './__testUtils__/clusterTargets';
+
+jest.setTimeout(120_000);
+
+describe('the dev portal default: an embedded cluster with the demo tenants', () => {
+  let server: any;
+  let stop: () => Promise<void>;
+  const guest = mockCredentials.user.header('user:default/guest');
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        karsPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kars: {
+              demoTenants: true,
+              clusters: [
+                {
+                  name: 'embedded',
+                  type: 'embedded',
+                  embedded: {
+                    readyDelayMs: 100,
+                    bootstrapManifests: DEPLOY_DIR,
+                  },
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+  afterAll(() => stop?.());
+
+  it('says the cluster is embedded and its workload signals simulated', async () => {
+    const res = await request(server)
+      .get('/api/kars/cluster')
+      .set('Authorization', guest);
+    expect(res.body.clusters).toEqual([
+      expect.objectContaining({
+        name: 'embedded',
+        embedded: true,
+        simulated: true,
+        default: true,
+      }),
+    ]);
+  });
+
+  it('creates the three seed tenants on first start, and they reach Running', async () => {
+    const deadline = Date.now() + 60_000;
+    let items: any[] = [];
+    while (Date.now() < deadline) {
+      const res = await request(server)
+        .get('/api/kars/sandboxes')
+        .set('Authorization', guest);
+      items = res.body.items ?? [];
+      if (items.length === 3 && items.every(i => i.phase === 'Running')) break;
+      await new Promise(r => setTimeout(r, 250));
+    }
+    expect(items.map(i => [i.name, i.isolation, i.model, i.phase])).toEqual([
+      ['tenant-a', 'enhanced', 'gpt-4.1', 'Running'],
+      ['tenant-b', 'confidential', 'Phi-4', 'Running'],
+      ['tenant-c', 'standard', 'gpt-4o', 'Running'],
+    ]);
+    const a = await request(server)
+      .get('/api/kars/sandboxes/tenant-a')
+      .set('Authorization', guest);
+    expect(a.body.credentialKeys).toEqual([
+      'SLACK_BOT_TOKEN',
+      'TELEGRAM_BOT_TOKEN',
+    ]);
+    expect(a.text).not.toContain('DEMO-fake');
+  });
+});

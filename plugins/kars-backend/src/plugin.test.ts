@@ -1,0 +1,474 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import request from 'supertest';
+import { karsPlugin } from './plugin';
+import {
+  ClusterTarget,
+  clusterTargetNames,
+  startClusterTarget,
+} from './__testUtils__/clusterTargets';
+
+jest.setTimeout(120_000);
+
+const SLACK = 'xoxb-1111-2222-SeCrEtSlAcKvAlUe';
+const TELEGRAM = '123456789:AAH-SeCrEtTeLeGrAmVaLuE-0123456789ab';
+
+/** Every log line, so a test can scan them for secret values. */
+function capturingLogger(lines: string[]): LoggerService {
+  const logger: LoggerService = {
+    error: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    warn: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    info: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    debug: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    child: () => logger,
+  };
+  return logger;
+}
+
+const tenants = {
+  'tenant-a': {
+    sandbox: { isolation: 'enhanced' },
+    model: 'gpt-4.1',
+    owner: 'group:default/team-a',
+  },
+  'tenant-b': {
+    sandbox: { isolation: 'confidential' },
+    model: 'Phi-4',
+    owner: 'group:default/team-b',
+  },
+  'tenant-c': {
+    sandbox: { isolation: 'standard' },
+    model: 'gpt-4o',
+    owner: 'group:default/team-c',
+  },
+} as const;
+
+describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
+  let target: ClusterTarget;
+  let server: any;
+  let stopBackend: () => Promise<void>;
+  const logLines: string[] = [];
+  const bodies: string[] = [];
+  const jane = mockCredentials.user.header('user:default/jane');
+
+  const api = () => ({
+    get: (path: string) =>
+      request(server).get(`/api/kars${path}`).set('Authorization', jane),
+    post: (path: string, body: unknown) =>
+      request(server)
+        .post(`/api/kars${path}`)
+        .set('Authorization', jane)
+        .send(body as object),
+    patch: (path: string, body: unknown) =>
+      request(server)
+        .patch(`/api/kars${path}`)
+        .set('Authorization', jane)
+        .send(body as object),
+  });
+  const keep = <T extends { text: string }>(res: T) => {
+    bodies.push(res.text);
+    return res;
+  };
+
+  const sandboxCount = async () =>
+    (
+      await target.admin.list('kars.azure.com/v1alpha1', 'KarsSandbox', {
+        namespace: 'kars-system',
+      })
+    ).items.length;
+
+  beforeAll(async () => {
+    target = await startClusterTarget(targetName);
+    const backend = await startTestBackend({
+      features: [
+        karsPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kars: {
+              clusters: [
+                {
+                  name: 'primary',
+                  type: 'kubeconfig',
+                  kubeconfigPath: target.backendKubeconfigPath,
+                },
+              ],
+            },
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.logger,
+          deps: {},
+          factory: () => capturingLogger(logLines),
+        }),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await target?.stop();
+  });
+
+  it('creates the three tenants of the seed and reads them back', async () => {
+    for (const [name, spec] of Object.entries(tenants)) {
+      const res = keep(await api().post('/sandboxes', { name, spec }));
+      expect(res.status).toBe(201);
+      expect(res.body.changed).toBe(true);
+      expect(res.body.sandbox).toMatchObject({
+        name,
+        cluster: 'primary',
+        namespace: `kars-${name}`,
+        spec: { model: spec.model, sandbox: spec.sandbox, owner: spec.owner },
+      });
+    }
+    for (const [name, spec] of Object.entries(tenants)) {
+      const res = keep(await api().get(`/sandboxes/${name}`));
+      expect(res.status).toBe(200);
+      expect(res.body.spec.sandbox.isolation).toBe(spec.sandbox.isolation);
+    }
+    const cr = await target.admin.get<any>({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      name: 'tenant-b',
+      namespace: 'kars-system',
+    });
+    expect(cr.spec).toMatchObject({
+      model: 'Phi-4',
+      sandbox: { isolation: 'confidential' },
+      inferenceRef: { name: 'tenant-b' },
+    });
+    expect(cr.metadata.finalizers).toContain(
+      'kars.azure.com/namespace-cleanup',
+    );
+  });
+
+  it('answers the same spec again with 200 and a different one with 409', async () => {
+    const same = keep(
+      await api().post('/sandboxes', {
+        name: 'tenant-a',
+        spec: tenants['tenant-a'],
+      }),
+    );
+    expect(same.status).toBe(200);
+    expect(same.body.changed).toBe(false);
+    const different = keep(
+      await api().post('/sandboxes', {
+        name: 'tenant-a',
+        spec: { ...tenants['tenant-a'], model: 'gpt-4o' },
+      }),
+    );
+    expect(different.status).toBe(409);
+    expect(await sandboxCount()).toBe(3);
+  });
+
+  it('lists with paging, sorting and filters', async () => {
+    const first = keep(await api().get('/sandboxes?limit=2&sort=name'));
+    expect(first.status).toBe(200);
+    expect(first.body.totalCount).toBe(3);
+    expect(first.body.items.map((s: any) => s.name)).toEqual([
+      'tenant-a',
+      'tenant-b',
+    ]);
+    const second = keep(
+      await api().get(
+        `/sandboxes?limit=2&sort=name&cursor=${first.body.nextCursor}`,
+      ),
+    );
+    expect(second.body.items.map((s: any) => s.name)).toEqual(['tenant-c']);
+    expect(second.body.nextCursor).toBeUndefined();
+    const confidential = keep(
+      await api().get('/sandboxes?isolation=confidential'),
+    );
+    expect(confidential.body.items.map((s: any) => s.name)).toEqual([
+      'tenant-b',
+    ]);
+    const byModel = keep(await api().get('/sandboxes?sort=model&order=desc'));
+    expect(byModel.body.items.map((s: any) => s.model)).toEqual([
+      'Phi-4',
+      'gpt-4o',
+      'gpt-4.1',
+    ]);
+    const badCursor = keep(await api().get('/sandboxes?cursor=bogus'));
+    expect(badCursor.status).toBe(400);
+  });
+
+  it('renders a dry run and writes nothing', async () => {
+    const res = keep(
+      await api().post('/sandboxes?dryRun=true', {
+        name: 'tenant-d',
+        spec: { governance: { enabled: true } },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const kinds = res.body.objects.map((o: any) => o.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Namespace',
+        'NetworkPolicy',
+        'ServiceAccount',
+        'InferencePolicy',
+        'Deployment',
+        'Service',
+        'Secret',
+      ]),
+    );
+    expect(await sandboxCount()).toBe(3);
+    expect(
+      await target.admin.get({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'kars-tenant-d',
+      }),
+    ).toBeUndefined();
+    const manifests = keep(await api().get('/sandboxes/tenant-a/manifests'));
+    expect(
+      manifests.body.objects.find((o: any) => o.kind === 'Deployment').spec
+        .template.spec.securityContext.seccompProfile,
+    ).toEqual({
+      type: 'Localhost',
+      localhostProfile: 'profiles/kars-strict.json',
+    });
+  });
+
+  it('validates a spec field by field for forms', async () => {
+    const res = keep(
+      await api().post('/sandboxes/validate', {
+        name: 'tenant-a',
+        spec: {
+          model: 'bad model',
+          tokenBudget: { dailyTokens: 10, monthlyTokens: 5 },
+          contentSafety: { hate: 'High' },
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.valid).toBe(false);
+    expect(res.body.issues.map((i: any) => `${i.field}:${i.rule}`)).toEqual(
+      expect.arrayContaining([
+        'name:name-taken',
+        'spec.model:model-name',
+        'spec.tokenBudget.monthlyTokens:monthly-at-least-daily',
+      ]),
+    );
+    const floor = keep(
+      await api().post('/sandboxes/validate', {
+        spec: { contentSafety: { hate: 'High' } },
+      }),
+    );
+    expect(floor.body.issues).toEqual([
+      expect.objectContaining({
+        field: 'spec.contentSafety.hate',
+        rule: 'content-safety-floor',
+      }),
+    ]);
+    const ok = keep(
+      await api().post('/sandboxes/validate', {
+        name: 'tenant-z',
+        spec: { model: 'gpt-4.1' },
+      }),
+    );
+    expect(ok.body).toEqual({ valid: true, issues: [] });
+  });
+
+  it.each([
+    ['a reserved name', { name: 'system' }, 'name', 'reserved-name'],
+    ['an upper-case name', { name: 'Tenant-X' }, 'name', 'dns-1035-label'],
+    ['a long name', { name: `t${'x'.repeat(60)}` }, 'name', 'max-length'],
+    [
+      'an unknown isolation',
+      { name: 'tenant-x', spec: { sandbox: { isolation: 'max' } } },
+      'spec.sandbox.isolation',
+      'one-of',
+    ],
+    [
+      'budgets out of order',
+      {
+        name: 'tenant-x',
+        spec: { tokenBudget: { perRequestTokens: 9, dailyTokens: 5 } },
+      },
+      'spec.tokenBudget.dailyTokens',
+      'daily-at-least-per-request',
+    ],
+    [
+      'a severity above the floor',
+      { name: 'tenant-x', spec: { contentSafety: { violence: 'High' } } },
+      'spec.contentSafety.violence',
+      'content-safety-floor',
+    ],
+    [
+      'an egress CIDR to IMDS',
+      {
+        name: 'tenant-x',
+        spec: {
+          networkPolicy: { allowedEndpoints: [{ host: '169.254.169.254' }] },
+        },
+      },
+      'spec.networkPolicy.allowedEndpoints.0.host',
+      'egress-range-forbidden',
+    ],
+    [
+      'a bad Slack token',
+      {
+        name: 'tenant-x',
+        credentials: { SLACK_BOT_TOKEN: 'not-a-SeCrEt-token' },
+      },
+      'credentials.SLACK_BOT_TOKEN',
+      'pattern',
+    ],
+    [
+      'an unknown field',
+      { name: 'tenant-x', spec: { privileged: true } },
+      'spec.privileged',
+      'unknown-field',
+    ],
+    [
+      'an unknown cluster',
+      { name: 'tenant-x', cluster: 'mars' },
+      'cluster',
+      'known-cluster',
+    ],
+  ])(
+    'refuses %s with a 400 naming the field and the rule, writing nothing',
+    async (_what, body, field, rule) => {
+      const before = await sandboxCount();
+      const res = keep(await api().post('/sandboxes', body));
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(field);
+      expect(res.body.error.message).toContain(`[${rule}]`);
+      expect(res.text).not.toContain('SeCrEt');
+      expect(await sandboxCount()).toBe(before);
+      expect(
+        await target.admin.get({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: 'kars-tenant-x',
+        }),
+      ).toBeUndefined();
+    },
+  );
+
+  it('refuses a namespace it did not create, writing nothing', async () => {
+    await target.admin.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kars-squatter' },
+    });
+    const res = keep(await api().post('/sandboxes', { name: 'squatter' }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('NamespaceOwnershipConflict');
+    expect(await sandboxCount()).toBe(3);
+  });
+
+  it('answers 404 for an unknown sandbox', async () => {
+    for (const path of [
+      '/sandboxes/nope',
+      '/sandboxes/nope/manifests',
+      '/sandboxes/nope/agent-card',
+      '/sandboxes/nope/events',
+    ]) {
+      expect(keep(await api().get(path)).status).toBe(404);
+    }
+    expect(
+      keep(await api().patch('/sandboxes/nope', { model: 'x' })).status,
+    ).toBe(404);
+  });
+
+  it('changes a sandbox with PATCH and validates the merged spec', async () => {
+    const res = keep(
+      await api().patch('/sandboxes/tenant-c', {
+        tokenBudget: { dailyTokens: 50000 },
+        suspended: true,
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.changed).toBe(true);
+    expect(res.body.sandbox.spec).toMatchObject({
+      tokenBudget: { dailyTokens: 50000 },
+      suspended: true,
+      model: 'gpt-4o',
+    });
+    const bad = keep(
+      await api().patch('/sandboxes/tenant-c', {
+        tokenBudget: { monthlyTokens: 10 },
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('[monthly-at-least-daily]');
+    const runtime = keep(
+      await api().patch('/sandboxes/tenant-c', { runtime: { kind: 'Hermes' } }),
+    );
+    expect(runtime.status).toBe(400);
+  });
+
+  it('takes credentials beside the spec, keeps them out of every answer, log and audit row', async () => {
+    const res = keep(
+      await api().post('/sandboxes', {
+        name: 'tenant-s',
+        spec: { channels: [{ type: 'slack' }, { type: 'telegram' }] },
+        credentials: { SLACK_BOT_TOKEN: SLACK, TELEGRAM_BOT_TOKEN: TELEGRAM },
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.sandbox.credentialKeys).toEqual([
+      'SLACK_BOT_TOKEN',
+      'TELEGRAM_BOT_TOKEN',
+    ]);
+    const secret = await target.admin.get<any>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: 'tenant-s-credentials',
+      namespace: 'kars-tenant-s',
+    });
+    expect(Buffer.from(secret.data.SLACK_BOT_TOKEN, 'base64').toString()).toBe(
+      SLACK,
+    );
+    keep(await api().get('/sandboxes/tenant-s'));
+    keep(await api().get('/sandboxes/tenant-s/manifests'));
+    const events = keep(await api().get('/sandboxes/tenant-s/events'));
+    expect(events.body.items.map((e: any) => e.action)).toEqual([
+      'create',
+      'credentials.update',
+    ]);
+    const everything = [...bodies, ...logLines].join('\n');
+    expect(everything).not.toContain(SLACK);
+    expect(everything).not.toContain(TELEGRAM);
+    expect(everything).not.toContain('SeCrEt');
+  });
+
+  it('serves the agent card and the audit trail', async () => {
+    const card = keep(await api().get('/sandboxes/tenant-a/agent-card'));
+    expect(card.status).toBe(200);
+    expect(card.body.supportedInterfaces[0].url).toBe(
+      'https://tenant-a.kars-tenant-a.svc.cluster.local:8443/a2a',
+    );
+    const events = keep(await api().get('/sandboxes/tenant-a/events'));
+    expect(events.body.items[events.body.items.length - 1]).toMatchObject({
+      actor: 'user:default/jane',
+      action: 'create',
+      outcome: 'succeeded',
+    });
+  });
+
+  it('reports the cluster', async () => {
+    const res = keep(await api().get('/cluster'));
+    expect(res.body.clusters).toEqual([
+      expect.objectContaining({
+        name: 'primary',
+        embedded: false,
+        default: true,
+        production: false,
+      }),
+    ]);
+  });
+});

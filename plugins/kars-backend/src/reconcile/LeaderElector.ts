@@ -1,0 +1,176 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeApiError, KubeGateway, KubeObject } from '../kube/types';
+
+interface Lease extends KubeObject {
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** A Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/**
+ * Leader election over a coordination.k8s.io Lease, as client-go does it: the holder renews the
+ * lease; another candidate takes it over once it has not been renewed for its duration. Every write
+ * carries the resourceVersion it read, so two candidates cannot both win.
+ */
+export class LeaderElector {
+  private timer?: NodeJS.Timeout;
+  private leading = false;
+  private running = false;
+  private lastRenew = 0;
+
+  constructor(
+    private readonly gateway: KubeGateway,
+    private readonly options: {
+      name: string;
+      namespace: string;
+      identity: string;
+      leaseDurationSeconds?: number;
+      retryPeriodMs?: number;
+      onStartedLeading: () => void;
+      onStoppedLeading: () => void;
+    },
+    private readonly logger: LoggerService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get isLeader() {
+    return this.leading;
+  }
+
+  start() {
+    this.running = true;
+    void this.tick();
+  }
+
+  /** Stops; a leader gives the lease up so another candidate takes over at once. */
+  async stop() {
+    this.running = false;
+    clearTimeout(this.timer);
+    if (this.leading) {
+      this.setLeading(false);
+      try {
+        const lease = await this.read();
+        if (lease?.spec?.holderIdentity === this.options.identity) {
+          await this.gateway.replace({
+            ...lease,
+            spec: {
+              ...lease.spec,
+              holderIdentity: '',
+              leaseDurationSeconds: 1,
+            },
+          });
+        }
+      } catch (error) {
+        this.logger.warn(
+          `could not release lease ${this.options.name}: ${error}`,
+        );
+      }
+    }
+  }
+
+  private get duration() {
+    return this.options.leaseDurationSeconds ?? 15;
+  }
+
+  private read() {
+    return this.gateway.get<Lease>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      name: this.options.name,
+      namespace: this.options.namespace,
+    });
+  }
+
+  private setLeading(leading: boolean) {
+    if (leading === this.leading) return;
+    this.leading = leading;
+    this.logger.info(
+      `${this.options.identity} ${
+        leading ? 'became' : 'is no longer'
+      } the reconciler (lease ${this.options.namespace}/${this.options.name})`,
+    );
+    if (leading) this.options.onStartedLeading();
+    else this.options.onStoppedLeading();
+  }
+
+  private async tick() {
+    if (!this.running) return;
+    try {
+      await this.tryAcquireOrRenew();
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.statusCode === 409)) {
+        this.logger.warn(`lease ${this.options.name}: ${error}`);
+      }
+      if (this.leading && Date.now() - this.lastRenew > this.duration * 1000) {
+        this.setLeading(false);
+      }
+    }
+    if (this.running) {
+      this.timer = setTimeout(
+        () => void this.tick(),
+        this.options.retryPeriodMs ??
+          Math.max(1000, (this.duration * 1000) / 3),
+      );
+    }
+  }
+
+  private async tryAcquireOrRenew() {
+    const now = this.now();
+    const spec = {
+      holderIdentity: this.options.identity,
+      leaseDurationSeconds: this.duration,
+      renewTime: microTime(now),
+    };
+    const lease = await this.read();
+    if (!lease) {
+      await this.gateway.create({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name: this.options.name,
+          namespace: this.options.namespace,
+        },
+        spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
+      });
+      this.lastRenew = Date.now();
+      this.setLeading(true);
+      return;
+    }
+    const holder = lease.spec?.holderIdentity;
+    const renewed = Date.parse(lease.spec?.renewTime ?? '') || 0;
+    const expired =
+      !holder ||
+      now.getTime() - renewed >
+        (lease.spec?.leaseDurationSeconds ?? this.duration) * 1000;
+    if (holder === this.options.identity) {
+      await this.gateway.replace({
+        ...lease,
+        spec: { ...lease.spec, ...spec },
+      });
+      this.lastRenew = Date.now();
+      this.setLeading(true);
+    } else if (expired) {
+      await this.gateway.replace({
+        ...lease,
+        spec: {
+          ...spec,
+          acquireTime: microTime(now),
+          leaseTransitions: (lease.spec?.leaseTransitions ?? 0) + 1,
+        },
+      });
+      this.lastRenew = Date.now();
+      this.setLeading(true);
+    } else {
+      this.setLeading(false);
+    }
+  }
+}

@@ -1,0 +1,473 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  sandboxSpecSchema,
+  SandboxSpecInput,
+} from '@kars-portal/plugin-kars-common';
+import { readKarsConfig } from '../config/readKarsConfig';
+import { ClientNodeGateway } from '../kube/ClientNodeGateway';
+import { KubeApiError, KubeObject } from '../kube/types';
+import { ClusterConnection } from '../service/ClusterConnection';
+import { buildSandboxObject } from '../service/sandboxObject';
+import { CountingGateway } from '../__testUtils__/CountingGateway';
+import {
+  ClusterTarget,
+  clusterTargetNames,
+  startClusterTarget,
+} from '../__testUtils__/clusterTargets';
+import { ConfigReader } from '@backstage/config';
+import { ClusterController } from './ClusterController';
+
+jest.setTimeout(180_000);
+
+const logger = process.env.KARS_TEST_LOG
+  ? mockServices.rootLogger({ level: 'debug' })
+  : mockServices.logger.mock();
+
+async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+const seed: Record<string, SandboxSpecInput> = {
+  'tenant-a': {
+    sandbox: { isolation: 'enhanced' },
+    model: 'gpt-4.1',
+    owner: 'group:default/team-a',
+    tokenBudget: { dailyTokens: 100000 },
+  },
+  'tenant-b': {
+    sandbox: { isolation: 'confidential' },
+    model: 'Phi-4',
+    owner: 'group:default/team-b',
+    governance: { enabled: true },
+  },
+  'tenant-c': {
+    sandbox: { isolation: 'standard' },
+    model: 'gpt-4o',
+    owner: 'group:default/team-c',
+  },
+};
+
+describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
+  let target: ClusterTarget;
+  let counting: CountingGateway;
+  let connection: ClusterConnection;
+  let controller: ClusterController;
+
+  const sandboxRef = (name: string) => ({
+    apiVersion: 'kars.azure.com/v1alpha1',
+    kind: 'KarsSandbox',
+    name,
+    namespace: 'kars-system',
+  });
+  const get = <T extends KubeObject = any>(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+  ) => target.admin.get<T>({ apiVersion, kind, name, namespace });
+  const phaseOf = async (name: string) =>
+    (await target.admin.get<any>(sandboxRef(name)))?.status?.phase;
+
+  beforeAll(async () => {
+    target = await startClusterTarget(targetName);
+    const kc = new KubeConfig();
+    kc.loadFromFile(target.backendKubeconfigPath);
+    counting = new CountingGateway(new ClientNodeGateway(kc));
+    const config = readKarsConfig(
+      new ConfigReader({
+        kars: {
+          clusters: [
+            {
+              name: 'primary',
+              type: 'kubeconfig',
+              kubeconfigPath: target.backendKubeconfigPath,
+            },
+          ],
+        },
+      }),
+    );
+    connection = new ClusterConnection(
+      config.clusters[0],
+      counting.gateway,
+      logger,
+    );
+    controller = new ClusterController(connection, logger, {
+      identity: 'replica-1',
+      leaseDurationSeconds: 3,
+      reconcilerOptions: { baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    for (const [name, spec] of Object.entries(seed)) {
+      await target.admin.create(
+        buildSandboxObject(name, sandboxSpecSchema.parse(spec), 'kars-system'),
+      );
+    }
+    controller.start();
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await connection?.stop();
+    await target?.stop();
+  });
+
+  it('brings the three seed tenants to Running with every invariant true on the cluster', async () => {
+    for (const name of Object.keys(seed)) {
+      await eventually(
+        `${name} Running`,
+        async () => (await phaseOf(name)) === 'Running',
+      );
+    }
+    const a = await target.admin.get<any>(sandboxRef('tenant-a'));
+    expect(a.status.observedGeneration).toBe(a.metadata.generation);
+    expect(
+      Object.fromEntries(
+        a.status.conditions.map((c: any) => [c.type, c.status]),
+      ),
+    ).toMatchObject({
+      Ready: 'True',
+      Degraded: 'False',
+      NetworkIsolated: 'True',
+      BudgetConfigured: 'True',
+      CredentialsConfigured: 'True',
+    });
+    const ns = await get('v1', 'Namespace', 'kars-tenant-a');
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'kars.azure.com/role': 'sandbox',
+    });
+    const policy = await get(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'sandbox-policy',
+      'kars-tenant-a',
+    );
+    expect(policy.spec.podSelector).toEqual({});
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const deployA = await get(
+      'apps/v1',
+      'Deployment',
+      'tenant-a',
+      'kars-tenant-a',
+    );
+    expect(deployA.spec.template.spec.securityContext.seccompProfile).toEqual({
+      type: 'Localhost',
+      localhostProfile: 'profiles/kars-strict.json',
+    });
+    const deployB = await get(
+      'apps/v1',
+      'Deployment',
+      'tenant-b',
+      'kars-tenant-b',
+    );
+    expect(deployB.spec.template.spec.runtimeClassName).toBe(
+      'kata-vm-isolation',
+    );
+    expect(
+      await get('v1', 'Service', 'tenant-b', 'kars-tenant-b'),
+    ).toBeDefined();
+    expect(
+      await get('v1', 'Service', 'tenant-a', 'kars-tenant-a'),
+    ).toBeUndefined();
+    const sa = await get('v1', 'ServiceAccount', 'sandbox', 'kars-tenant-c');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    const ip = await get(
+      'kars.azure.com/v1alpha1',
+      'InferencePolicy',
+      'tenant-a',
+      'kars-tenant-a',
+    );
+    expect(ip.spec.tokenBudget.dailyTokens).toBe(100000);
+    for (const secret of ['gateway-token', 'router-admin-token']) {
+      const s = await get('v1', 'Secret', secret, 'kars-tenant-a');
+      expect(Buffer.from(s.data.token, 'base64').toString()).toMatch(
+        /^[0-9a-f]{32,64}$/,
+      );
+    }
+  });
+
+  it('makes zero writes on a resync where nothing changed', async () => {
+    await controller.whenIdle();
+    await new Promise(r => setTimeout(r, 500));
+    await controller.whenIdle();
+    counting.reset();
+    (controller as any).reconciler.enqueueAll();
+    await new Promise(r => setTimeout(r, 50));
+    await controller.whenIdle();
+    expect(
+      counting.calls.filter(c => c.method === 'get' || c.method === 'list')
+        .length,
+    ).toBeGreaterThanOrEqual(0);
+    expect(counting.writes()).toEqual([]);
+  });
+
+  it('changes exactly the InferencePolicy and the Deployment on a budget change', async () => {
+    const kinds = [
+      ['v1', 'Namespace', 'kars-tenant-a', undefined],
+      ['v1', 'ServiceAccount', 'sandbox', 'kars-tenant-a'],
+      [
+        'networking.k8s.io/v1',
+        'NetworkPolicy',
+        'sandbox-policy',
+        'kars-tenant-a',
+      ],
+      [
+        'v1',
+        'ConfigMap',
+        'karssandbox-tenant-a-egress-allowlist',
+        'kars-tenant-a',
+      ],
+      ['v1', 'ConfigMap', 'a2aagent-tenant-a-card', 'kars-tenant-a'],
+    ] as const;
+    const before = await Promise.all(
+      kinds.map(([v, k, n, ns]) => get(v, k, n, ns)),
+    );
+    const cr = await target.admin.get<any>(sandboxRef('tenant-a'));
+    await target.admin.replace({
+      ...cr,
+      spec: {
+        ...cr.spec,
+        tokenBudget: { ...cr.spec.tokenBudget, dailyTokens: 5000 },
+      },
+    });
+    await eventually(
+      'the new daily budget',
+      async () =>
+        (
+          await get(
+            'kars.azure.com/v1alpha1',
+            'InferencePolicy',
+            'tenant-a',
+            'kars-tenant-a',
+          )
+        ).spec.tokenBudget.dailyTokens === 5000,
+    );
+    const deploy = await get(
+      'apps/v1',
+      'Deployment',
+      'tenant-a',
+      'kars-tenant-a',
+    );
+    const env = deploy.spec.template.spec.containers[1].env;
+    expect(env).toContainEqual({ name: 'TOKEN_BUDGET_DAILY', value: '5000' });
+    await controller.whenIdle();
+    const after = await Promise.all(
+      kinds.map(([v, k, n, ns]) => get(v, k, n, ns)),
+    );
+    expect(after.map(o => o.metadata.resourceVersion)).toEqual(
+      before.map(o => o.metadata.resourceVersion),
+    );
+  });
+
+  it('changes exactly the Deployment on an isolation change, removing the Kata runtime class', async () => {
+    const policyBefore = await get(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'sandbox-policy',
+      'kars-tenant-b',
+    );
+    const cr = await target.admin.get<any>(sandboxRef('tenant-b'));
+    await target.admin.replace({
+      ...cr,
+      spec: { ...cr.spec, sandbox: { isolation: 'standard' } },
+    });
+    await eventually('tenant-b on runc', async () => {
+      const d = await get('apps/v1', 'Deployment', 'tenant-b', 'kars-tenant-b');
+      return (
+        d.spec.template.spec.runtimeClassName === undefined &&
+        d.spec.template.spec.securityContext.seccompProfile.type ===
+          'RuntimeDefault'
+      );
+    });
+    const d = await get('apps/v1', 'Deployment', 'tenant-b', 'kars-tenant-b');
+    expect(d.spec.template.spec.nodeSelector).toEqual({
+      'kars.azure.com/pool': 'sandbox',
+    });
+    const policyAfter = await get(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'sandbox-policy',
+      'kars-tenant-b',
+    );
+    expect(policyAfter.metadata.resourceVersion).toBe(
+      policyBefore.metadata.resourceVersion,
+    );
+  });
+
+  it('restores an edited NetworkPolicy and a deleted ServiceAccount', async () => {
+    await target.admin.mergePatch(
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name: 'sandbox-policy',
+        namespace: 'kars-tenant-c',
+      },
+      { spec: { egress: [{}] } },
+      { fieldManager: 'someone-else' },
+    );
+    await target.admin.delete({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      name: 'sandbox',
+      namespace: 'kars-tenant-c',
+    });
+    const policy = await eventually('the policy restored', async () => {
+      const p = await get(
+        'networking.k8s.io/v1',
+        'NetworkPolicy',
+        'sandbox-policy',
+        'kars-tenant-c',
+      );
+      return (
+        p.spec.egress.length > 1 &&
+        p.spec.egress.every((r: any) => r.ports?.length) &&
+        p
+      );
+    });
+    expect(policy.spec.egress[0].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    const sa = await eventually('the ServiceAccount restored', async () =>
+      get('v1', 'ServiceAccount', 'sandbox', 'kars-tenant-c'),
+    );
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+
+  it('converges through injected API failures without duplicates', async () => {
+    counting.failNext(
+      'apply',
+      3,
+      () => new KubeApiError(500, 'InternalError', 'injected'),
+    );
+    counting.failNext(
+      'apply',
+      1,
+      () => new KubeApiError(0, 'NetworkError', 'injected timeout'),
+    );
+    await target.admin.create(
+      buildSandboxObject(
+        'tenant-f',
+        sandboxSpecSchema.parse({ model: 'gpt-4.1' }),
+        'kars-system',
+      ),
+    );
+    await eventually(
+      'tenant-f Running',
+      async () => (await phaseOf('tenant-f')) === 'Running',
+    );
+    const deployments = await target.admin.list('apps/v1', 'Deployment', {
+      namespace: 'kars-tenant-f',
+    });
+    expect(deployments.items).toHaveLength(1);
+    const sandboxes = await target.admin.list(
+      'kars.azure.com/v1alpha1',
+      'KarsSandbox',
+      { namespace: 'kars-system' },
+    );
+    expect(sandboxes.items.map(s => s.metadata.name).sort()).toEqual([
+      'tenant-a',
+      'tenant-b',
+      'tenant-c',
+      'tenant-f',
+    ]);
+  });
+
+  it('deletes tenant-c with its namespace and nothing of the others', async () => {
+    await target.admin.delete(sandboxRef('tenant-c'));
+    await eventually(
+      'tenant-c gone',
+      async () => !(await target.admin.get(sandboxRef('tenant-c'))),
+    );
+    await eventually(
+      'kars-tenant-c gone',
+      async () => !(await get('v1', 'Namespace', 'kars-tenant-c')),
+    );
+    for (const name of ['tenant-a', 'tenant-b']) {
+      expect(await get('v1', 'Namespace', `kars-${name}`)).toBeDefined();
+      expect(
+        await get('apps/v1', 'Deployment', name, `kars-${name}`),
+      ).toBeDefined();
+      expect(await phaseOf(name)).toBe('Running');
+    }
+  });
+
+  it('never deletes a namespace it did not create', async () => {
+    await target.admin.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kars-tenant-x' },
+    });
+    await target.admin.create(
+      buildSandboxObject(
+        'tenant-x',
+        sandboxSpecSchema.parse({}),
+        'kars-system',
+      ),
+    );
+    await eventually('tenant-x Degraded', async () => {
+      const cr = await target.admin.get<any>(sandboxRef('tenant-x'));
+      return cr?.status?.conditions?.find(
+        (c: any) =>
+          c.type === 'Degraded' && c.reason === 'NamespaceOwnershipConflict',
+      );
+    });
+    expect(
+      await get('apps/v1', 'Deployment', 'tenant-x', 'kars-tenant-x'),
+    ).toBeUndefined();
+    await target.admin.delete(sandboxRef('tenant-x'));
+    await eventually(
+      'tenant-x gone',
+      async () => !(await target.admin.get(sandboxRef('tenant-x'))),
+    );
+    const ns = await get('v1', 'Namespace', 'kars-tenant-x');
+    expect(ns).toBeDefined();
+    expect(ns.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it('hands over to a second replica when the first stops', async () => {
+    const second = new ClusterController(connection, logger, {
+      identity: 'replica-2',
+      leaseDurationSeconds: 3,
+      reconcilerOptions: { baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    second.start();
+    await new Promise(r => setTimeout(r, 2500));
+    expect(controller.reconciling).toBe(true);
+    expect(second.reconciling).toBe(false);
+    await controller.stop();
+    await eventually(
+      'replica-2 reconciling',
+      async () => second.reconciling,
+      20_000,
+    );
+    await target.admin.create(
+      buildSandboxObject(
+        'tenant-g',
+        sandboxSpecSchema.parse({}),
+        'kars-system',
+      ),
+    );
+    await eventually(
+      'tenant-g Running under replica-2',
+      async () => (await phaseOf('tenant-g')) === 'Running',
+    );
+    await second.stop();
+  });
+});
