@@ -187,6 +187,18 @@ export async function createRouter(
     res.json(await service.putCredentials(req.params.name, req.body, actor));
   });
 
+  router.get('/sandboxes/:name/health', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    existing(req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      req.params.name,
+    );
+    res.json(await service.health(req.params.name));
+  });
+
   router.get('/sandboxes/:name/manifests', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);

@@ -258,14 +258,27 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
           )
         ).spec.tokenBudget.dailyTokens === 5000,
     );
-    const deploy = await get(
-      'apps/v1',
-      'Deployment',
-      'tenant-a',
-      'kars-tenant-a',
+    const deploy = await eventually(
+      'the router told the new budget',
+      async () => {
+        const d = await get(
+          'apps/v1',
+          'Deployment',
+          'tenant-a',
+          'kars-tenant-a',
+        );
+        const env = d.spec.template.spec.containers[1].env as any[];
+        return (
+          env.some(
+            e => e.name === 'TOKEN_BUDGET_DAILY' && e.value === '5000',
+          ) && d
+        );
+      },
     );
-    const env = deploy.spec.template.spec.containers[1].env;
-    expect(env).toContainEqual({ name: 'TOKEN_BUDGET_DAILY', value: '5000' });
+    expect(deploy.spec.template.spec.containers[1].env).toContainEqual({
+      name: 'TOKEN_BUDGET_DAILY',
+      value: '5000',
+    });
     await controller.whenIdle();
     const after = await Promise.all(
       kinds.map(([v, k, n, ns]) => get(v, k, n, ns)),

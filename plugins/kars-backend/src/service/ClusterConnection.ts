@@ -7,10 +7,13 @@ import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
 import { KubeGateway } from '../kube/types';
 import { KarsSandboxObject } from './sandboxObject';
+import { UsageReader } from './usage';
 
 /** A cluster the backend works with: its settings, its API and its sandbox cache. */
 export class ClusterConnection {
   readonly sandboxes: Informer<KarsSandboxObject>;
+  /** Token use of this cluster's sandboxes, from its Prometheus query API. */
+  readonly usage: UsageReader;
 
   constructor(
     readonly config: ClusterConfig,
@@ -29,6 +32,7 @@ export class ClusterConnection {
       },
       logger.child({ cluster: config.settings.name }),
     );
+    this.usage = new UsageReader(prometheusUrl, logger);
   }
 
   get name() {

@@ -22,6 +22,7 @@ import {
   sandboxPatchSchema,
   SandboxSpec,
   sandboxSpecSchema,
+  SandboxHealth,
   SandboxSummary,
   SandboxWriteResponse,
   SEVERITIES,
@@ -46,6 +47,7 @@ import {
   toSandbox,
 } from './sandboxObject';
 import { KarsInputError, parseOrThrow } from './validation';
+import { budgetWindows, buildHealth, observeHealth } from './health';
 
 /** Who is acting: their entity ref, for owners and the audit trail. */
 export interface Actor {
@@ -108,11 +110,35 @@ export class SandboxService {
     private readonly clusters: ClusterConnection[],
     private readonly audit: AuditStore,
     private readonly logger: LoggerService,
-    private readonly usage: (sandbox: Sandbox) => BudgetFractions = () => ({
-      dailyFraction: null,
-      monthlyFraction: null,
-    }),
   ) {}
+
+  /** Budget use of a sandbox as fractions, from the last usage snapshot of its cluster. */
+  private fractions(sandbox: Sandbox): BudgetFractions {
+    const cluster = this.clusters.find(c => c.name === sandbox.cluster);
+    const usage = cluster?.usage.peek();
+    const windows = usage ? budgetWindows(sandbox, usage) : [];
+    const fraction = (w: string) =>
+      windows.find(x => x.window === w)?.fraction ?? null;
+    return {
+      dailyFraction: fraction('daily'),
+      monthlyFraction: fraction('monthly'),
+    };
+  }
+
+  /** Health of a sandbox: enforcement layers, budget use, channels, workload, identity. */
+  async health(name: string): Promise<SandboxHealth> {
+    const { cluster, object } = this.mustLocate(name);
+    const sandbox = toSandbox(object, cluster.name);
+    const [observation, usage] = await Promise.all([
+      observeHealth(
+        cluster.gateway,
+        sandbox,
+        cluster.config.settings.operatorNamespace,
+      ),
+      cluster.usage.snapshot(),
+    ]);
+    return buildHealth(sandbox, observation, usage, cluster.simulated);
+  }
 
   /** The cluster new sandboxes go to. */
   get defaultCluster(): ClusterConnection {
@@ -156,9 +182,10 @@ export class SandboxService {
     visible: (sandbox: Sandbox) => boolean = () => true,
   ): Page<SandboxSummary> {
     const parsed = parseOrThrow(listSandboxesQuerySchema, query, 'query');
+    for (const cluster of this.clusters) void cluster.usage.snapshot();
     const rows = this.allSandboxes()
       .filter(visible)
-      .map(s => toSummary(s, this.usage(s)));
+      .map(s => toSummary(s, this.fractions(s)));
     return pageSummaries(rows, parsed);
   }
 

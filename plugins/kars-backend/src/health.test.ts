@@ -1,0 +1,295 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { karsPlugin } from './plugin';
+import { UsageReader } from './service/usage';
+import {
+  ClusterTarget,
+  clusterTargetNames,
+  startClusterTarget,
+} from './__testUtils__/clusterTargets';
+
+jest.setTimeout(180_000);
+
+const TELEGRAM = '123456789:AAH-SeCrEtTeLeGrAmVaLuE-0123456789ab';
+const SLACK = 'xoxb-1111-2222-SeCrEtRoTaTeDsLaCk';
+
+describe.each(clusterTargetNames())(
+  'health and credentials on the %s',
+  targetName => {
+    let target: ClusterTarget;
+    let server: any;
+    let stop: () => Promise<void>;
+    const jane = mockCredentials.user.header('user:default/jane');
+    const bodies: string[] = [];
+    const get = async (path: string) => {
+      const res = await request(server)
+        .get(`/api/kars${path}`)
+        .set('Authorization', jane);
+      bodies.push(res.text);
+      return res;
+    };
+    const send = async (method: 'post' | 'put', path: string, body: object) => {
+      const res = await request(server)
+        [method](`/api/kars${path}`)
+        .set('Authorization', jane)
+        .send(body);
+      bodies.push(res.text);
+      return res;
+    };
+    const running = async (name: string) => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        if ((await get(`/sandboxes/${name}`)).body.status?.phase === 'Running')
+          return;
+        await new Promise(r => setTimeout(r, 250));
+      }
+      throw new Error(`${name} did not reach Running`);
+    };
+    const layers = async (name: string) =>
+      Object.fromEntries(
+        (await get(`/sandboxes/${name}/health`)).body.layers.map((l: any) => [
+          l.layer,
+          [l.required, l.state],
+        ]),
+      );
+
+    beforeAll(async () => {
+      target = await startClusterTarget(targetName);
+      const backend = await startTestBackend({
+        features: [
+          karsPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              kars: {
+                clusters: [
+                  {
+                    name: 'primary',
+                    type: 'kubeconfig',
+                    kubeconfigPath: target.backendKubeconfigPath,
+                    workloadIdentityClientId:
+                      '00000000-0000-4000-8000-000000000001',
+                    usage: { prometheusUrl: target.prometheusUrl },
+                  },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+      await send('post', '/sandboxes', {
+        name: 'tenant-a',
+        spec: {
+          sandbox: { isolation: 'enhanced' },
+          tokenBudget: { dailyTokens: 1_000_000, monthlyTokens: 20_000_000 },
+          channels: [{ type: 'telegram' }, { type: 'slack' }],
+        },
+        credentials: { TELEGRAM_BOT_TOKEN: TELEGRAM },
+      });
+      await send('post', '/sandboxes', {
+        name: 'tenant-b',
+        spec: { sandbox: { isolation: 'confidential' }, model: 'Phi-4' },
+      });
+      await send('post', '/sandboxes', {
+        name: 'tenant-c',
+        spec: { sandbox: { isolation: 'standard' }, model: 'gpt-4o' },
+      });
+      for (const name of ['tenant-a', 'tenant-b', 'tenant-c'])
+        await running(name);
+    });
+    afterAll(async () => {
+      await stop?.();
+      await target?.stop();
+    });
+
+    it('reports each enforcement layer for the three isolation levels', async () => {
+      expect(await layers('tenant-a')).toEqual({
+        podSecurity: [true, 'verified'],
+        network: [true, 'declared'],
+        perContainerEgress: [true, 'declared'],
+        rbac: [true, 'verified'],
+        seccomp: [true, 'declared'],
+        kata: [false, 'missing'],
+        resourceLimits: [true, 'verified'],
+        tokenBudgets: [true, 'verified'],
+        identity: [true, 'declared'],
+      });
+      expect((await layers('tenant-b')).kata).toEqual([true, 'verified']);
+      expect((await layers('tenant-b')).seccomp).toEqual([false, 'declared']);
+      const c = await layers('tenant-c');
+      expect(c.kata).toEqual([false, 'missing']);
+      expect(c.tokenBudgets).toEqual([true, 'missing']);
+    });
+
+    it('reports budget use against the limits from the usage source', async () => {
+      const health = (await get('/sandboxes/tenant-a/health')).body;
+      expect(health.budget.state).toBe('ok');
+      const daily = health.budget.windows.find(
+        (w: any) => w.window === 'daily',
+      );
+      expect(daily.limit).toBe(1_000_000);
+      expect(typeof daily.used).toBe('number');
+      expect(daily.headroom).toBe(Math.max(0, 1_000_000 - daily.used));
+      expect(health.simulated).toBe(false);
+      expect(health.identity.federatedCredentialSubject).toBe(
+        'system:serviceaccount:kars-tenant-a:sandbox',
+      );
+    });
+
+    it('reports a channel without credentials', async () => {
+      const health = (await get('/sandboxes/tenant-a/health')).body;
+      expect(health.channels).toEqual([
+        {
+          channel: 'telegram',
+          state: 'configured',
+          workload: 'ready',
+          connection: 'unknown',
+        },
+        {
+          channel: 'slack',
+          state: 'credentials-missing',
+          workload: 'ready',
+          connection: 'unknown',
+        },
+        {
+          channel: 'discord',
+          state: 'not-enabled',
+          workload: 'unknown',
+          connection: 'unknown',
+        },
+        {
+          channel: 'whatsapp',
+          state: 'not-enabled',
+          workload: 'unknown',
+          connection: 'unknown',
+        },
+      ]);
+      const list = (await get('/sandboxes?trouble=true')).body.items.map(
+        (s: any) => [s.name, s.channelTrouble],
+      );
+      expect(list).toEqual([['tenant-a', ['slack']]]);
+    });
+
+    it('reports a foreign NetworkPolicy as a finding', async () => {
+      await target.admin.create({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-all-egress', namespace: 'kars-tenant-c' },
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
+      });
+      const health = (await get('/sandboxes/tenant-c/health')).body;
+      expect(health.findings).toContainEqual(
+        expect.objectContaining({
+          code: 'ForeignNetworkPolicy',
+          object: 'NetworkPolicy/kars-tenant-c/allow-all-egress',
+        }),
+      );
+    });
+
+    it('reports Kata missing when the cluster has no RuntimeClass', async () => {
+      await target.admin.delete({
+        apiVersion: 'node.k8s.io/v1',
+        kind: 'RuntimeClass',
+        name: 'kata-vm-isolation',
+      });
+      expect((await layers('tenant-b')).kata).toEqual([true, 'missing']);
+    });
+
+    it('rotates tenant-a only: its Secret changes and its Deployment rolls; tenant-b keeps its resourceVersions', async () => {
+      const ref = (kind: string, name: string, ns: string) => ({
+        apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
+        kind,
+        name,
+        namespace: ns,
+      });
+      const bSecret = await target.admin.get(
+        ref('Secret', 'router-admin-token', 'kars-tenant-b'),
+      );
+      const bDeploy = await target.admin.get(
+        ref('Deployment', 'tenant-b', 'kars-tenant-b'),
+      );
+      const res = await send('put', '/sandboxes/tenant-a/credentials', {
+        credentials: { SLACK_BOT_TOKEN: SLACK },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        credentialKeys: ['SLACK_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
+        restarted: true,
+      });
+      const secret = await target.admin.get<any>(
+        ref('Secret', 'tenant-a-credentials', 'kars-tenant-a'),
+      );
+      expect(
+        Buffer.from(secret.data.SLACK_BOT_TOKEN, 'base64').toString(),
+      ).toBe(SLACK);
+      expect(
+        Buffer.from(secret.data.TELEGRAM_BOT_TOKEN, 'base64').toString(),
+      ).toBe(TELEGRAM);
+      const aDeploy = await target.admin.get<any>(
+        ref('Deployment', 'tenant-a', 'kars-tenant-a'),
+      );
+      expect(
+        aDeploy.spec.template.metadata.annotations[
+          'kars.azure.com/credentials-version'
+        ],
+      ).toMatch(/^[0-9a-f]{16}$/);
+      expect(
+        (await target.admin.get(
+          ref('Secret', 'router-admin-token', 'kars-tenant-b'),
+        ))!.metadata.resourceVersion,
+      ).toBe(bSecret!.metadata.resourceVersion);
+      expect(
+        (await target.admin.get(
+          ref('Deployment', 'tenant-b', 'kars-tenant-b'),
+        ))!.metadata.resourceVersion,
+      ).toBe(bDeploy!.metadata.resourceVersion);
+      expect(
+        await target.admin.get(
+          ref('Secret', 'tenant-b-credentials', 'kars-tenant-b'),
+        ),
+      ).toBeUndefined();
+      const health = (await get('/sandboxes/tenant-a/health')).body;
+      expect(
+        health.channels.find((c: any) => c.channel === 'slack').state,
+      ).toBe('configured');
+      const events = (await get('/sandboxes/tenant-a/events')).body.items;
+      expect(events[0]).toMatchObject({
+        action: 'credentials.update',
+        outcome: 'succeeded',
+      });
+    });
+
+    it('never shows a credential value in any answer', () => {
+      const all = bodies.join('\n');
+      expect(all).not.toContain(TELEGRAM);
+      expect(all).not.toContain(SLACK);
+      expect(all).not.toContain('SeCrEt');
+    });
+  },
+);
+
+describe('UsageReader', () => {
+  it('reports the budget source as unknown when it is down', async () => {
+    const reader = new UsageReader(
+      'http://127.0.0.1:1',
+      mockServices.logger.mock(),
+      { timeoutMs: 1000 },
+    );
+    const snapshot = await reader.snapshot();
+    expect(snapshot.ok).toBe(false);
+    expect(snapshot.message).toMatch(/did not answer/);
+  });
+
+  it('reports no source when none is configured', async () => {
+    const snapshot = await new UsageReader(
+      undefined,
+      mockServices.logger.mock(),
+    ).snapshot();
+    expect(snapshot).toMatchObject({ ok: false, source: 'none' });
+  });
+});
