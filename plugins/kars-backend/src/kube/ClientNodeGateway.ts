@@ -325,7 +325,11 @@ export class ClientNodeGateway implements KubeGateway {
         error => {
           if (stopped) return;
           stopped = true;
-          onDone(error ? toKubeApiError(error) : undefined);
+          // client-node ends a watch that saw no data for 30 s with a TimeoutError: that is an
+          // idle watch, not a failure; the caller resumes from the last resourceVersion.
+          const idle =
+            (error as { name?: string } | undefined)?.name === 'TimeoutError';
+          onDone(error && !idle ? toKubeApiError(error) : undefined);
         },
       ),
     );
