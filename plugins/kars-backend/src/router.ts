@@ -187,53 +187,26 @@ export async function createRouter(
     res.json(await service.putCredentials(req.params.name, req.body, actor));
   });
 
-  router.get('/sandboxes/:name/health', async (req, res) => {
-    const { credentials, actor } = await caller(req);
-    existing(req.params.name);
-    await authorize(
-      credentials,
-      actor,
-      karsSandboxReadPermission,
-      req.params.name,
-    );
-    res.json(await service.health(req.params.name));
-  });
-
-  router.get('/sandboxes/:name/manifests', async (req, res) => {
-    const { credentials, actor } = await caller(req);
-    existing(req.params.name);
-    await authorize(
-      credentials,
-      actor,
-      karsSandboxReadPermission,
-      req.params.name,
-    );
-    res.json(service.manifests(req.params.name));
-  });
-
-  router.get('/sandboxes/:name/agent-card', async (req, res) => {
-    const { credentials, actor } = await caller(req);
-    existing(req.params.name);
-    await authorize(
-      credentials,
-      actor,
-      karsSandboxReadPermission,
-      req.params.name,
-    );
-    res.json(service.agentCard(req.params.name));
-  });
-
-  router.get('/sandboxes/:name/events', async (req, res) => {
-    const { credentials, actor } = await caller(req);
-    existing(req.params.name);
-    await authorize(
-      credentials,
-      actor,
-      karsSandboxReadPermission,
-      req.params.name,
-    );
-    res.json(await service.events(req.params.name));
-  });
+  /** The read-only views of one sandbox: each needs read permission on it. */
+  const views: Record<string, (name: string) => unknown> = {
+    health: name => service.health(name),
+    manifests: name => service.manifests(name),
+    'agent-card': name => service.agentCard(name),
+    events: name => service.events(name),
+  };
+  for (const [view, read] of Object.entries(views)) {
+    router.get(`/sandboxes/:name/${view}`, async (req, res) => {
+      const { credentials, actor } = await caller(req);
+      existing(req.params.name);
+      await authorize(
+        credentials,
+        actor,
+        karsSandboxReadPermission,
+        req.params.name,
+      );
+      res.json(await read(req.params.name));
+    });
+  }
 
   return router;
 }
