@@ -41,6 +41,11 @@ export interface Config {
       embedded?: {
         /** Keep the embedded cluster's state in this file across restarts. */
         stateFile?: string;
+        /**
+         * Also write the embedded cluster's kubeconfig to this file (mode 0600), so kubectl and
+         * end-to-end tests can reach the cluster the dev portal runs on.
+         */
+        kubeconfigFile?: string;
         /** Milliseconds before the simulator makes a sandbox workload available. */
         readyDelayMs?: number;
         /**

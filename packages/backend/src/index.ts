@@ -22,6 +22,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(karsPermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@kars-portal/plugin-kars-backend'));
 

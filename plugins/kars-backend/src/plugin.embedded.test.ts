@@ -3,6 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import request from 'supertest';
 import { karsPlugin } from './plugin';
 import { DEPLOY_DIR } from './__testUtils__/clusterTargets';
@@ -13,6 +17,8 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
   let server: any;
   let stop: () => Promise<void>;
   const guest = mockCredentials.user.header('user:default/guest');
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kars-embedded-'));
+  const kubeconfigFile = path.join(workDir, 'cache', 'embedded.kubeconfig');
 
   beforeAll(async () => {
     const backend = await startTestBackend({
@@ -29,6 +35,7 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
                   embedded: {
                     readyDelayMs: 100,
                     bootstrapManifests: DEPLOY_DIR,
+                    kubeconfigFile,
                   },
                 },
               ],
@@ -40,7 +47,10 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
     server = backend.server;
     stop = () => backend.stop();
   });
-  afterAll(() => stop?.());
+  afterAll(async () => {
+    await stop?.();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
 
   it('says the cluster is embedded and its workload signals simulated', async () => {
     const res = await request(server)
@@ -54,6 +64,18 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
         default: true,
       }),
     ]);
+  });
+
+  it('writes a private kubeconfig through which kubectl-like clients reach the same cluster', async () => {
+    expect(fs.statSync(kubeconfigFile).mode & 0o777).toBe(0o600);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigFile);
+    const namespaces = await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespace();
+    expect(namespaces.items.map(n => n.metadata?.name)).toContain(
+      'kars-system',
+    );
   });
 
   it('creates the three seed tenants on first start, and they reach Running', async () => {

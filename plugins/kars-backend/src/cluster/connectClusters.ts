@@ -49,6 +49,11 @@ async function connectEmbedded(
     stateFile: config.embedded?.stateFile,
     crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()],
   });
+  const kubeconfigFile = config.embedded?.kubeconfigFile;
+  if (kubeconfigFile) {
+    fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
+    fs.writeFileSync(kubeconfigFile, emulator.kubeconfigYaml, { mode: 0o600 });
+  }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(emulator.kubeconfigYaml);
   const gateway = new ClientNodeGateway(kubeConfig);
@@ -68,7 +73,7 @@ async function connectEmbedded(
     prometheusPort: 0,
   });
   logger.info(
-    `embedded cluster ${config.settings.name} at ${emulator.url} (kubeconfig ${emulator.kubeconfigPath}); simulated Prometheus at ${simulator.prometheusUrl}`,
+    `embedded cluster ${config.settings.name} at ${emulator.url} (kubeconfig ${kubeconfigFile ?? emulator.kubeconfigPath}); simulated Prometheus at ${simulator.prometheusUrl}`,
   );
   return new ClusterConnection(
     config,

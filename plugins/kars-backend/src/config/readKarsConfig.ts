@@ -12,6 +12,7 @@ export interface ClusterConfig {
   prometheusUrl?: string;
   embedded?: {
     stateFile?: string;
+    kubeconfigFile?: string;
     readyDelayMs: number;
     bootstrapManifests?: string;
   };
@@ -83,6 +84,7 @@ export function readKarsConfig(config: Config): KarsConfig {
         type === 'embedded'
           ? {
               stateFile: c.getOptionalString('embedded.stateFile'),
+              kubeconfigFile: c.getOptionalString('embedded.kubeconfigFile'),
               readyDelayMs:
                 c.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
               bootstrapManifests: c.getOptionalString(
