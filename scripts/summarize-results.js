@@ -2,8 +2,8 @@
 /*
  * Adds up the results of every suite under the given folder and prints one plain line:
  * "N passed, N failed" (with ", N skipped" when any), after the reasons for what was skipped.
- * Inputs: jest --json reports (*.json with numPassedTests) and suite records written by
- * scripts/test.sh ({ suite, passed, failed, skipped, reasons }).
+ * Inputs: jest --json reports (*.json with numPassedTests), Playwright JSON reports (with stats)
+ * and suite records written by scripts/test.sh ({ suite, passed, failed, skipped, reasons }).
  */
 const fs = require('fs');
 const path = require('path');
@@ -23,6 +23,10 @@ for (const file of fs
     passed += report.numPassedTests;
     failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
     skipped += report.numPendingTests + report.numTodoTests;
+  } else if (report.stats && Array.isArray(report.suites)) {
+    passed += report.stats.expected + report.stats.flaky;
+    failed += report.stats.unexpected + (report.errors?.length ?? 0);
+    skipped += report.stats.skipped;
   } else {
     passed += report.passed ?? 0;
     failed += report.failed ?? 0;

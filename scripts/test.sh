@@ -34,6 +34,13 @@ else
   export KARS_KUBE_TESTENV=off
 fi
 
+# Debian's Chromium for the end-to-end tests (Playwright's own browser download cannot be used).
+CHROMIUM=${KARS_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  reasons+=("end-to-end tests: no Chromium at $CHROMIUM (apt-get install chromium, or set KARS_CHROMIUM)")
+  missing=1
+fi
+
 # PostgreSQL for the database tests.
 kars_pg_start
 if [ -n "${KARS_PG_SKIP_REASON:-}" ]; then
@@ -50,7 +57,20 @@ fi
 
 # Unit, component and integration tests of every package (jest, through the Backstage CLI): the
 # contract suite on the emulator and the real control plane, the backend on both, the frontend.
+start=$SECONDS
 CI=true yarn backstage-cli repo test --json --outputFile="$OUT/jest.json" || status=1
+echo "unit, component and integration tests took $((SECONDS - start))s"
+
+# End to end, in Chromium, against the dev portal started as the README says (scripts/dev.sh): the
+# Playwright config starts it on :3000/:7007, or outside CI reuses one already running there.
+if [ -x "$CHROMIUM" ]; then
+  start=$SECONDS
+  if ! KARS_CHROMIUM="$CHROMIUM" yarn workspace @kars-portal/e2e e2e; then
+    status=1
+    [ -f "$OUT/e2e.json" ] || node -e 'console.log(JSON.stringify({suite: "e2e", failed: 1}))' > "$OUT/e2e-crash.json"
+  fi
+  echo "end-to-end tests took $((SECONDS - start))s (portal log: .ci-out/e2e-portal.log)"
+fi
 
 if [ ${#reasons[@]} -gt 0 ]; then
   node -e 'console.log(JSON.stringify({suite: "prerequisites", reasons: process.argv.slice(1)}))' \

@@ -298,8 +298,10 @@ export function Section(props: {
   subheader?: string;
 }) {
   return (
-    <InfoCard title={props.title} subheader={props.subheader}>
-      {props.children}
-    </InfoCard>
+    <section aria-label={props.title}>
+      <InfoCard title={props.title} subheader={props.subheader}>
+        {props.children}
+      </InfoCard>
+    </section>
   );
 }

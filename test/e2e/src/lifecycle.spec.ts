@@ -1,0 +1,197 @@
+import { expect, test } from '@playwright/test';
+import { embeddedCluster, isGone } from './cluster';
+import {
+  backend,
+  eventually,
+  screenshotForDocs,
+  signInAsGuest,
+} from './portal';
+
+const NAME = 'tenant-d';
+const NAMESPACE = `kars-${NAME}`;
+const SECRET = `${NAME}-credentials`;
+// Fake, well-formed BotFather tokens: <bot id>:<secret>.
+const FIRST_TOKEN = '700000001:e2eFirstTokenAbcdefghijklmnopqrstuv';
+const ROTATED_TOKEN = '700000001:e2eRotatedTokenZyxwvutsrqponmlkjih';
+const CREDENTIALS_VERSION = 'kars.azure.com/credentials-version';
+
+const cluster = embeddedCluster();
+
+function secretValue(data: Record<string, string> | undefined, key: string) {
+  return Buffer.from(data?.[key] ?? '', 'base64').toString('utf8');
+}
+
+async function podTemplateAnnotation(key: string) {
+  const deployment = await cluster.apps.readNamespacedDeployment({
+    name: NAME,
+    namespace: NAMESPACE,
+  });
+  return deployment.spec?.template.metadata?.annotations?.[key];
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // A dev portal that is reused (outside CI) may still hold tenant-d from an earlier run.
+  const existing = await backend('GET', `/api/kars/sandboxes/${NAME}`);
+  if (existing.status === 200) {
+    await backend('DELETE', `/api/kars/sandboxes/${NAME}`);
+    await eventually('an earlier tenant-d to be gone', async () =>
+      (await backend('GET', `/api/kars/sandboxes/${NAME}`)).status === 404
+        ? true
+        : undefined,
+    );
+  }
+});
+
+test('create tenant-d with the New agent sandbox template, rotate its credentials, delete it', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  await test.step('the Create page offers the three kars templates', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    for (const title of [
+      'New agent sandbox',
+      'Change sandbox',
+      'Rotate sandbox credentials',
+    ]) {
+      await expect(page.getByText(title, { exact: true })).toBeVisible();
+    }
+  });
+
+  await test.step('fill in the form', async () => {
+    await page.goto('/create/templates/default/kars-sandbox');
+    await page.getByLabel('Name').fill(NAME);
+    await expect(page.getByText(`${NAME} is available.`)).toBeVisible();
+    await page.getByLabel('Owner').click();
+    await page.getByRole('option', { name: 'team-a' }).click();
+    await screenshotForDocs(page, 'template-form');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByLabel('Tokens per request').fill('4000');
+    await page.getByLabel('Tokens per day').fill('100000');
+    await page.getByLabel('Tokens per month').fill('2000000');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('checkbox', { name: 'telegram' }).check();
+    await page.getByLabel('Telegram bot token').fill(FIRST_TOKEN);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByLabel('Host 1').fill('api.github.com');
+    await page
+      .getByLabel('A2A description')
+      .fill('Team A helper created by the end-to-end test');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await expect(page.getByText(FIRST_TOKEN)).toHaveCount(0);
+    await page.getByRole('button', { name: 'Create' }).click();
+  });
+
+  await test.step('watch the task finish', async () => {
+    await expect(page).toHaveURL(/\/create\/tasks\//);
+    await expect(
+      page.getByRole('link', { name: 'Open the sandbox in the catalog' }),
+    ).toBeVisible({ timeout: 5 * 60_000 });
+    await expect(page.getByText(FIRST_TOKEN)).toHaveCount(0);
+  });
+
+  await test.step('the cluster holds tenant-d as asked, with its token in its Secret', async () => {
+    const sandbox = await cluster.readSandbox(NAME);
+    expect(sandbox.spec.tokenBudget).toEqual({
+      perRequestTokens: 4000,
+      dailyTokens: 100000,
+      monthlyTokens: 2000000,
+    });
+    expect(sandbox.spec.channels).toEqual([{ type: 'telegram' }]);
+    expect(sandbox.spec.networkPolicy.allowedEndpoints).toEqual([
+      { host: 'api.github.com', port: 443 },
+    ]);
+    const secret = await cluster.core.readNamespacedSecret({
+      name: SECRET,
+      namespace: NAMESPACE,
+    });
+    expect(secretValue(secret.data, 'TELEGRAM_BOT_TOKEN')).toBe(FIRST_TOKEN);
+  });
+
+  await test.step('tenant-d is in the catalog and its Sandbox tab says Running', async () => {
+    await eventually('tenant-d in the catalog', async () =>
+      (
+        await backend(
+          'GET',
+          `/api/catalog/entities/by-name/resource/default/${NAME}`,
+        )
+      ).status === 200
+        ? true
+        : undefined,
+    );
+    await page
+      .getByRole('link', { name: 'Open the sandbox in the catalog' })
+      .click();
+    await expect(page).toHaveURL(
+      new RegExp(`/catalog/default/resource/${NAME}`),
+    );
+    await page
+      .getByRole('navigation', { name: 'Content navigation' })
+      .getByRole('link', { name: 'Sandbox' })
+      .click();
+    await expect(
+      page.getByRole('region', { name: `Sandbox ${NAME}` }),
+    ).toBeVisible();
+    await expect(
+      page.getByText('Running', { exact: true }).first(),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('region', { name: 'Isolation: enhanced' }),
+    ).toBeVisible();
+  });
+
+  await test.step('rotate its credentials from the Sandbox tab', async () => {
+    const before = await podTemplateAnnotation(CREDENTIALS_VERSION);
+    await page.getByRole('button', { name: 'Rotate credentials' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate credentials' });
+    await dialog.getByLabel('TELEGRAM_BOT_TOKEN').fill(ROTATED_TOKEN);
+    await dialog.getByRole('button', { name: 'Rotate' }).click();
+    await expect(
+      page.getByText('Rotate credentials: done.').first(),
+    ).toBeVisible();
+    await expect(page.getByText(ROTATED_TOKEN)).toHaveCount(0);
+
+    const secret = await cluster.core.readNamespacedSecret({
+      name: SECRET,
+      namespace: NAMESPACE,
+    });
+    expect(secretValue(secret.data, 'TELEGRAM_BOT_TOKEN')).toBe(ROTATED_TOKEN);
+    const after = await podTemplateAnnotation(CREDENTIALS_VERSION);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+  });
+
+  await test.step('delete it: it leaves the cluster and the catalog', async () => {
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${NAME}?` });
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByText('Delete: done.').first()).toBeVisible();
+
+    await eventually('the tenant-d namespace to be gone', async () =>
+      (await isGone(() => cluster.core.readNamespace({ name: NAMESPACE })))
+        ? true
+        : undefined,
+    );
+    await eventually('the tenant-d KarsSandbox to be gone', async () =>
+      (await isGone(() => cluster.readSandbox(NAME))) ? true : undefined,
+    );
+    await eventually('tenant-d to leave the catalog', async () =>
+      (
+        await backend(
+          'GET',
+          `/api/catalog/entities/by-name/resource/default/${NAME}`,
+        )
+      ).status === 404
+        ? true
+        : undefined,
+    );
+    await page.goto(`/catalog/default/resource/${NAME}`);
+    await expect(page.getByText('Entity not found')).toBeVisible();
+  });
+});

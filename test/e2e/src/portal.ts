@@ -1,0 +1,92 @@
+import fs from 'fs';
+import path from 'path';
+import type { Page } from '@playwright/test';
+
+/** The repository root: the portal is started from here, as the README says. */
+// This package only ever runs from the repository, never as a bundled build.
+// eslint-disable-next-line no-restricted-syntax
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const PORTAL_URL = 'http://localhost:3000';
+export const BACKEND_URL = 'http://localhost:7007';
+/** Written by the kars backend when it starts the embedded cluster (app-config.yaml). */
+export const EMBEDDED_KUBECONFIG = path.join(
+  REPO_ROOT,
+  '.cache',
+  'embedded-cluster.kubeconfig',
+);
+
+/** Debian's Chromium, or the one named by KARS_CHROMIUM. */
+export function chromiumPath(): string {
+  return process.env.KARS_CHROMIUM ?? '/usr/bin/chromium';
+}
+
+/** A guest session's Backstage token, the same identity the browser signs in with. */
+export async function guestToken(): Promise<string> {
+  const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  if (!res.ok) throw new Error(`guest sign-in: HTTP ${res.status}`);
+  const body = await res.json();
+  return body.backstageIdentity.token;
+}
+
+/** A GET or DELETE against the dev backend as guest; returns status and parsed body. */
+export async function backend(
+  method: 'GET' | 'DELETE',
+  pathAndQuery: string,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${BACKEND_URL}${pathAndQuery}`, {
+    method,
+    headers: { Authorization: `Bearer ${await guestToken()}` },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${
+          last ? `: ${last}` : ''
+        }`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+/** Signs in as guest through the sign-in page. */
+export async function signInAsGuest(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByRole('link', { name: 'kars sandboxes' }).waitFor();
+}
+
+/**
+ * Saves a screenshot of the page under .ci-out/screenshots, or with KARS_UPDATE_SCREENSHOTS=1
+ * under docs/screenshots, where the README shows them.
+ */
+export async function screenshotForDocs(page: Page, name: string) {
+  const dir =
+    process.env.KARS_UPDATE_SCREENSHOTS === '1'
+      ? path.join(REPO_ROOT, 'docs', 'screenshots')
+      : path.join(REPO_ROOT, '.ci-out', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
