@@ -32,7 +32,7 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
   await page.goto('/catalog/default/resource/tenant-a/kars');
   await expect(
     page.getByText(
-      'Embedded cluster embedded: workload readiness and token use are simulated',
+      'Embedded cluster "embedded": workload readiness and token use are simulated',
     ),
   ).toBeVisible();
   const header = page.getByRole('region', { name: 'Sandbox tenant-a' });

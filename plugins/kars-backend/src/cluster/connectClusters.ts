@@ -73,7 +73,9 @@ async function connectEmbedded(
     prometheusPort: 0,
   });
   logger.info(
-    `embedded cluster ${config.settings.name} at ${emulator.url} (kubeconfig ${kubeconfigFile ?? emulator.kubeconfigPath}); simulated Prometheus at ${simulator.prometheusUrl}`,
+    `embedded cluster ${config.settings.name} at ${emulator.url} (kubeconfig ${
+      kubeconfigFile ?? emulator.kubeconfigPath
+    }); simulated Prometheus at ${simulator.prometheusUrl}`,
   );
   return new ClusterConnection(
     config,

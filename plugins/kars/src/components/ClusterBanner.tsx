@@ -15,8 +15,8 @@ export function KarsClusterBanner() {
   return (
     <Alert severity="info" role="status" style={{ marginBottom: 16 }}>
       Embedded cluster{simulated.length > 1 ? 's' : ''}{' '}
-      {simulated.map(c => c.name).join(', ')}: workload readiness and token use
-      are simulated, not reported by real agent pods.
+      {simulated.map(c => `"${c.name}"`).join(', ')}: workload readiness and
+      token use are simulated, not reported by real agent pods.
     </Alert>
   );
 }
