@@ -18,8 +18,9 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
     };
+    // Some failures (an apply whose result does not convert) carry no reason.
+    if (this.reason) status.reason = this.reason;
     if (this.details) status.details = this.details;
     status.code = this.code;
     return status;

@@ -1,3 +1,5 @@
+import type { MicroTimeFields } from './microTime';
+
 /** A JSON object as it travels over the wire. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonObject = { [key: string]: any };
@@ -52,6 +54,8 @@ export interface ResourceType {
   nameValidation: 'subdomain' | 'label' | 'label1035' | 'path';
   /** Server-filled defaults, mutating the object. */
   defaults?: (obj: KubeObject, ctx: DefaultingContext) => void;
+  /** Fields typed `metav1.MicroTime`: checked and normalised while the body is decoded. */
+  microTimeFields?: MicroTimeFields;
   /** Checks of the request body that fail decoding (400), before anything else. */
   decode?: (obj: KubeObject) => void;
   /** Kind-specific validation; returns field causes. */

@@ -675,6 +675,10 @@ export function builtinResourceTypes(): ResourceType[] {
       group: '',
       version: 'v1',
       kind: 'Event',
+      microTimeFields: {
+        eventTime: 'Event',
+        series: { lastObservedTime: 'EventSeries' },
+      },
       topLevelFields: [
         'involvedObject',
         'reason',
@@ -873,6 +877,9 @@ export function builtinResourceTypes(): ResourceType[] {
       version: 'v1',
       kind: 'Lease',
       topLevelFields: ['spec'],
+      microTimeFields: {
+        spec: { acquireTime: 'LeaseSpec', renewTime: 'LeaseSpec' },
+      },
       plural: 'leases',
       implicitStructs: [['spec']],
       defaults: obj => {

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import {
   alreadyExists,
+  ApiError,
   badRequest,
   causes,
   conflict,
   forbidden,
+  formatValue,
   internal,
   invalid,
   notFound,
   staleConflict,
   unsupportedMediaType,
 } from '../api/errors';
+import { checkMicroTimes, goFormat } from '../api/microTime';
 import { nameErrors, validateObjectMetaMaps } from '../api/names';
 import { timestamp } from '../api/time';
 import {
@@ -52,6 +55,17 @@ import {
   keepServerMeta,
   randomSuffix,
 } from './objects';
+
+const isJsonObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** 422 for a patch whose result does not decode: the field is `patch`, the value the patch (or its result). */
+function patchInvalid(value: string, error: string) {
+  const message = `Invalid value: ${formatValue(value)}: ${error}`;
+  return new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, {
+    causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+  });
+}
 
 /** Options of one write request. */
 export interface WriteOptions {
@@ -230,6 +244,14 @@ export class ResourceService {
    * warning by default) and applies the schema defaults of custom resources.
    */
   private decode(t: ResourceType, obj: KubeObject, opts: WriteOptions) {
+    if (t.microTimeFields) {
+      const error = checkMicroTimes(obj, t.microTimeFields);
+      if (error) {
+        throw badRequest(
+          `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${error}`,
+        );
+      }
+    }
     t.decode?.(obj);
     const unknown = unknownFields(t, obj);
     if (unknown.length && opts.fieldValidation === 'Strict') {
@@ -504,6 +526,23 @@ export class ResourceService {
       default:
         throw unsupportedMediaType(contentType);
     }
+    if (t.microTimeFields && isJsonObject(patched)) {
+      // A strategic merge patch is converted from unstructured (its error shows the patch as
+      // Go's %v); the other patches are decoded from JSON (their error shows the patched JSON).
+      const strategic =
+        contentType === 'application/strategic-merge-patch+json';
+      const error = checkMicroTimes(
+        patched,
+        t.microTimeFields,
+        strategic ? 'unstructured' : 'json',
+      );
+      if (error) {
+        throw patchInvalid(
+          strategic ? goFormat(patch) : JSON.stringify(patched),
+          error,
+        );
+      }
+    }
     const obj = this.normalizeBody(t, patched, namespace);
     if (obj.metadata.name !== name) {
       throw badRequest(
@@ -566,6 +605,25 @@ export class ResourceService {
       throw internal(
         `failed to create typed patch object (${gvk}): .${undeclared[0]}: field not declared in schema`,
       );
+    }
+    if (t.microTimeFields) {
+      const error = checkMicroTimes(
+        configObj,
+        t.microTimeFields,
+        'unstructured',
+      );
+      if (error) {
+        const gvk = `${t.group}/${t.version}, Kind=${t.kind}`;
+        const meta: JsonObject = isJsonObject(cfg.metadata) ? cfg.metadata : {};
+        const str = (v: unknown) => (typeof v === 'string' ? v : '');
+        throw new ApiError(
+          500,
+          '',
+          `failed to convert new object (${str(meta.namespace)}/${str(
+            meta.name,
+          )}; ${gvk}) to proper version: unable to convert unstructured object to ${gvk}: ${error}`,
+        );
+      }
     }
     const ctx = this.writeContext(t, opts, subresource);
     if (!old) {
