@@ -19,13 +19,15 @@ export function microTime(date: Date): string {
 /**
  * Leader election over a coordination.k8s.io Lease, as client-go does it: the holder renews the
  * lease; another candidate takes it over once it has not been renewed for its duration. Every write
- * carries the resourceVersion it read, so two candidates cannot both win.
+ * carries the resourceVersion it read, so two candidates cannot both win. A holder that cannot renew
+ * steps down once its renew deadline (shorter than the lease) has passed since the last renewal it
+ * wrote, so it stops reconciling before any other candidate may take the lease over.
  */
 export class LeaderElector {
   private timer?: NodeJS.Timeout;
+  private deadlineTimer?: NodeJS.Timeout;
   private leading = false;
   private running = false;
-  private lastRenew = 0;
 
   constructor(
     private readonly gateway: KubeGateway,
@@ -34,13 +36,25 @@ export class LeaderElector {
       namespace: string;
       identity: string;
       leaseDurationSeconds?: number;
+      /** Default: two thirds of the lease duration (client-go: 10 s of 15 s). */
+      renewDeadlineSeconds?: number;
       retryPeriodMs?: number;
       onStartedLeading: () => void;
       onStoppedLeading: () => void;
     },
     private readonly logger: LoggerService,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    const deadline = options.renewDeadlineSeconds ?? (this.duration * 2) / 3;
+    if (deadline >= this.duration) {
+      throw new Error(
+        `renewDeadlineSeconds (${deadline}) must be shorter than leaseDurationSeconds (${this.duration})`,
+      );
+    }
+    this.renewDeadlineMs = deadline * 1000;
+  }
+
+  private readonly renewDeadlineMs: number;
 
   get isLeader() {
     return this.leading;
@@ -55,6 +69,7 @@ export class LeaderElector {
   async stop() {
     this.running = false;
     clearTimeout(this.timer);
+    clearTimeout(this.deadlineTimer);
     if (this.leading) {
       this.setLeading(false);
       try {
@@ -79,6 +94,24 @@ export class LeaderElector {
 
   private get duration() {
     return this.options.leaseDurationSeconds ?? 15;
+  }
+
+  /**
+   * Records a renewal sent at `sentAt` (performance.now()) and arms the renew deadline: every
+   * renewal re-arms it, so when it fires no renewal has succeeded within the deadline.
+   */
+  private renewed(sentAt: number) {
+    clearTimeout(this.deadlineTimer);
+    const deadline = this.renewDeadlineMs;
+    this.deadlineTimer = setTimeout(() => {
+      if (!this.leading) return;
+      this.logger.warn(
+        `${this.options.identity} could not renew lease ${
+          this.options.name
+        } within ${deadline / 1000}s; stepping down`,
+      );
+      this.setLeading(false);
+    }, Math.max(0, sentAt + deadline - performance.now()));
   }
 
   private read() {
@@ -110,9 +143,6 @@ export class LeaderElector {
       if (!(error instanceof KubeApiError && error.statusCode === 409)) {
         this.logger.warn(`lease ${this.options.name}: ${error}`);
       }
-      if (this.leading && Date.now() - this.lastRenew > this.duration * 1000) {
-        this.setLeading(false);
-      }
     }
     if (this.running) {
       this.timer = setTimeout(
@@ -124,6 +154,7 @@ export class LeaderElector {
   }
 
   private async tryAcquireOrRenew() {
+    const sentAt = performance.now();
     const now = this.now();
     const spec = {
       holderIdentity: this.options.identity,
@@ -141,7 +172,7 @@ export class LeaderElector {
         },
         spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
       });
-      this.lastRenew = Date.now();
+      this.renewed(sentAt);
       this.setLeading(true);
       return;
     }
@@ -156,7 +187,7 @@ export class LeaderElector {
         ...lease,
         spec: { ...lease.spec, ...spec },
       });
-      this.lastRenew = Date.now();
+      this.renewed(sentAt);
       this.setLeading(true);
     } else if (expired) {
       await this.gateway.replace({
@@ -167,7 +198,7 @@ export class LeaderElector {
           leaseTransitions: (lease.spec?.leaseTransitions ?? 0) + 1,
         },
       });
-      this.lastRenew = Date.now();
+      this.renewed(sentAt);
       this.setLeading(true);
     } else {
       this.setLeading(false);
