@@ -6,7 +6,11 @@ export interface Config {
      * NetworkPolicies admit the router's port from). Default kars-system.
      */
     operatorNamespace?: string;
-    /** Entity refs (users or groups) that may change and delete any sandbox. */
+    /**
+     * Entity refs (users or groups) that may change and delete any sandbox. Read by the app's
+     * permission policy (see packages/backend/src/karsPermissionPolicy.ts), not by this plugin:
+     * the permission framework decides.
+     */
     admins?: string[];
     /**
      * The clusters sandboxes live on. A sandbox lives on one; its name is unique across all.

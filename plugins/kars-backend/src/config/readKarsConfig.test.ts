@@ -17,7 +17,6 @@ describe('readKarsConfig', () => {
     const config = readKarsConfig(
       new ConfigReader({
         kars: {
-          admins: ['group:default/platform'],
           images: { agent: { OpenClaw: 'x/openclaw:2' }, router: 'x/router:2' },
           clusters: [
             {
@@ -32,7 +31,6 @@ describe('readKarsConfig', () => {
         },
       }),
     );
-    expect(config.admins).toEqual(['group:default/platform']);
     expect(config.clusters.map(c => [c.settings.name, c.default])).toEqual([
       ['prod-eu', true],
       ['prod-us', false],

@@ -21,7 +21,6 @@ export interface ClusterConfig {
 /** The backend's configuration. */
 export interface KarsConfig {
   operatorNamespace: string;
-  admins: string[];
   clusters: ClusterConfig[];
   demoTenants: boolean;
   /** Seconds between full resyncs of every sandbox. */
@@ -133,7 +132,6 @@ export function readKarsConfig(config: Config): KarsConfig {
   }
   return {
     operatorNamespace,
-    admins: kars?.getOptionalStringArray('admins') ?? [],
     clusters,
     demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
     resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
