@@ -4,13 +4,14 @@ import {
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import {
+  canonicalEntityRef,
   KARS_PLUGIN_ID,
   KARS_SANDBOX_RESOURCE_TYPE,
   Sandbox,
 } from '@kars-portal/plugin-kars-common';
 import { z } from 'zod';
 
-/** A filter over sandboxes: the owners whose sandboxes pass. */
+/** A filter over sandboxes: the owners whose sandboxes pass, as canonical entity refs (see `canonicalEntityRef`). */
 export type KarsSandboxQuery = { owners: string[] };
 
 /** The sandbox resource type of the permission framework; resource refs are sandbox names. */
@@ -22,7 +23,10 @@ export const karsSandboxResourceRef = createPermissionResourceRef<
   resourceType: KARS_SANDBOX_RESOURCE_TYPE,
 });
 
-/** Allows a sandbox to those among its owner's claims (the user or one of their groups). */
+/**
+ * Allows a sandbox to those among its owner's claims (the user or one of their groups). Refs are
+ * compared in canonical form, as the catalog does: `group:team-a` is `group:default/team-a`.
+ */
 export const isSandboxOwner = createPermissionRule({
   name: 'IS_SANDBOX_OWNER',
   description: 'Allow sandboxes owned by one of the given entity refs',
@@ -32,9 +36,13 @@ export const isSandboxOwner = createPermissionRule({
       .array(z.string())
       .describe('Entity refs of the user and their groups'),
   }),
-  apply: (sandbox, { claims }) =>
-    Boolean(sandbox.spec.owner) && claims.includes(sandbox.spec.owner!),
-  toQuery: ({ claims }) => ({ owners: claims }),
+  apply: (sandbox, { claims }) => {
+    const owner = sandbox.spec.owner;
+    if (!owner) return false;
+    const canonical = canonicalEntityRef(owner);
+    return claims.some(claim => canonicalEntityRef(claim) === canonical);
+  },
+  toQuery: ({ claims }) => ({ owners: claims.map(canonicalEntityRef) }),
 });
 
 /** The rules of the sandbox resource type. */

@@ -1,4 +1,4 @@
-import { sandboxEntityRefs } from './entities';
+import { canonicalEntityRef, sandboxEntityRefs } from './entities';
 import { federatedCredentialSubject, sandboxObjectNames } from './names';
 
 describe('names derived from a sandbox name', () => {
@@ -24,5 +24,22 @@ describe('names derived from a sandbox name', () => {
     expect(federatedCredentialSubject('tenant-a')).toBe(
       'system:serviceaccount:kars-tenant-a:sandbox',
     );
+  });
+});
+
+describe('canonicalEntityRef', () => {
+  it.each([
+    ['group:team-a', 'group:default/team-a'],
+    ['group:default/team-a', 'group:default/team-a'],
+    ['Group:Default/Team-A', 'group:default/team-a'],
+    ['user:jane', 'user:default/jane'],
+    ['group:other/team-a', 'group:other/team-a'],
+  ])('gives %s as %s', (ref, canonical) => {
+    expect(canonicalEntityRef(ref)).toBe(canonical);
+  });
+
+  it('lower-cases a string that is not an entity ref', () => {
+    expect(canonicalEntityRef('Team-A')).toBe('team-a');
+    expect(canonicalEntityRef('')).toBe('');
   });
 });

@@ -1,4 +1,4 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { sandboxEntityNames } from './names';
 
 /** Catalog model of the suite: standard kinds with custom types. @public */
@@ -33,4 +33,22 @@ export function sandboxEntityRefs(name: string) {
     api: ref('api', names.api),
     system: ref('system', KARS_SYSTEM_ENTITY_NAME),
   };
+}
+
+/**
+ * The canonical form of an entity ref, as the catalog compares refs: the namespace filled in
+ * (`default` when left out) and lower-cased, so `group:team-a` and `group:default/Team-A` are one
+ * ref. A string that is not an entity ref is only lower-cased.
+ * @public
+ */
+export function canonicalEntityRef(ref: string): string {
+  let canonical = ref;
+  try {
+    canonical = stringifyEntityRef(
+      parseEntityRef(ref, { defaultNamespace: KARS_ENTITY_NAMESPACE }),
+    );
+  } catch {
+    // not an entity ref: compared as it is, lower-cased
+  }
+  return canonical.toLocaleLowerCase('en-US');
 }

@@ -1,4 +1,5 @@
 import {
+  canonicalEntityRef,
   channelHasCredentials,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
@@ -112,9 +113,11 @@ export function pageSummaries(
 ): Page<SandboxSummary> {
   const query = listSandboxesQuerySchema.parse(rawQuery);
   const needle = query.q?.toLowerCase();
+  const owner = query.owner ? canonicalEntityRef(query.owner) : undefined;
   const filtered = rows.filter(
     s =>
-      (!query.owner || s.owner === query.owner) &&
+      (!owner ||
+        (s.owner !== undefined && canonicalEntityRef(s.owner) === owner)) &&
       (!query.phase || s.phase === query.phase) &&
       (!query.isolation || s.isolation === query.isolation) &&
       (!query.model || s.model === query.model) &&
