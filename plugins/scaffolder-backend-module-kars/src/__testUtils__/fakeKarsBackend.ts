@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  Condition,
   createSandboxRequestSchema,
   formatValidationIssues,
   putCredentialsRequestSchema,
@@ -30,6 +31,11 @@ export class FakeKarsBackend {
   readonly sandboxes = new Map<string, Sandbox>();
   /** Phases GET answers for a sandbox, in turn (the last one repeats). */
   readonly phases = new Map<string, SandboxPhase[]>();
+  /** Conditions GET answers for a sandbox per phase, instead of the default Ready condition. */
+  readonly conditions = new Map<
+    string,
+    Partial<Record<SandboxPhase, Condition[]>>
+  >();
   /** Delay before answering, to test aborts. */
   delayMs = 0;
   private server?: http.Server;
@@ -75,6 +81,7 @@ export class FakeKarsBackend {
     this.requests.length = 0;
     this.sandboxes.clear();
     this.phases.clear();
+    this.conditions.clear();
     this.delayMs = 0;
   }
 
@@ -188,7 +195,7 @@ export class FakeKarsBackend {
         const phase = phases.length > 1 ? phases.shift()! : phases[0];
         sandbox.status = {
           phase,
-          conditions: [
+          conditions: this.conditions.get(sandbox.name)?.[phase] ?? [
             {
               type: 'Ready',
               status: phase === 'Running' ? 'True' : 'False',

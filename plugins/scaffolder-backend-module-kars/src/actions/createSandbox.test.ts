@@ -178,6 +178,85 @@ describe('kars:sandbox:create', () => {
     );
   });
 
+  const degraded = (reason: string, message: string) => [
+    {
+      type: 'Ready',
+      status: 'False' as const,
+      reason,
+      message,
+      lastTransitionTime: '2026-11-29T00:00:00Z',
+    },
+    {
+      type: 'Degraded',
+      status: 'True' as const,
+      reason,
+      message,
+      lastTransitionTime: '2026-11-29T00:00:00Z',
+    },
+  ];
+
+  it('fails fast when the sandbox is Failed, with the reason and message', async () => {
+    backend.phases.set('tenant-f', ['Creating', 'Failed']);
+    backend.conditions.set('tenant-f', {
+      Failed: degraded(
+        'ProgressDeadlineExceeded',
+        'the sandbox workload did not become available before its progress deadline',
+      ),
+    });
+    const { ctx } = actionContext({
+      input: { name: 'tenant-f', waitForRunning: true, timeoutSeconds: 60 },
+    });
+    const started = Date.now();
+    await expect(action().handler(ctx)).rejects.toThrow(
+      'Sandbox tenant-f is Failed: ProgressDeadlineExceeded: the sandbox workload did not become available before its progress deadline',
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(backend.requests.filter(r => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it('fails fast when the sandbox is Degraded for a reason that does not pass', async () => {
+    backend.phases.set('tenant-d', ['Degraded']);
+    backend.conditions.set('tenant-d', {
+      Degraded: degraded(
+        'NamespaceOwnershipConflict',
+        'namespace kars-tenant-d exists and was not made by kars portal',
+      ),
+    });
+    const { ctx } = actionContext({
+      input: { name: 'tenant-d', waitForRunning: true, timeoutSeconds: 60 },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      'Sandbox tenant-d is Degraded: NamespaceOwnershipConflict: namespace kars-tenant-d exists and was not made by kars portal',
+    );
+    expect(backend.requests.filter(r => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('fails fast when the sandbox is being deleted', async () => {
+    backend.phases.set('tenant-g', ['Terminating']);
+    const { ctx } = actionContext({
+      input: { name: 'tenant-g', waitForRunning: true, timeoutSeconds: 60 },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /Sandbox tenant-g is Terminating/,
+    );
+    expect(backend.requests.filter(r => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('keeps waiting through a Degraded phase that may pass', async () => {
+    backend.phases.set('tenant-r', ['Degraded', 'Creating', 'Running']);
+    backend.conditions.set('tenant-r', {
+      Degraded: degraded('ApplyFailed', 'the API server answered 500'),
+    });
+    const { ctx, lines, outputs } = actionContext({
+      input: { name: 'tenant-r', waitForRunning: true, timeoutSeconds: 10 },
+    });
+    await action().handler(ctx);
+    expect(lines.join('\n')).toContain(
+      'condition Degraded=True ApplyFailed: the API server answered 500',
+    );
+    expect(outputs().name).toBe('tenant-r');
+  });
+
   it('stops waiting when the task is aborted', async () => {
     backend.phases.set('tenant-x', ['Creating']);
     const controller = new AbortController();

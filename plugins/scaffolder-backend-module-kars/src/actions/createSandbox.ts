@@ -54,7 +54,45 @@ const outputSchema = {
       .describe('Dry run only: Kind namespace/name of every rendered object'),
 };
 
-/** Logs phase and condition changes until the sandbox is Running, the timeout passes or the task aborts. */
+/**
+ * Reasons of a Degraded condition that do not pass by themselves (see the reconciler's
+ * computeStatus): a namespace kars portal did not make stays someone else's. Other Degraded
+ * reasons (a failed apply) are retried by the reconciler.
+ */
+const TERMINAL_DEGRADED_REASONS = ['NamespaceOwnershipConflict'];
+
+/** Why a sandbox will not become Running without someone acting, or undefined while it still may. */
+function terminalState(sandbox: Sandbox): string | undefined {
+  const phase = sandbox.status?.phase;
+  const conditions = sandbox.status?.conditions ?? [];
+  const condition = (type: string) => conditions.find(c => c.type === type);
+  const why = (c: { reason: string; message: string } | undefined) =>
+    c ? `: ${c.reason}${c.message ? `: ${c.message}` : ''}` : '';
+  const degraded = condition('Degraded');
+  const isDegraded = degraded?.status === 'True';
+  if (phase === 'Failed') {
+    const notReady = conditions.find(
+      c => c.type === 'Ready' && c.status === 'False',
+    );
+    return `is Failed${why(isDegraded ? degraded : notReady)}`;
+  }
+  if (phase === 'Terminating') {
+    return 'is Terminating: it is being deleted';
+  }
+  if (
+    phase === 'Degraded' &&
+    isDegraded &&
+    TERMINAL_DEGRADED_REASONS.includes(degraded.reason)
+  ) {
+    return `is Degraded${why(degraded)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Logs phase and condition changes until the sandbox is Running, the timeout passes or the task
+ * aborts; fails at once when the sandbox is Failed, Terminating or Degraded for good.
+ */
 export async function waitUntilRunning(args: {
   client: KarsApi;
   name: string;
@@ -95,6 +133,12 @@ export async function waitUntilRunning(args: {
       }
     }
     if (current === 'Running') return sandbox;
+    const terminal = terminalState(sandbox);
+    if (terminal) {
+      throw new Error(
+        `Sandbox ${name} ${terminal}; it will not become Running without a change`,
+      );
+    }
     if (Date.now() >= deadline) {
       const trouble = (sandbox.status?.conditions ?? [])
         .filter(c => c.status !== 'True' || c.type === 'Degraded')
