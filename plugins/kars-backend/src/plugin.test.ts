@@ -460,6 +460,41 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
     });
   });
 
+  it('refuses a create without an owner from a service caller with a 400 naming spec.owner, writing nothing', async () => {
+    const ci = mockCredentials.service.header();
+    const post = (path: string, body: object) =>
+      request(server)
+        .post(`/api/kars${path}`)
+        .set('Authorization', ci)
+        .send(body);
+    const before = await sandboxCount();
+    for (const path of ['/sandboxes', '/sandboxes?dryRun=true']) {
+      const res = keep(await post(path, { name: 'tenant-x' }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain('spec.owner');
+      expect(res.body.error.message).toContain(
+        '[required-for-service-callers]',
+      );
+    }
+    expect(await sandboxCount()).toBe(before);
+    expect(
+      await target.admin.get({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'kars-tenant-x',
+      }),
+    ).toBeUndefined();
+    const owned = keep(
+      await post('/sandboxes', {
+        name: 'tenant-v',
+        spec: { owner: 'group:default/team-b' },
+      }),
+    );
+    expect(owned.status).toBe(201);
+    expect(owned.body.sandbox.spec.owner).toBe('group:default/team-b');
+  });
+
   it('reports the cluster', async () => {
     const res = keep(await api().get('/cluster'));
     expect(res.body.clusters).toEqual([

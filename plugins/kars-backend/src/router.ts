@@ -55,12 +55,19 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const actor: Actor = {
-      userEntityRef:
-        credentials.principal.type === 'user'
-          ? (await userInfo.getUserInfo(credentials)).userEntityRef
-          : `service:${(credentials.principal as { subject: string }).subject}`,
-    };
+    const actor: Actor =
+      credentials.principal.type === 'user'
+        ? {
+            userEntityRef: (await userInfo.getUserInfo(credentials))
+              .userEntityRef,
+            type: 'user',
+          }
+        : {
+            userEntityRef: `service:${
+              (credentials.principal as { subject: string }).subject
+            }`,
+            type: 'service',
+          };
     return { credentials, actor };
   }
 

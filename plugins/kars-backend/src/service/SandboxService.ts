@@ -51,7 +51,10 @@ import { budgetWindows, buildHealth, observeHealth } from './health';
 
 /** Who is acting: their entity ref, for owners and the audit trail. */
 export interface Actor {
+  /** A user's entity ref, or `service:<subject>` for a service caller. */
   userEntityRef: string;
+  /** Whether a user or a service (another plugin, an external caller) is acting. */
+  type: 'user' | 'service';
 }
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
@@ -267,7 +270,16 @@ export class SandboxService {
     const request = parseOrThrow(createSandboxRequestSchema, body);
     const issues: ValidationIssue[] = [];
     const cluster = this.clusterFor(request.cluster, issues);
-    if (!cluster) throw new KarsInputError(issues);
+    if (!request.spec.owner && actor.type !== 'user') {
+      // Only a user is an owner by default: `service:<subject>` is no user or group ref.
+      issues.push({
+        field: 'spec.owner',
+        rule: 'required-for-service-callers',
+        message:
+          'is required when a service creates a sandbox: a user or group entity ref, such as group:default/team-a',
+      });
+    }
+    if (!cluster || issues.length) throw new KarsInputError(issues);
     const spec: SandboxSpec = {
       ...request.spec,
       owner: request.spec.owner ?? actor.userEntityRef,

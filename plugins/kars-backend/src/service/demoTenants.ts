@@ -76,7 +76,10 @@ export async function createDemoTenants(
   if (service.allSandboxes().length > 0) return;
   for (const tenant of DEMO_TENANTS) {
     try {
-      await service.create(tenant, { userEntityRef: 'user:default/guest' });
+      await service.create(tenant, {
+        userEntityRef: 'user:default/guest',
+        type: 'user',
+      });
       logger.info(`created demo tenant ${tenant.name}`);
     } catch (error) {
       logger.warn(`could not create demo tenant ${tenant.name}: ${error}`);
