@@ -1,4 +1,4 @@
-import { backend, eventually } from './portal';
+import { backend, eventually, untilStatus } from './portal';
 
 const DEMO_TENANTS = ['tenant-a', 'tenant-b', 'tenant-c'];
 
@@ -19,18 +19,12 @@ export default async function globalSetup() {
     },
     5 * 60_000,
   );
-  await eventually(
-    'the demo tenants in the catalog',
-    async () => {
-      for (const name of DEMO_TENANTS) {
-        const { status } = await backend(
-          'GET',
-          `/api/catalog/entities/by-name/resource/default/${name}`,
-        );
-        if (status !== 200) return undefined;
-      }
-      return true;
-    },
-    5 * 60_000,
-  );
+  for (const name of DEMO_TENANTS) {
+    await untilStatus(
+      `${name} in the catalog`,
+      `/api/catalog/entities/by-name/resource/default/${name}`,
+      200,
+      5 * 60_000,
+    );
+  }
 }

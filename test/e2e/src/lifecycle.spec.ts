@@ -5,6 +5,7 @@ import {
   eventually,
   screenshotForDocs,
   signInAsGuest,
+  untilStatus,
 } from './portal';
 
 const NAME = 'tenant-d';
@@ -14,6 +15,7 @@ const SECRET = `${NAME}-credentials`;
 const FIRST_TOKEN = '700000001:e2eFirstTokenAbcdefghijklmnopqrstuv';
 const ROTATED_TOKEN = '700000001:e2eRotatedTokenZyxwvutsrqponmlkjih';
 const CREDENTIALS_VERSION = 'kars.azure.com/credentials-version';
+const CATALOG_ENTITY = `/api/catalog/entities/by-name/resource/default/${NAME}`;
 
 const cluster = embeddedCluster();
 
@@ -36,10 +38,10 @@ test.beforeAll(async () => {
   const existing = await backend('GET', `/api/kars/sandboxes/${NAME}`);
   if (existing.status === 200) {
     await backend('DELETE', `/api/kars/sandboxes/${NAME}`);
-    await eventually('an earlier tenant-d to be gone', async () =>
-      (await backend('GET', `/api/kars/sandboxes/${NAME}`)).status === 404
-        ? true
-        : undefined,
+    await untilStatus(
+      'an earlier tenant-d to be gone',
+      `/api/kars/sandboxes/${NAME}`,
+      404,
     );
   }
 });
@@ -115,16 +117,7 @@ test('create tenant-d with the New agent sandbox template, rotate its credential
   });
 
   await test.step('tenant-d is in the catalog and its Sandbox tab says Running', async () => {
-    await eventually('tenant-d in the catalog', async () =>
-      (
-        await backend(
-          'GET',
-          `/api/catalog/entities/by-name/resource/default/${NAME}`,
-        )
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await untilStatus('tenant-d in the catalog', CATALOG_ENTITY, 200);
     await page
       .getByRole('link', { name: 'Open the sandbox in the catalog' })
       .click();
@@ -181,16 +174,7 @@ test('create tenant-d with the New agent sandbox template, rotate its credential
     await eventually('the tenant-d KarsSandbox to be gone', async () =>
       (await isGone(() => cluster.readSandbox(NAME))) ? true : undefined,
     );
-    await eventually('tenant-d to leave the catalog', async () =>
-      (
-        await backend(
-          'GET',
-          `/api/catalog/entities/by-name/resource/default/${NAME}`,
-        )
-      ).status === 404
-        ? true
-        : undefined,
-    );
+    await untilStatus('tenant-d to leave the catalog', CATALOG_ENTITY, 404);
     await page.goto(`/catalog/default/resource/${NAME}`);
     await expect(page.getByText('Entity not found')).toBeVisible();
   });

@@ -71,6 +71,21 @@ export async function eventually<T>(
   }
 }
 
+/** Waits until a GET of `pathAndQuery` on the dev backend answers `status`. */
+export function untilStatus(
+  what: string,
+  pathAndQuery: string,
+  status: number,
+  timeoutMs?: number,
+): Promise<true> {
+  return eventually(
+    what,
+    async () =>
+      (await backend('GET', pathAndQuery)).status === status ? true : undefined,
+    timeoutMs,
+  );
+}
+
 /** Signs in as guest through the sign-in page. */
 export async function signInAsGuest(page: Page): Promise<void> {
   await page.goto('/');
