@@ -1,8 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
 import { AuditStore } from '../database/AuditStore';
-import { KubeGateway } from '../kube/types';
+import { KubeApiError, KubeGateway } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
 import { SandboxService } from './SandboxService';
+import { buildSandboxObject, KarsSandboxObject } from './sandboxObject';
+import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { KarsInputError } from './validation';
 
 /** A service over one cluster whose API records every call and answers nothing. */
@@ -73,5 +76,66 @@ describe('SandboxService', () => {
         expect(audit.record).not.toHaveBeenCalled();
       },
     );
+  });
+
+  describe('a PATCH that keeps meeting conflicts', () => {
+    it('gives up after five attempts with a 409 ConflictError asking to retry', async () => {
+      const object: KarsSandboxObject = buildSandboxObject(
+        'tenant-a',
+        sandboxSpecSchema.parse({ owner: 'group:default/team-a' }),
+        'kars-system',
+      );
+      object.metadata = {
+        ...object.metadata,
+        uid: 'uid-1',
+        resourceVersion: '7',
+      };
+      const replaced: unknown[] = [];
+      const gateway = {
+        get: async (ref: { kind: string }) =>
+          ref.kind === 'KarsSandbox' ? object : undefined,
+        replace: async (o: unknown) => {
+          replaced.push(o);
+          throw new KubeApiError(
+            409,
+            'Conflict',
+            'Operation cannot be fulfilled on karssandboxes.kars.azure.com "tenant-a": the object has been modified; please apply your changes to the latest version and try again',
+          );
+        },
+      } as unknown as KubeGateway;
+      const cluster = {
+        name: 'primary',
+        config: {
+          default: true,
+          settings: { operatorNamespace: 'kars-system', production: false },
+        },
+        gateway,
+        sandboxes: { get: () => object, list: () => [object] },
+      } as unknown as ClusterConnection;
+      const service = new SandboxService(
+        [cluster],
+        { record: jest.fn(async () => {}) } as unknown as AuditStore,
+        mockServices.logger.mock(),
+      );
+
+      const error = await service
+        .update(
+          'tenant-a',
+          { model: 'gpt-4o' },
+          { userEntityRef: 'user:default/jane', type: 'user' },
+          { dryRun: false },
+        )
+        .then(
+          () => undefined,
+          e => e,
+        );
+
+      expect(replaced).toHaveLength(5);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error.name).toBe('ConflictError');
+      expect(error.message).toBe(
+        'the sandbox tenant-a changed concurrently; retry',
+      );
+    });
   });
 });

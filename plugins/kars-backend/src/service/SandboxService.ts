@@ -58,6 +58,8 @@ export interface Actor {
 }
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+/** How often an update is tried against a sandbox that keeps changing (409 Conflict) before giving up. */
+const UPDATE_ATTEMPTS = 5;
 
 function rvAtLeast(current: string | undefined, wanted: string): boolean {
   if (!current) return false;
@@ -538,13 +540,16 @@ export class SandboxService {
           changed: true,
         };
       } catch (error) {
-        if (
-          error instanceof KubeApiError &&
-          error.statusCode === 409 &&
-          attempt < 4
-        )
-          continue;
-        throw error;
+        if (!(error instanceof KubeApiError && error.statusCode === 409)) {
+          throw error;
+        }
+        if (attempt + 1 < UPDATE_ATTEMPTS) continue;
+        this.logger.warn(
+          `gave up updating sandbox ${name} after ${UPDATE_ATTEMPTS} conflicts: ${error.message}`,
+        );
+        throw new ConflictError(
+          `the sandbox ${name} changed concurrently; retry`,
+        );
       }
     }
   }
