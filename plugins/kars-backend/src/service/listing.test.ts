@@ -38,4 +38,49 @@ describe('pageSummaries', () => {
       'b',
     ]);
   });
+
+  it.each([
+    ['asc', ['a', 'b', 'c', 'd']],
+    ['desc', ['d', 'c', 'b', 'a']],
+  ] as const)(
+    'breaks ties of the sort key by name in the same order (%s)',
+    (order, expected) => {
+      const rows = ['b', 'd', 'a', 'c'].map(name =>
+        row(name, { model: 'gpt-4.1' }),
+      );
+      expect(names(pageSummaries(rows, { sort: 'model', order }))).toEqual(
+        expected,
+      );
+    },
+  );
+
+  it('pages a descending listing with names descending within ties', () => {
+    const rows = ['b', 'd', 'a', 'c', 'e'].map(name =>
+      row(name, { phase: name < 'c' ? 'Running' : 'Creating' }),
+    );
+    const first = pageSummaries(rows, {
+      sort: 'phase',
+      order: 'desc',
+      limit: 2,
+    });
+    const second = pageSummaries(rows, {
+      sort: 'phase',
+      order: 'desc',
+      limit: 2,
+      cursor: first.nextCursor,
+    });
+    const third = pageSummaries(rows, {
+      sort: 'phase',
+      order: 'desc',
+      limit: 2,
+      cursor: second.nextCursor,
+    });
+    expect([...names(first), ...names(second), ...names(third)]).toEqual([
+      'b',
+      'a',
+      'e',
+      'd',
+      'c',
+    ]);
+  });
 });

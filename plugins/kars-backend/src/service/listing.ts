@@ -135,7 +135,7 @@ export function pageSummaries(
     const kb = key(b);
     if (ka < kb) return -direction;
     if (ka > kb) return direction;
-    return a.name.localeCompare(b.name, 'en');
+    return direction * a.name.localeCompare(b.name, 'en');
   });
   const offset = query.cursor ? decodeCursor(query.cursor, query) : 0;
   const items = filtered.slice(offset, offset + query.limit);
