@@ -75,6 +75,15 @@ describe('KarsPortalPermissionPolicy', () => {
     },
   );
 
+  it('matches admins by canonical entity ref', async () => {
+    const short = new KarsPortalPermissionPolicy(['group:Platform']);
+    const decision = await short.handle(
+      { permission: karsSandboxDeletePermission },
+      user('user:default/ann', ['group:default/platform']) as any,
+    );
+    expect(decision.result).toBe(AuthorizeResult.ALLOW);
+  });
+
   it('lets admins change any sandbox', async () => {
     expect(await allowed(admin, karsSandboxDeletePermission)).toBe(true);
     expect(

@@ -17,7 +17,10 @@ import {
   createKarsSandboxConditionalDecision,
   karsSandboxConditions,
 } from '@kars-portal/plugin-kars-backend';
-import { KARS_SANDBOX_RESOURCE_TYPE } from '@kars-portal/plugin-kars-common';
+import {
+  canonicalEntityRef,
+  KARS_SANDBOX_RESOURCE_TYPE,
+} from '@kars-portal/plugin-kars-common';
 
 /**
  * The portal's permission policy for kars sandboxes: anyone signed in may read sandboxes and create
@@ -26,7 +29,12 @@ import { KARS_SANDBOX_RESOURCE_TYPE } from '@kars-portal/plugin-kars-common';
  * are allowed, as in the default dev portal.
  */
 export class KarsPortalPermissionPolicy implements PermissionPolicy {
-  constructor(private readonly admins: string[]) {}
+  private readonly admins: Set<string>;
+
+  /** Admins as entity refs; `group:platform` and `group:default/platform` are the same. */
+  constructor(admins: string[]) {
+    this.admins = new Set(admins.map(canonicalEntityRef));
+  }
 
   async handle(
     request: PolicyQuery,
@@ -40,7 +48,7 @@ export class KarsPortalPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user?.info.ownershipEntityRefs ?? [];
-    if (claims.some(ref => this.admins.includes(ref))) {
+    if (claims.some(ref => this.admins.has(canonicalEntityRef(ref)))) {
       return { result: AuthorizeResult.ALLOW };
     }
     return createKarsSandboxConditionalDecision(
