@@ -210,7 +210,7 @@ export class FakeKarsBackend {
       return { status: 200, body: sandbox };
     }
     if (method === 'PATCH') {
-      const merged = deepMerge(sandbox.spec, body);
+      const merged = mergePatch(sandbox.spec, body);
       const result = validateWith(sandboxSpecSchema, merged, 'spec');
       if (!result.success) return invalid(result.issues);
       if (dryRun)
@@ -250,7 +250,14 @@ export class FakeKarsBackend {
   }
 }
 
-/** Objects merge, arrays and scalars replace (as the backend's PATCH). */
+/** Objects merge, arrays and scalars replace, a top-level null removes the field (as the backend's PATCH). */
+function mergePatch(base: any, patch: any): any {
+  const out = deepMerge(base, patch);
+  for (const [k, v] of Object.entries(patch ?? {}))
+    if (v === null) delete out[k];
+  return out;
+}
+
 function deepMerge(base: any, patch: any): any {
   if (
     patch === null ||

@@ -92,8 +92,12 @@ describe('action inputs against the kars-common spec', () => {
   it('lets update change only fields the backend can patch', () => {
     const update = createKarsSandboxUpdateAction(options).schema!.input as Json;
     expect(Object.keys(update.properties).sort()).toEqual(
-      ['name', ...PATCHABLE_FIELDS].sort(),
+      ['name', 'clearWorkloadIdentity', ...PATCHABLE_FIELDS].sort(),
     );
+    // clearWorkloadIdentity sends workloadIdentity: null, which the backend's patch schema takes
+    expect(
+      sandboxPatchSchema.safeParse({ workloadIdentity: null }).success,
+    ).toBe(true);
     const samples: Record<string, unknown> = {
       owner: 'group:default/a',
       isolation: 'standard',

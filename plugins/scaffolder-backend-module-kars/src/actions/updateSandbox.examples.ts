@@ -27,6 +27,17 @@ export const examples: TemplateExample[] = [
 `,
   },
   {
+    description: 'Remove the workload identity of a sandbox',
+    example: `steps:
+  - id: update
+    name: Clear workload identity
+    action: kars:sandbox:update
+    input:
+      name: tenant-a
+      clearWorkloadIdentity: true
+`,
+  },
+  {
     description:
       'Move to confidential isolation, replace the channels and the egress allowlist, turn governance on',
     example: `steps:

@@ -53,6 +53,71 @@ describe('kars:sandbox:update', () => {
     );
   });
 
+  it('clears the workload identity with clearWorkloadIdentity, sending workloadIdentity: null', async () => {
+    backend.addSandbox('tenant-w', {
+      workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
+    });
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-w', clearWorkloadIdentity: true },
+    });
+    await action().handler(ctx);
+    const [req] = backend.writes();
+    expect(`${req.method} ${req.path}`).toBe(
+      'PATCH /api/kars/sandboxes/tenant-w',
+    );
+    expect(req.body).toEqual({ workloadIdentity: null });
+    expect(backend.sandboxes.get('tenant-w')!.spec.workloadIdentity).toBe(
+      undefined,
+    );
+    expect(outputs()).toMatchObject({ name: 'tenant-w', changed: true });
+    expect(lines.join('\n')).toContain('changing workloadIdentity');
+  });
+
+  it('clears the workload identity on dry run too, writing nothing', async () => {
+    const { ctx } = actionContext({
+      input: { name: 'tenant-a', clearWorkloadIdentity: true },
+      isDryRun: true,
+    });
+    await action().handler(ctx);
+    expect(
+      backend.requests.map(r => [`${r.method} ${r.path}`, r.body]),
+    ).toEqual([
+      [
+        'PATCH /api/kars/sandboxes/tenant-a?dryRun=true',
+        { workloadIdentity: null },
+      ],
+    ]);
+  });
+
+  it('leaves the workload identity as it is without clearWorkloadIdentity or with an empty client id', async () => {
+    for (const input of [
+      { clearWorkloadIdentity: false, model: 'gpt-4o' },
+      { workloadIdentityClientId: '', model: 'gpt-4o' },
+    ]) {
+      backend.requests.length = 0;
+      const { ctx } = actionContext({ input: { name: 'tenant-a', ...input } });
+      await action().handler(ctx);
+      expect(backend.writes()[0].body).toEqual({ model: 'gpt-4o' });
+    }
+  });
+
+  it('refuses clearWorkloadIdentity together with a workloadIdentityClientId, sending nothing', async () => {
+    const { ctx } = actionContext({
+      input: {
+        name: 'tenant-a',
+        clearWorkloadIdentity: true,
+        workloadIdentityClientId: '11111111-2222-3333-4444-555555555555',
+      },
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('clearWorkloadIdentity');
+    expect(error.message).toContain('workloadIdentityClientId');
+    expect(backend.requests).toEqual([]);
+  });
+
   it('has no runtime input: the runtime is fixed at creation', () => {
     const schema = action().schema?.input as any;
     expect(Object.keys(schema.properties)).not.toContain('runtime');

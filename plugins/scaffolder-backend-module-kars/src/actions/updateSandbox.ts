@@ -1,5 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ManifestsResponse } from '@kars-portal/plugin-kars-common';
+import { InputError } from '@backstage/errors';
+import {
+  ManifestsResponse,
+  UpdateSandboxRequest,
+} from '@kars-portal/plugin-kars-common';
 import { examples } from './updateSandbox.examples';
 import {
   InjectedZod,
@@ -17,6 +21,7 @@ const patchableInputs = Object.fromEntries(
  * `kars:sandbox:update`: changes isolation, model, budgets, content safety, channels, egress
  * allowlist, governance, A2A card, limits, identity or suspension of a sandbox. Objects merge into the
  * current spec; arrays (channels, allowlist, skills) replace. Absent inputs are left as they are.
+ * `clearWorkloadIdentity: true` removes the workload identity (sends `workloadIdentity: null`).
  * @public
  */
 export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
@@ -24,13 +29,20 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
   return createTemplateAction({
     id: 'kars:sandbox:update',
     description:
-      'Changes a kars sandbox through the kars backend: isolation, model, budgets, content safety, channels, egress allowlist, governance, A2A card, limits, suspension. Absent inputs are left unchanged; arrays replace.',
+      'Changes a kars sandbox through the kars backend: isolation, model, budgets, content safety, channels, egress allowlist, governance, A2A card, limits, workload identity, suspension. Absent inputs are left unchanged; arrays replace; clearWorkloadIdentity removes the workload identity.',
     examples,
     supportsDryRun: true,
     schema: {
       input: {
         name: (z: InjectedZod) => z.string().describe('The sandbox to change'),
         ...patchableInputs,
+        clearWorkloadIdentity: (z: InjectedZod) =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Remove the sandbox's own workload-identity client id (the ServiceAccount falls back to the cluster's default, if any). An empty workloadIdentityClientId leaves it as it is; this clears it. Not together with workloadIdentityClientId",
+            ),
       },
       output: {
         name: (z: InjectedZod) => z.string(),
@@ -51,8 +63,16 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
       },
     },
     async handler(ctx) {
-      const { name, ...fields } = ctx.input;
-      const patch = toSpec(fields);
+      const { name, clearWorkloadIdentity, ...fields } = ctx.input;
+      const patch: UpdateSandboxRequest = toSpec(fields);
+      if (clearWorkloadIdentity) {
+        if (patch.workloadIdentity) {
+          throw new InputError(
+            'Give either clearWorkloadIdentity or workloadIdentityClientId, not both',
+          );
+        }
+        patch.workloadIdentity = null;
+      }
       const changing = Object.keys(patch).sort();
       ctx.logger.info(
         `Sandbox ${name}: changing ${
