@@ -7,6 +7,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -14,7 +15,9 @@ import {
   CHANNEL_CREDENTIAL_KEYS,
   CredentialKey,
   Credentials,
+  PLUGIN_CREDENTIAL_KEYS,
   Sandbox,
+  credentialsSchema,
   karsCredentialsUpdatePermission,
   karsSandboxDeletePermission,
   karsSandboxUpdatePermission,
@@ -29,6 +32,30 @@ export function rotatableKeys(sandbox: Sandbox): CredentialKey[] {
   return sandbox.spec.channels
     .flatMap(c => CHANNEL_CREDENTIAL_KEYS[c.type] ?? [])
     .filter(k => k !== 'WHATSAPP_ENABLED') as CredentialKey[];
+}
+
+/** Keys that are not secret tokens but live in the same Secret: shown as plain text fields. */
+export function settingKeys(sandbox: Sandbox): CredentialKey[] {
+  return sandbox.spec.channels.some(c => c.type === 'telegram')
+    ? ['TELEGRAM_ALLOW_FROM']
+    : [];
+}
+
+/**
+ * Checks the filled-in credentials with the kars-common schema, as the backend will. Returns
+ * the problems by key; the messages name the rule, never the value.
+ */
+export function credentialProblems(
+  credentials: Record<string, string>,
+): Partial<Record<string, string>> {
+  const parsed = credentialsSchema.safeParse(credentials);
+  if (parsed.success) return {};
+  const problems: Partial<Record<string, string>> = {};
+  for (const issue of parsed.error.issues) {
+    const key = String(issue.path[0] ?? '');
+    problems[key] ??= issue.message;
+  }
+  return problems;
 }
 
 function ConfirmDialog(props: {
@@ -65,21 +92,75 @@ function ConfirmDialog(props: {
   );
 }
 
+function CredentialField(props: {
+  name: CredentialKey;
+  secret: boolean;
+  value: string;
+  problem?: string;
+  helper?: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextField
+      id={`kars-credential-${props.name}`}
+      label={props.name}
+      type={props.secret ? 'password' : 'text'}
+      autoComplete={props.secret ? 'new-password' : 'off'}
+      fullWidth
+      margin="dense"
+      value={props.value}
+      error={Boolean(props.problem)}
+      helperText={
+        props.problem ? `${props.name}: ${props.problem}` : props.helper
+      }
+      onChange={e => props.onChange(e.target.value)}
+    />
+  );
+}
+
 function RotateDialog(props: {
   open: boolean;
   keys: CredentialKey[];
+  settings: CredentialKey[];
   busy: boolean;
   onCancel: () => void;
   onSubmit: (credentials: Credentials) => void;
 }) {
   const [values, setValues] = useState<Record<string, string>>({});
+  const [problems, setProblems] = useState<Partial<Record<string, string>>>({});
   const filled = Object.fromEntries(
     Object.entries(values).filter(([, v]) => v.trim() !== ''),
-  ) as Credentials;
+  );
+  const clear = () => {
+    setValues({});
+    setProblems({});
+  };
+  const field = (key: CredentialKey, secret: boolean, helper?: string) => (
+    <CredentialField
+      key={key}
+      name={key}
+      secret={secret}
+      helper={helper}
+      value={values[key] ?? ''}
+      problem={problems[key]}
+      onChange={value => {
+        setValues(v => ({ ...v, [key]: value }));
+        setProblems(p => {
+          const next = { ...p };
+          delete next[key];
+          return next;
+        });
+      }}
+    />
+  );
+  const problemKeys = Object.keys(problems);
   return (
     <Dialog
       open={props.open}
-      onClose={props.onCancel}
+      onClose={() => {
+        clear();
+        props.onCancel();
+      }}
       aria-labelledby="kars-rotate-title"
     >
       <DialogTitle id="kars-rotate-title">Rotate credentials</DialogTitle>
@@ -89,34 +170,53 @@ function RotateDialog(props: {
           are write-only: the portal never shows them again. The sandbox
           restarts to pick them up.
         </DialogContentText>
+        <Typography variant="subtitle2">Channel tokens</Typography>
         {props.keys.length === 0 && (
           <DialogContentText>
             This sandbox uses no channel with a token.
           </DialogContentText>
         )}
-        {props.keys.map(key => (
-          <TextField
-            key={key}
-            id={`kars-credential-${key}`}
-            label={key}
-            type="password"
-            autoComplete="new-password"
-            fullWidth
-            margin="dense"
-            value={values[key] ?? ''}
-            onChange={e => setValues(v => ({ ...v, [key]: e.target.value }))}
-          />
-        ))}
+        {props.keys.map(key => field(key, true))}
+        {props.settings.map(key =>
+          field(
+            key,
+            false,
+            'Telegram user ids or @names allowed to talk to the agent, comma-separated',
+          ),
+        )}
+        <Box mt={2}>
+          <Typography variant="subtitle2">Plugin API keys</Typography>
+        </Box>
+        {PLUGIN_CREDENTIAL_KEYS.map(key => field(key, true))}
+        {problemKeys.length > 0 && (
+          <Box mt={1}>
+            <Alert severity="error">
+              Not sent: check {problemKeys.join(', ')}.
+            </Alert>
+          </Box>
+        )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={props.onCancel}>Cancel</Button>
+        <Button
+          onClick={() => {
+            clear();
+            props.onCancel();
+          }}
+        >
+          Cancel
+        </Button>
         <Button
           color="primary"
           variant="contained"
           disabled={props.busy || Object.keys(filled).length === 0}
           onClick={() => {
-            props.onSubmit(filled);
-            setValues({});
+            const found = credentialProblems(filled);
+            if (Object.keys(found).length > 0) {
+              setProblems(found);
+              return;
+            }
+            props.onSubmit(filled as Credentials);
+            clear();
           }}
         >
           Rotate
@@ -228,6 +328,7 @@ export function SandboxActions(props: {
       <RotateDialog
         open={dialog === 'rotate'}
         keys={rotatableKeys(sandbox)}
+        settings={settingKeys(sandbox)}
         busy={busy}
         onCancel={() => setDialog(undefined)}
         onSubmit={credentials =>
