@@ -4,12 +4,24 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
+  BackstageCredentials,
   coreServices,
   createServiceFactory,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  KARS_ANNOTATIONS,
+  Sandbox,
+  sandboxObjectNames,
+} from '@kars-portal/plugin-kars-common';
 import request from 'supertest';
 import { karsPlugin } from './plugin';
+import { isSandboxOwner } from './permissions';
 import {
   ClusterTarget,
   clusterTargetNames,
@@ -31,6 +43,53 @@ function capturingLogger(lines: string[]): LoggerService {
     child: () => logger,
   };
   return logger;
+}
+
+/**
+ * A permission policy like the portal's: everyone may read and create; jane (an admin here) and
+ * service callers may do anything; other users may change, rotate or delete only sandboxes they own,
+ * judged by the real IS_SANDBOX_OWNER rule on the KarsSandbox as the cluster holds it.
+ */
+function ownerPolicy(getTarget: () => ClusterTarget): PermissionsService {
+  const decide = async (
+    req: { permission: any; resourceRef?: string },
+    credentials: BackstageCredentials,
+  ) => {
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+    };
+    if (principal.type !== 'user') return AuthorizeResult.ALLOW;
+    const user = principal.userEntityRef!;
+    if (user === 'user:default/jane') return AuthorizeResult.ALLOW;
+    if (
+      !isResourcePermission(req.permission) ||
+      req.permission.attributes.action === 'read' ||
+      !req.resourceRef
+    ) {
+      return AuthorizeResult.ALLOW;
+    }
+    const object = await getTarget().admin.get<any>({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      name: req.resourceRef,
+      namespace: 'kars-system',
+    });
+    const sandbox = { spec: { owner: object?.spec?.owner } } as Sandbox;
+    return isSandboxOwner.apply(sandbox, { claims: [user] })
+      ? AuthorizeResult.ALLOW
+      : AuthorizeResult.DENY;
+  };
+  return {
+    authorize: async (requests, { credentials }) =>
+      Promise.all(
+        requests.map(async r => ({
+          result: await decide(r as any, credentials),
+        })),
+      ) as any,
+    authorizeConditional: async requests =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+  };
 }
 
 const tenants = {
@@ -107,6 +166,11 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
           service: coreServices.logger,
           deps: {},
           factory: () => capturingLogger(logLines),
+        }),
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => ownerPolicy(() => target),
         }),
       ],
     });
@@ -493,6 +557,192 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
     );
     expect(owned.status).toBe(201);
     expect(owned.body.sandbox.spec.owner).toBe('group:default/team-b');
+  });
+
+  it('answers dry runs of PUT credentials and DELETE only to who may do them (403 otherwise), changing nothing', async () => {
+    const mallory = mockCredentials.user.header('user:default/mallory');
+    const eve = mockCredentials.user.header('user:default/eve');
+    const as = (who: string) => ({
+      put: (path: string, body: object) =>
+        request(server)
+          .put(`/api/kars${path}`)
+          .set('Authorization', who)
+          .send(body),
+      del: (path: string) =>
+        request(server).delete(`/api/kars${path}`).set('Authorization', who),
+      get: (path: string) =>
+        request(server).get(`/api/kars${path}`).set('Authorization', who),
+    });
+    const created = keep(
+      await request(server)
+        .post('/api/kars/sandboxes')
+        .set('Authorization', mallory)
+        .send({
+          name: 'tenant-m',
+          spec: { channels: [{ type: 'slack' }] },
+          credentials: { SLACK_BOT_TOKEN: SLACK },
+        }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.sandbox.spec.owner).toBe('user:default/mallory');
+
+    const names = sandboxObjectNames('tenant-m');
+    const secretRef = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: names.credentialsSecret,
+      namespace: 'kars-tenant-m',
+    };
+    const deploymentRef = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: names.deployment,
+      namespace: 'kars-tenant-m',
+    };
+    const sandboxRef = {
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      name: 'tenant-m',
+      namespace: 'kars-system',
+    };
+    const namespaceRef = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: 'kars-tenant-m',
+    };
+    // the reconciler makes the Deployment; a dry run must not roll it
+    for (let i = 0; i < 300; i++) {
+      if (await target.admin.get(deploymentRef)) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    const snapshot = async () => {
+      const [secret, deployment, sandbox, namespace] = await Promise.all(
+        [secretRef, deploymentRef, sandboxRef, namespaceRef].map(ref =>
+          target.admin.get<any>(ref),
+        ),
+      );
+      // controllers write status, so the Deployment and the KarsSandbox are compared by what a
+      // credentials write or a delete would change: the roll marker, the key names, the deletion
+      return {
+        secret: secret?.metadata.resourceVersion,
+        secretKeys: Object.keys(secret?.data ?? {}).sort(),
+        deployment: deployment?.metadata.uid,
+        rollMarker:
+          deployment?.spec.template.metadata?.annotations?.[
+            KARS_ANNOTATIONS.credentialsVersion
+          ] ?? null,
+        sandbox: sandbox?.metadata.uid,
+        sandboxKeys:
+          sandbox?.metadata.annotations?.['kars.azure.com/credential-keys'],
+        sandboxDeleting: Boolean(sandbox?.metadata.deletionTimestamp),
+        namespace: namespace?.metadata.uid,
+        namespaceDeleting: Boolean(namespace?.metadata.deletionTimestamp),
+      };
+    };
+    const before = await snapshot();
+    expect(before.secretKeys).toEqual(['SLACK_BOT_TOKEN']);
+    expect(before.deployment).toBeDefined();
+    expect(before.sandboxKeys).toBe('SLACK_BOT_TOKEN');
+    expect(before.namespace).toBeDefined();
+
+    // a non-owner's dry runs are refused as the real calls would be
+    const rotate = {
+      credentials: { TELEGRAM_BOT_TOKEN: TELEGRAM },
+      mode: 'replace',
+    };
+    for (const res of [
+      keep(
+        await as(eve).put(
+          '/sandboxes/tenant-m/credentials?dryRun=true',
+          rotate,
+        ),
+      ),
+      keep(await as(eve).del('/sandboxes/tenant-m?dryRun=true')),
+      keep(await as(eve).put('/sandboxes/tenant-m/credentials', rotate)),
+      keep(await as(eve).del('/sandboxes/tenant-m')),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    }
+
+    // the owner's dry runs say what would change
+    const plan = keep(
+      await as(mallory).put(
+        '/sandboxes/tenant-m/credentials?dryRun=true',
+        rotate,
+      ),
+    );
+    expect(plan.status).toBe(200);
+    expect(plan.body).toEqual({
+      dryRun: true,
+      name: 'tenant-m',
+      secret: { name: 'tenant-m-credentials', namespace: 'kars-tenant-m' },
+      credentialKeys: ['TELEGRAM_BOT_TOKEN'],
+      added: ['TELEGRAM_BOT_TOKEN'],
+      replaced: [],
+      removed: ['SLACK_BOT_TOKEN'],
+      wouldRestart: true,
+      restarted: false,
+    });
+    const merge = keep(
+      await as(mallory).put('/sandboxes/tenant-m/credentials?dryRun=true', {
+        credentials: { SLACK_BOT_TOKEN: SLACK },
+        restart: false,
+      }),
+    );
+    expect(merge.status).toBe(200);
+    expect(merge.body).toMatchObject({
+      credentialKeys: ['SLACK_BOT_TOKEN'],
+      added: [],
+      replaced: ['SLACK_BOT_TOKEN'],
+      removed: [],
+      wouldRestart: false,
+      restarted: false,
+    });
+    const bad = keep(
+      await as(mallory).put('/sandboxes/tenant-m/credentials?dryRun=true', {
+        credentials: { SLACK_BOT_TOKEN: 'not-a-SeCrEt-token' },
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+    expect(bad.body.error.message).toContain('credentials.SLACK_BOT_TOKEN');
+    expect(bad.body.error.message).toContain('[pattern]');
+
+    const gone = keep(await as(mallory).del('/sandboxes/tenant-m?dryRun=true'));
+    expect(gone.status).toBe(200);
+    expect(gone.body).toEqual({
+      dryRun: true,
+      name: 'tenant-m',
+      cluster: 'primary',
+      deleting: false,
+      namespace: { name: 'kars-tenant-m', exists: true, deleted: true },
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', name: 'kars-tenant-m' },
+        {
+          apiVersion: 'kars.azure.com/v1alpha1',
+          kind: 'KarsSandbox',
+          name: 'tenant-m',
+          namespace: 'kars-system',
+        },
+      ],
+    });
+
+    expect(await snapshot()).toEqual(before);
+    const after = keep(await as(mallory).get('/sandboxes/tenant-m'));
+    expect(after.body.credentialKeys).toEqual(['SLACK_BOT_TOKEN']);
+    expect(after.body.deleting).toBe(false);
+    const events = keep(await as(mallory).get('/sandboxes/tenant-m/events'));
+    expect(
+      events.body.items
+        .filter((e: any) => e.outcome === 'succeeded')
+        .map((e: any) => e.action)
+        .sort(),
+    ).toEqual(['create', 'credentials.update']);
+    const everything = [...bodies, ...logLines].join('\n');
+    expect(everything).not.toContain(SLACK);
+    expect(everything).not.toContain(TELEGRAM);
+    expect(everything).not.toContain('SeCrEt');
   });
 
   it('reports the cluster', async () => {

@@ -77,6 +77,7 @@ export async function createRouter(
     permission: BasicPermission | ResourcePermission,
     sandbox?: string,
     action?: 'create' | 'update' | 'delete' | 'credentials.update',
+    dryRun = false,
   ) {
     const [decision] = await permissions.authorize(
       [
@@ -90,11 +91,15 @@ export async function createRouter(
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      if (sandbox && action) await service.recordDenied(sandbox, actor, action);
+      if (sandbox && action) {
+        await service.recordDenied(sandbox, actor, action, dryRun);
+      }
       throw new NotAllowedError(
         `${actor.userEntityRef} may not ${
           permission.attributes.action ?? 'use'
-        } ${sandbox ? `sandbox ${sandbox}` : 'sandboxes'}`,
+        } ${sandbox ? `sandbox ${sandbox}` : 'sandboxes'}${
+          dryRun ? ' (dry run)' : ''
+        }`,
       );
     }
   }
@@ -151,46 +156,61 @@ export async function createRouter(
     res.json(sandbox);
   });
 
+  /** `?dryRun=true`: the same permission check and validation as the write, and nothing written. */
+  const isDryRun = (req: express.Request) => req.query.dryRun === 'true';
+
   router.patch('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
+    const dryRun = isDryRun(req);
     await authorize(
       credentials,
       actor,
       karsSandboxUpdatePermission,
       req.params.name,
       'update',
+      dryRun,
     );
     res.json(
-      await service.update(req.params.name, req.body, actor, {
-        dryRun: req.query.dryRun === 'true',
-      }),
+      await service.update(req.params.name, req.body, actor, { dryRun }),
     );
   });
 
   router.delete('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
+    const dryRun = isDryRun(req);
     await authorize(
       credentials,
       actor,
       karsSandboxDeletePermission,
       req.params.name,
       'delete',
+      dryRun,
     );
+    if (dryRun) {
+      res.json(await service.planDelete(req.params.name));
+      return;
+    }
     res.status(202).json(await service.delete(req.params.name, actor));
   });
 
   router.put('/sandboxes/:name/credentials', async (req, res) => {
     const { credentials, actor } = await caller(req);
     existing(req.params.name);
+    const dryRun = isDryRun(req);
     await authorize(
       credentials,
       actor,
       karsCredentialsUpdatePermission,
       req.params.name,
       'credentials.update',
+      dryRun,
     );
+    if (dryRun) {
+      res.json(await service.planCredentials(req.params.name, req.body));
+      return;
+    }
     res.json(await service.putCredentials(req.params.name, req.body, actor));
   });
 

@@ -22,6 +22,7 @@ import { ClusterConnection } from '../service/ClusterConnection';
 import {
   credentialKeysOf,
   isClaimedNamespace,
+  isOwnNamespace,
   KarsSandboxObject,
   readSandboxSpec,
   readSandboxStatus,
@@ -437,12 +438,7 @@ export class Reconciler {
       kind: 'Namespace',
       name: namespaceName,
     });
-    const ours =
-      namespace &&
-      isClaimedNamespace(namespace, name) &&
-      [undefined, '', String(sandbox.metadata.uid)].includes(
-        namespace.metadata.annotations?.[KARS_ANNOTATIONS.sandboxUid],
-      );
+    const ours = namespace && isOwnNamespace(namespace, sandbox);
     if (namespace && ours) {
       await this.writeStatus(sandbox, spec, {
         generation: Number(sandbox.metadata.generation ?? 0),

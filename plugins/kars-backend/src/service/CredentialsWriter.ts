@@ -160,27 +160,102 @@ export class CredentialsWriter {
     return { credentialKeys, restarted, sandboxResourceVersion };
   }
 
-  /** The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet. */
-  private async ensureNamespace(
+  /**
+   * What {@link CredentialsWriter.write} would change, writing nothing: key names before and after
+   * (read from the Secret as `write` merges them; values are never kept or returned) and whether the
+   * Deployment would roll. Refuses what `write` would refuse (a namespace kars portal did not make).
+   */
+  async plan(
     cluster: ClusterConnection,
     sandbox: KarsSandboxObject,
-  ) {
+    credentials: Credentials,
+    options: { mode: 'merge' | 'replace'; restart: boolean },
+  ): Promise<{
+    credentialKeys: string[];
+    added: string[];
+    replaced: string[];
+    removed: string[];
+    wouldRestart: boolean;
+    secret: { name: string; namespace: string };
+  }> {
+    const name = sandbox.metadata.name;
+    const names = sandboxObjectNames(name);
+    const namespace = sandboxNamespace(name);
+    const gateway = cluster.gateway;
+    const namespaceExists = await this.checkNamespace(cluster, sandbox);
+
+    let current: string[] = [];
+    if (namespaceExists) {
+      try {
+        const existing = await gateway.get<
+          { data?: Record<string, string> } & any
+        >({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          name: names.credentialsSecret,
+          namespace,
+        });
+        current = Object.keys(existing?.data ?? {});
+      } catch (error) {
+        throw new CredentialsWriteError(
+          'reading the credentials Secret',
+          error,
+        );
+      }
+    }
+    const given: string[] = credentialKeyNames(credentials);
+    const kept =
+      options.mode === 'merge' ? current.filter(k => !given.includes(k)) : [];
+    const deployment =
+      options.restart && namespaceExists
+        ? await gateway.get({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: names.deployment,
+            namespace,
+          })
+        : undefined;
+    return {
+      credentialKeys: [...new Set([...kept, ...given])].sort(),
+      added: given.filter(k => !current.includes(k)),
+      replaced: given.filter(k => current.includes(k)),
+      removed:
+        options.mode === 'replace'
+          ? current.filter(k => !given.includes(k)).sort()
+          : [],
+      wouldRestart: Boolean(deployment),
+      secret: { name: names.credentialsSecret, namespace },
+    };
+  }
+
+  /** Whether the sandbox namespace exists; a conflict when it does and kars portal did not make it. */
+  private async checkNamespace(
+    cluster: ClusterConnection,
+    sandbox: KarsSandboxObject,
+  ): Promise<boolean> {
     const name = sandbox.metadata.name;
     const existing = await cluster.gateway.get({
       apiVersion: 'v1',
       kind: 'Namespace',
       name: sandboxNamespace(name),
     });
-    if (existing) {
-      if (!isClaimedNamespace(existing, name)) {
-        throw new ConflictError(
-          `namespace ${sandboxNamespace(
-            name,
-          )} exists and was not made by kars portal for ${name} [NamespaceOwnershipConflict]`,
-        );
-      }
-      return;
+    if (existing && !isClaimedNamespace(existing, name)) {
+      throw new ConflictError(
+        `namespace ${sandboxNamespace(
+          name,
+        )} exists and was not made by kars portal for ${name} [NamespaceOwnershipConflict]`,
+      );
     }
+    return Boolean(existing);
+  }
+
+  /** The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet. */
+  private async ensureNamespace(
+    cluster: ClusterConnection,
+    sandbox: KarsSandboxObject,
+  ) {
+    const name = sandbox.metadata.name;
+    if (await this.checkNamespace(cluster, sandbox)) return;
     const namespace = withDesiredHash(
       renderNamespace({
         name,

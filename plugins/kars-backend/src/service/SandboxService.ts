@@ -8,12 +8,14 @@ import {
   createSandboxRequestSchema,
   credentialsSchema,
   DEFAULT_CONTENT_SAFETY_FLOOR,
+  DeleteSandboxDryRunResponse,
   KARS_API_GROUP_VERSION,
   KARS_SANDBOX_KIND,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
   ManifestsResponse,
   Page,
+  PutCredentialsDryRunResponse,
   putCredentialsRequestSchema,
   Sandbox,
   sandboxNameSchema,
@@ -42,6 +44,7 @@ import { BudgetFractions, pageSummaries, toSummary } from './listing';
 import {
   buildSandboxObject,
   isClaimedNamespace,
+  isOwnNamespace,
   KarsSandboxObject,
   readSandboxSpec,
   toSandbox,
@@ -579,6 +582,63 @@ export class SandboxService {
       : { ...toSandbox(object, cluster.name), deleting: true };
   }
 
+  /**
+   * What a delete would take, deleting nothing: the tenant namespace with everything in it when kars
+   * portal made it for this sandbox (the finalizer's rule), then the KarsSandbox.
+   */
+  async planDelete(name: string): Promise<DeleteSandboxDryRunResponse> {
+    const { cluster, object } = this.mustLocate(name);
+    const namespaceName = sandboxNamespace(name);
+    const namespace = await cluster.gateway.get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: namespaceName,
+    });
+    const deleted = Boolean(namespace && isOwnNamespace(namespace, object));
+    const ref = this.ref(cluster, name);
+    return {
+      dryRun: true,
+      name,
+      cluster: cluster.name,
+      deleting: Boolean(object.metadata.deletionTimestamp),
+      namespace: { name: namespaceName, exists: Boolean(namespace), deleted },
+      objects: [
+        ...(deleted
+          ? [{ apiVersion: 'v1', kind: 'Namespace', name: namespaceName }]
+          : []),
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          name: ref.name,
+          namespace: ref.namespace,
+        },
+      ],
+    };
+  }
+
+  /**
+   * What a credentials write would change, writing nothing: the body is validated as for the write
+   * (a bad value is a 400 naming the key and the rule, never the value), and the answer carries key
+   * names only.
+   */
+  async planCredentials(
+    name: string,
+    body: unknown,
+  ): Promise<PutCredentialsDryRunResponse> {
+    const request = parseOrThrow(putCredentialsRequestSchema, body);
+    const { cluster, object } = this.mustLocate(name);
+    if (object.metadata.deletionTimestamp) {
+      throw new ConflictError(`sandbox ${name} is being deleted`);
+    }
+    const plan = await this.credentials.plan(
+      cluster,
+      object,
+      request.credentials,
+      { mode: request.mode, restart: request.restart },
+    );
+    return { dryRun: true, name, ...plan, restarted: false };
+  }
+
   /** Sets or rotates credentials; the values go to the sandbox's Secret and nowhere else. */
   async putCredentials(name: string, body: unknown, actor: Actor) {
     const request = parseOrThrow(putCredentialsRequestSchema, body);
@@ -657,9 +717,17 @@ export class SandboxService {
     name: string,
     actor: Actor,
     action: NewAuditEvent['action'],
+    dryRun = false,
   ) {
     const cluster = this.locate(name)?.cluster ?? this.defaultCluster;
-    await this.record(cluster, name, actor, action, 'denied', 'not permitted');
+    await this.record(
+      cluster,
+      name,
+      actor,
+      action,
+      'denied',
+      dryRun ? 'not permitted (dry run)' : 'not permitted',
+    );
   }
 
   private async record(

@@ -109,3 +109,20 @@ export function isClaimedNamespace(namespace: KubeObject, name: string) {
     namespace.metadata.annotations?.[KARS_ANNOTATIONS.sandboxName] === name
   );
 }
+
+/**
+ * Whether deleting this sandbox takes the namespace: it carries the claim for the sandbox and, when
+ * it records a sandbox uid, this sandbox's (a namespace claimed by an earlier sandbox of the same name
+ * is not this one's). The reconciler's finalizer and the delete dry run judge it alike.
+ */
+export function isOwnNamespace(
+  namespace: KubeObject,
+  sandbox: KarsSandboxObject,
+) {
+  return (
+    isClaimedNamespace(namespace, sandbox.metadata.name) &&
+    [undefined, '', String(sandbox.metadata.uid)].includes(
+      namespace.metadata.annotations?.[KARS_ANNOTATIONS.sandboxUid],
+    )
+  );
+}

@@ -90,6 +90,50 @@ describe('KarsClient', () => {
     expect(seen.method).toBe('DELETE');
   });
 
+  it('asks for dry runs of a delete and a credentials write with ?dryRun=true, and answers their plans', async () => {
+    const deletePlan = {
+      dryRun: true,
+      name: 'tenant-c',
+      cluster: 'dev',
+      deleting: false,
+      namespace: { name: 'kars-tenant-c', exists: true, deleted: true },
+      objects: [],
+    };
+    reply = { status: 200, body: deletePlan };
+    await expect(
+      client().deleteSandbox('tenant-c', { token: 't', dryRun: true }),
+    ).resolves.toEqual(deletePlan);
+    expect(seen).toMatchObject({
+      method: 'DELETE',
+      url: '/api/kars/sandboxes/tenant-c?dryRun=true',
+      auth: 'Bearer t',
+    });
+
+    reply = {
+      status: 200,
+      body: { dryRun: true, credentialKeys: ['EXA_API_KEY'], restarted: false },
+    };
+    const request = {
+      credentials: { EXA_API_KEY: 'k' },
+      mode: 'replace' as const,
+    };
+    await expect(
+      client().putCredentials('tenant-c', request, { dryRun: true }),
+    ).resolves.toMatchObject({ dryRun: true, restarted: false });
+    expect(seen.method).toBe('PUT');
+    expect(seen.url).toBe(
+      '/api/kars/sandboxes/tenant-c/credentials?dryRun=true',
+    );
+    expect(JSON.parse(seen.body!)).toEqual(request);
+
+    reply = { status: 200, body: { credentialKeys: [], restarted: true } };
+    await client().putCredentials('tenant-c', request);
+    expect(seen.url).toBe('/api/kars/sandboxes/tenant-c/credentials');
+    reply = { status: 202, body: { name: 'tenant-c' } };
+    await expect(client().deleteSandbox('tenant-c')).resolves.toBeUndefined();
+    expect(seen.url).toBe('/api/kars/sandboxes/tenant-c');
+  });
+
   it('throws a ResponseError carrying the backend error body', async () => {
     reply = {
       status: 400,

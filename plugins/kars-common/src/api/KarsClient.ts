@@ -6,11 +6,14 @@ import {
   AuditEventsResponse,
   ClusterInfo,
   CreateSandboxRequest,
+  DeleteSandboxDryRunResponse,
   KARS_PLUGIN_ID,
   ListSandboxesQuery,
   ManifestsResponse,
   Page,
+  PutCredentialsDryRunResponse,
   PutCredentialsRequest,
+  PutCredentialsResponse,
   Sandbox,
   SandboxHealth,
   SandboxSummary,
@@ -54,12 +57,17 @@ export interface KarsApi {
     patch: UpdateSandboxRequest,
     options?: KarsRequestOptions & { dryRun?: boolean },
   ): Promise<SandboxWriteResponse | ManifestsResponse>;
-  deleteSandbox(name: string, options?: KarsRequestOptions): Promise<void>;
+  /** Deletes a sandbox; with `dryRun`, answers what would be deleted and deletes nothing. */
+  deleteSandbox(
+    name: string,
+    options?: KarsRequestOptions & { dryRun?: boolean },
+  ): Promise<void | DeleteSandboxDryRunResponse>;
+  /** Sets or rotates credentials; with `dryRun`, answers what would change and writes nothing. */
   putCredentials(
     name: string,
     request: PutCredentialsRequest,
-    options?: KarsRequestOptions,
-  ): Promise<{ credentialKeys: string[]; restarted: boolean }>;
+    options?: KarsRequestOptions & { dryRun?: boolean },
+  ): Promise<PutCredentialsResponse | PutCredentialsDryRunResponse>;
   getHealth(name: string, options?: KarsRequestOptions): Promise<SandboxHealth>;
   getManifests(
     name: string,
@@ -160,18 +168,32 @@ export class KarsClient implements KarsApi {
     );
   }
 
-  async deleteSandbox(name: string, options?: KarsRequestOptions) {
+  async deleteSandbox(
+    name: string,
+    options?: KarsRequestOptions & { dryRun?: boolean },
+  ): Promise<void | DeleteSandboxDryRunResponse> {
+    if (options?.dryRun) {
+      return this.request<DeleteSandboxDryRunResponse>(
+        'DELETE',
+        `${this.path(name)}?dryRun=true`,
+        undefined,
+        options,
+      );
+    }
     await this.request<void>('DELETE', this.path(name), undefined, options);
+    return undefined;
   }
 
   putCredentials(
     name: string,
     request: PutCredentialsRequest,
-    options?: KarsRequestOptions,
+    options?: KarsRequestOptions & { dryRun?: boolean },
   ) {
-    return this.request<{ credentialKeys: string[]; restarted: boolean }>(
+    return this.request<PutCredentialsResponse | PutCredentialsDryRunResponse>(
       'PUT',
-      this.path(name, '/credentials'),
+      `${this.path(name, '/credentials')}${
+        options?.dryRun ? '?dryRun=true' : ''
+      }`,
       request,
       options,
     );

@@ -52,6 +52,64 @@ export const putCredentialsRequestSchema = z.strictObject({
 /** @public */
 export type PutCredentialsRequest = z.input<typeof putCredentialsRequestSchema>;
 
+/** `PUT /sandboxes/:name/credentials` answer: key names, never values. @public */
+export interface PutCredentialsResponse {
+  /** Names of the keys now set in the credentials Secret. */
+  credentialKeys: string[];
+  /** Whether the sandbox's Deployment was rolled. */
+  restarted: boolean;
+}
+
+/**
+ * `PUT /sandboxes/:name/credentials?dryRun=true` answer: what the write would change, after the same
+ * permission check (`kars.sandbox.credentials.update`) and validation; nothing is written. Key names
+ * only, never values.
+ * @public
+ */
+export interface PutCredentialsDryRunResponse extends PutCredentialsResponse {
+  dryRun: true;
+  name: string;
+  /** The Secret the write would go to. */
+  secret: { name: string; namespace: string };
+  /** Names of the keys the Secret would hold afterwards. */
+  credentialKeys: string[];
+  /** Keys given that the Secret does not hold yet. */
+  added: string[];
+  /** Keys given that the Secret holds already: their values would be replaced. */
+  replaced: string[];
+  /** Keys `mode: replace` would remove. */
+  removed: string[];
+  /** Whether the write would roll the sandbox's Deployment (restart asked and the Deployment exists). */
+  wouldRestart: boolean;
+  /** Always false: a dry run rolls nothing. */
+  restarted: false;
+}
+
+/**
+ * `DELETE /sandboxes/:name?dryRun=true` answer: what a delete would take, after the same permission
+ * check (`kars.sandbox.delete`); nothing is deleted.
+ * @public
+ */
+export interface DeleteSandboxDryRunResponse {
+  dryRun: true;
+  name: string;
+  cluster: string;
+  /** Whether the sandbox is already being deleted. */
+  deleting: boolean;
+  /**
+   * The tenant namespace: `deleted` when it exists and kars portal made it for this sandbox (then
+   * everything in it goes); a namespace it did not make is never deleted.
+   */
+  namespace: { name: string; exists: boolean; deleted: boolean };
+  /** The objects the delete would remove: the namespace (when `deleted`), then the KarsSandbox. */
+  objects: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }>;
+}
+
 /** Sort keys of the list route. @public */
 export const SANDBOX_SORT_KEYS = [
   'name',
