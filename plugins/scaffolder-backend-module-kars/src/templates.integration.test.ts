@@ -611,6 +611,50 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
     },
   );
 
+  it('dry runs of the credentials and the delete template ask the kars backend and change nothing', async () => {
+    const dryRun = async (
+      template: Json,
+      values: Json,
+      secrets?: Record<string, string>,
+    ) => {
+      const res = await request(server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('Authorization', alice)
+        .send({ template, values, secrets, directoryContents: [] });
+      expect(res.status).toBe(200);
+      return (res.body.log as Json[]).map(l => l.body.message).join('\n');
+    };
+    const state = async () => ({
+      secret: (await kube(credentialsPath('tenant-x'))).body.metadata
+        .resourceVersion,
+      keys: (await sandboxObject('tenant-x')).metadata.annotations[
+        'kars.azure.com/credential-keys'
+      ],
+      deleting: Boolean(
+        (await sandboxObject('tenant-x')).metadata.deletionTimestamp,
+      ),
+      namespace: (await kube(namespacePath('tenant-x'))).body.metadata.uid,
+    });
+    const before = await state();
+
+    const rotateLog = await dryRun(
+      templateFromDisk('kars-sandbox-credentials'),
+      { sandbox: 'resource:default/tenant-x', restart: true },
+      { OPENAI_API_KEY: OPENAI_KEY },
+    );
+    expect(rotateLog).toContain(
+      'Dry run: would write OPENAI_API_KEY to Secret kars-tenant-x/tenant-x-credentials and restart the sandbox; nothing was written',
+    );
+    const deleteLog = await dryRun(deleteTemplate, {
+      sandbox: 'resource:default/tenant-x',
+    });
+    expect(deleteLog).toContain(
+      'Dry run: would delete sandbox tenant-x on cluster embedded, with namespace kars-tenant-x and everything in it; nothing was deleted',
+    );
+    expect(`${rotateLog}\n${deleteLog}`).not.toContain(OPENAI_KEY);
+    expect(await state()).toEqual(before);
+  });
+
   it('a delete template (made in this test) deletes the sandbox and its namespace', async () => {
     const r = await run('kars-sandbox-delete-test', {
       sandbox: 'resource:default/tenant-x',

@@ -36,6 +36,13 @@ export class FakeKarsBackend {
     string,
     Partial<Record<SandboxPhase, Condition[]>>
   >();
+  /**
+   * Permissions refused, as `<permission> <sandbox>` (`kars.sandbox.delete tenant-a`): the fake
+   * answers 403, dry run or not, as the backend does.
+   */
+  readonly denied = new Set<string>();
+  /** Sandboxes whose namespace kars portal did not make (a delete keeps it). */
+  readonly foreignNamespaces = new Set<string>();
   /** Delay before answering, to test aborts. */
   delayMs = 0;
   private server?: http.Server;
@@ -82,6 +89,8 @@ export class FakeKarsBackend {
     this.sandboxes.clear();
     this.phases.clear();
     this.conditions.clear();
+    this.denied.clear();
+    this.foreignNamespaces.clear();
     this.delayMs = 0;
   }
 
@@ -189,6 +198,24 @@ export class FakeKarsBackend {
       ? this.sandboxes.get(decodeURIComponent(m[1]))
       : undefined;
     if (!m || !sandbox) return error(404, 'NotFoundError', `sandbox not found`);
+    const permission = m[2]
+      ? 'kars.sandbox.credentials.update'
+      : (
+          {
+            GET: 'kars.sandbox.read',
+            PATCH: 'kars.sandbox.update',
+            DELETE: 'kars.sandbox.delete',
+          } as Record<string, string>
+        )[method];
+    if (permission && this.denied.has(`${permission} ${sandbox.name}`)) {
+      return error(
+        403,
+        'NotAllowedError',
+        `user:default/mock may not ${permission} sandbox ${sandbox.name}${
+          dryRun ? ' (dry run)' : ''
+        }`,
+      );
+    }
     if (method === 'GET' && !m[2]) {
       const phases = this.phases.get(sandbox.name);
       if (phases?.length) {
@@ -229,7 +256,30 @@ export class FakeKarsBackend {
     if (method === 'PUT' && m[2]) {
       const result = validateWith(putCredentialsRequestSchema, body);
       if (!result.success) return invalid(result.issues);
-      const given = Object.keys(result.data.credentials);
+      const given = Object.keys(result.data.credentials).sort();
+      if (dryRun) {
+        const current = sandbox.credentialKeys;
+        const replace = result.data.mode === 'replace';
+        return {
+          status: 200,
+          body: {
+            dryRun: true,
+            name: sandbox.name,
+            secret: {
+              name: `${sandbox.name}-credentials`,
+              namespace: sandbox.namespace,
+            },
+            credentialKeys: replace
+              ? given
+              : [...new Set([...current, ...given])].sort(),
+            added: given.filter(k => !current.includes(k)),
+            replaced: given.filter(k => current.includes(k)),
+            removed: replace ? current.filter(k => !given.includes(k)) : [],
+            wouldRestart: result.data.restart,
+            restarted: false,
+          },
+        };
+      }
       sandbox.credentialKeys =
         result.data.mode === 'replace'
           ? given.sort()
@@ -243,6 +293,36 @@ export class FakeKarsBackend {
       };
     }
     if (method === 'DELETE') {
+      if (dryRun) {
+        const ours = !this.foreignNamespaces.has(sandbox.name);
+        return {
+          status: 200,
+          body: {
+            dryRun: true,
+            name: sandbox.name,
+            cluster: sandbox.cluster,
+            deleting: sandbox.deleting,
+            namespace: { name: sandbox.namespace, exists: true, deleted: ours },
+            objects: [
+              ...(ours
+                ? [
+                    {
+                      apiVersion: 'v1',
+                      kind: 'Namespace',
+                      name: sandbox.namespace,
+                    },
+                  ]
+                : []),
+              {
+                apiVersion: 'kars.azure.com/v1alpha1',
+                kind: 'KarsSandbox',
+                name: sandbox.name,
+                namespace: 'kars-system',
+              },
+            ],
+          },
+        };
+      }
       this.sandboxes.delete(sandbox.name);
       return { status: 202, body: { name: sandbox.name } };
     }

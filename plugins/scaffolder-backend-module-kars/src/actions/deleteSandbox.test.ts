@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
 import { actionContext } from '../__testUtils__/context';
 import { createKarsSandboxDeleteAction } from './deleteSandbox';
@@ -33,11 +33,41 @@ describe('kars:sandbox:delete', () => {
       isDryRun: true,
     });
     await action().handler(ctx);
-    expect(backend.writes()).toEqual([]);
+    expect(backend.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'DELETE /api/kars/sandboxes/tenant-a?dryRun=true',
+    ]);
     expect(backend.sandboxes.has('tenant-a')).toBe(true);
     expect(lines.join('\n')).toContain(
-      'would delete sandbox tenant-a on cluster primary, with namespace kars-tenant-a and everything in it',
+      'would delete sandbox tenant-a on cluster primary, with namespace kars-tenant-a and everything in it; nothing was deleted',
     );
+  });
+
+  it('says on dry run that a namespace kars portal did not make would stay', async () => {
+    backend.foreignNamespaces.add('tenant-a');
+    const { ctx, lines } = actionContext({
+      input: { name: 'tenant-a' },
+      isDryRun: true,
+    });
+    await action().handler(ctx);
+    expect(lines.join('\n')).toContain(
+      'would delete sandbox tenant-a on cluster primary; its namespace kars-tenant-a was not made by kars portal for it and would stay',
+    );
+  });
+
+  it('fails the dry run when the real run would be refused (403), deleting nothing', async () => {
+    backend.denied.add('kars.sandbox.delete tenant-a');
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-a' },
+      isDryRun: true,
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toContain('tenant-a');
+    expect(outputs()).toEqual({});
+    expect(lines.join('\n')).not.toContain('would delete');
+    expect(backend.sandboxes.has('tenant-a')).toBe(true);
   });
 
   it('fails the dry run for an unknown sandbox', async () => {

@@ -46,11 +46,30 @@ export function createKarsSandboxDeleteAction(options: KarsActionOptions) {
       // The scaffolder validates input against the schema but does not fill defaults in.
       const { name, waitUntilGone = false, timeoutSeconds = 300 } = ctx.input;
       if (ctx.isDryRun) {
-        const sandbox = await callKars(`Reading sandbox ${name}`, async () =>
-          client.getSandbox(name, await callOptions(ctx)),
+        // The backend checks the same permission as for the real delete and deletes nothing: a dry
+        // run fails where the real run would.
+        const plan = await callKars(
+          `Checking the delete of sandbox ${name}`,
+          async () =>
+            client.deleteSandbox(name, {
+              ...(await callOptions(ctx)),
+              dryRun: true,
+            }),
         );
+        if (!plan || plan.dryRun !== true) {
+          throw new Error(
+            `Checking the delete of sandbox ${name}: the kars backend did not answer a dry run`,
+          );
+        }
+        const { namespace } = plan;
+        let what = `, with namespace ${namespace.name} and everything in it`;
+        if (!namespace.exists) {
+          what = ` (its namespace ${namespace.name} does not exist)`;
+        } else if (!namespace.deleted) {
+          what = `; its namespace ${namespace.name} was not made by kars portal for it and would stay`;
+        }
         ctx.logger.info(
-          `Dry run: would delete sandbox ${name} on cluster ${sandbox.cluster}, with namespace ${sandbox.namespace} and everything in it; nothing was deleted`,
+          `Dry run: would delete sandbox ${name} on cluster ${plan.cluster}${what}; nothing was deleted`,
         );
         ctx.output('name', name);
         return;

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
 import { actionContext, SLACK, TELEGRAM } from '../__testUtils__/context';
 import { createKarsCredentialsRotateAction } from './rotateCredentials';
@@ -80,7 +80,16 @@ describe('kars:credentials:rotate', () => {
     });
     await action().handler(ctx);
     expect(backend.requests.map(r => `${r.method} ${r.path}`)).toEqual([
-      'GET /api/kars/sandboxes/tenant-a',
+      'PUT /api/kars/sandboxes/tenant-a/credentials?dryRun=true',
+    ]);
+    expect(backend.requests[0].body).toEqual({
+      credentials: { SLACK_BOT_TOKEN: SLACK },
+      mode: 'replace',
+      restart: false,
+    });
+    expect(backend.sandboxes.get('tenant-a')!.credentialKeys).toEqual([
+      'BRAVE_API_KEY',
+      'SLACK_BOT_TOKEN',
     ]);
     expect(lines.join('\n')).toContain(
       'would write SLACK_BOT_TOKEN to Secret kars-tenant-a/tenant-a-credentials, removing BRAVE_API_KEY; nothing was written',
@@ -90,6 +99,42 @@ describe('kars:credentials:rotate', () => {
       restarted: false,
     });
     secretFree(lines.join('\n'));
+  });
+
+  it('fails the dry run when the real run would be refused (403), writing nothing', async () => {
+    backend.denied.add('kars.sandbox.credentials.update tenant-a');
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-a' },
+      secrets: { SLACK_BOT_TOKEN: SLACK },
+      isDryRun: true,
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toContain('tenant-a');
+    expect(outputs()).toEqual({});
+    expect(lines.join('\n')).not.toContain('would write');
+    expect(backend.sandboxes.get('tenant-a')!.credentialKeys).toEqual([
+      'BRAVE_API_KEY',
+      'SLACK_BOT_TOKEN',
+    ]);
+    secretFree(`${error.message}\n${lines.join('\n')}`);
+  });
+
+  it('fails the dry run on a value the backend refuses, naming the key, never the value', async () => {
+    const { ctx, lines } = actionContext({
+      input: { name: 'tenant-a' },
+      secrets: { SLACK_BOT_TOKEN: 'not-a-SeCrEt-token' },
+      isDryRun: true,
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('credentials.SLACK_BOT_TOKEN');
+    expect(error.message).not.toContain('SeCrEt');
+    expect(lines.join('\n')).not.toContain('SeCrEt');
   });
 
   it('fails the dry run for an unknown sandbox', async () => {

@@ -65,25 +65,34 @@ export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
       );
 
       if (ctx.isDryRun) {
-        const sandbox = await callKars(`Reading sandbox ${name}`, async () =>
-          client.getSandbox(name, await callOptions(ctx)),
+        // The backend checks the same permission and validates the values as for the real write,
+        // and writes nothing: a dry run fails where the real run would.
+        const plan = await callKars(
+          `Checking the credentials of sandbox ${name}`,
+          async () =>
+            client.putCredentials(
+              name,
+              { credentials, mode, restart },
+              { ...(await callOptions(ctx)), dryRun: true },
+            ),
         );
-        const removed =
-          mode === 'replace'
-            ? sandbox.credentialKeys.filter(k => !keys.includes(k))
-            : [];
+        if (!('dryRun' in plan) || plan.dryRun !== true) {
+          throw new Error(
+            `Checking the credentials of sandbox ${name}: the kars backend did not answer a dry run`,
+          );
+        }
+        let restarting = '';
+        if (plan.wouldRestart) restarting = ' and restart the sandbox';
+        else if (restart)
+          restarting = ' (the sandbox has no Deployment to restart yet)';
         ctx.logger.info(
           `Dry run: would write ${keys.join(', ')} to Secret ${
-            sandbox.namespace
-          }/${name}-credentials${
-            removed.length ? `, removing ${removed.join(', ')}` : ''
-          }${restart ? ' and restart the sandbox' : ''}; nothing was written`,
+            plan.secret.namespace
+          }/${plan.secret.name}${
+            plan.removed.length ? `, removing ${plan.removed.join(', ')}` : ''
+          }${restarting}; nothing was written`,
         );
-        const after =
-          mode === 'replace'
-            ? keys
-            : [...new Set([...sandbox.credentialKeys, ...keys])].sort();
-        ctx.output('credentialKeys', after);
+        ctx.output('credentialKeys', plan.credentialKeys);
         ctx.output('restarted', false);
         return;
       }
