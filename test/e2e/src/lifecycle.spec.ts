@@ -1,8 +1,11 @@
 import { expect, test } from '@playwright/test';
+import fs from 'fs';
 import { embeddedCluster, isGone } from './cluster';
 import {
   backend,
   eventually,
+  placesHoldingSecrets,
+  PORTAL_LOG,
   screenshotForDocs,
   signInAsGuest,
   untilStatus,
@@ -46,9 +49,10 @@ test.beforeAll(async () => {
   }
 });
 
-test('create tenant-d with the New agent sandbox template, rotate its credentials, delete it', async ({
+test('create tenant-d with the New agent sandbox template, change it, rotate its credentials, delete it', async ({
   page,
 }) => {
+  const startedAt = Date.now();
   await signInAsGuest(page);
 
   await test.step('the Create page offers the three kars templates', async () => {
@@ -90,8 +94,38 @@ test('create tenant-d with the New agent sandbox template, rotate its credential
     await page.getByRole('button', { name: 'Create' }).click();
   });
 
+  let createTask = '';
+  /** Reads what the portal shows about tenant-d and its create task; names those holding a token. */
+  const placesHoldingTokens = async (tokens: string[]) => {
+    const reads = {
+      'scaffolder task': `/api/scaffolder/v2/tasks/${createTask}`,
+      'scaffolder task log': `/api/scaffolder/v2/tasks/${createTask}/events`,
+      'catalog sandbox': `/api/catalog/entities/by-name/resource/default/${NAME}`,
+      'catalog agent': `/api/catalog/entities/by-name/component/default/${NAME}-agent`,
+      'catalog agent card': `/api/catalog/entities/by-name/api/default/${NAME}-agent-card`,
+      'kars sandbox': `/api/kars/sandboxes/${NAME}`,
+      'kars manifests': `/api/kars/sandboxes/${NAME}/manifests`,
+      'kars health': `/api/kars/sandboxes/${NAME}/health`,
+      'kars audit events': `/api/kars/sandboxes/${NAME}/events`,
+    };
+    const sources: Record<string, string> = {};
+    for (const [where, url] of Object.entries(reads)) {
+      const { status, body } = await backend('GET', url);
+      expect(status, where).toBe(200);
+      sources[where] = JSON.stringify(body);
+    }
+    // The portal's own output, when this run started it (a reused portal logs elsewhere).
+    if (
+      fs.existsSync(PORTAL_LOG) &&
+      fs.statSync(PORTAL_LOG).mtimeMs > startedAt
+    ) {
+      sources['portal log'] = fs.readFileSync(PORTAL_LOG, 'utf8');
+    }
+    return placesHoldingSecrets(sources, tokens);
+  };
   await test.step('watch the task finish', async () => {
     await expect(page).toHaveURL(/\/create\/tasks\//);
+    createTask = page.url().split('/create/tasks/')[1];
     await expect(
       page.getByRole('link', { name: 'Open the sandbox in the catalog' }),
     ).toBeVisible({ timeout: 5 * 60_000 });
@@ -139,6 +173,37 @@ test('create tenant-d with the New agent sandbox template, rotate its credential
     ).toBeVisible();
   });
 
+  await test.step('raise its daily budget with the Change sandbox template; its channels and allowlist stay', async () => {
+    await page.goto('/create/templates/default/kars-sandbox-change');
+    await page.getByLabel(/^Sandbox/).click();
+    await page.getByRole('option', { name: new RegExp(NAME) }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Tokens per day').fill('150000');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByText(`Sandbox ${NAME}: changed.`)).toBeVisible({
+      timeout: 2 * 60_000,
+    });
+    const sandbox = await cluster.readSandbox(NAME);
+    expect(sandbox.spec.tokenBudget).toEqual({
+      perRequestTokens: 4000,
+      dailyTokens: 150000,
+      monthlyTokens: 2000000,
+    });
+    expect(sandbox.spec.channels).toEqual([{ type: 'telegram' }]);
+    expect(sandbox.spec.networkPolicy.allowedEndpoints).toEqual([
+      { host: 'api.github.com', port: 443 },
+    ]);
+    await page.goto(`/catalog/default/resource/${NAME}/kars`);
+    await expect(
+      page.getByRole('region', { name: `Sandbox ${NAME}` }),
+    ).toBeVisible();
+  });
+
+  await test.step('no token in the task, the catalog, the kars API or the portal log', async () => {
+    expect(await placesHoldingTokens([FIRST_TOKEN])).toEqual([]);
+  });
+
   await test.step('rotate its credentials from the Sandbox tab', async () => {
     const before = await podTemplateAnnotation(CREDENTIALS_VERSION);
     await page.getByRole('button', { name: 'Rotate credentials' }).click();
@@ -149,6 +214,7 @@ test('create tenant-d with the New agent sandbox template, rotate its credential
       page.getByText('Rotate credentials: done.').first(),
     ).toBeVisible();
     await expect(page.getByText(ROTATED_TOKEN)).toHaveCount(0);
+    expect(await placesHoldingTokens([FIRST_TOKEN, ROTATED_TOKEN])).toEqual([]);
 
     const secret = await cluster.core.readNamespacedSecret({
       name: SECRET,

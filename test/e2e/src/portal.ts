@@ -8,6 +8,8 @@ import type { Page } from '@playwright/test';
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const PORTAL_URL = 'http://localhost:3000';
 export const BACKEND_URL = 'http://localhost:7007';
+/** Where the Playwright config sends the output of the portal it starts. */
+export const PORTAL_LOG = path.join(REPO_ROOT, '.ci-out', 'e2e-portal.log');
 /** Written by the kars backend when it starts the embedded cluster (app-config.yaml). */
 export const EMBEDDED_KUBECONFIG = path.join(
   REPO_ROOT,
@@ -30,6 +32,23 @@ export async function guestToken(): Promise<string> {
   if (!res.ok) throw new Error(`guest sign-in: HTTP ${res.status}`);
   const body = await res.json();
   return body.backstageIdentity.token;
+}
+
+/**
+ * Names the places in `sources` that hold any of the secret values, without printing a value, so a
+ * failing assertion cannot leak one either.
+ */
+export function placesHoldingSecrets(
+  sources: Record<string, string>,
+  secrets: string[],
+): string[] {
+  const encoded = secrets.flatMap(v => [
+    v,
+    Buffer.from(v, 'utf8').toString('base64'),
+  ]);
+  return Object.entries(sources)
+    .filter(([, text]) => encoded.some(v => text.includes(v)))
+    .map(([where]) => where);
 }
 
 /** A GET or DELETE against the dev backend as guest; returns status and parsed body. */
