@@ -85,6 +85,28 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
   await screenshotForDocs(page, 'sandbox-tab');
 });
 
+test('the overview cards sum up each tenant and lead to its Sandbox tab', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/resource/tenant-b');
+  await expect(
+    page.getByText(/Isolation\s+confidential\s+·\s+model\s+Phi-4/),
+  ).toBeVisible();
+  await expect(page.getByText('Discord: credentials missing')).toBeVisible();
+
+  await page.goto('/catalog/default/resource/tenant-a');
+  await expect(
+    page.getByText(/Isolation\s+enhanced\s+·\s+model\s+gpt-4\.1/),
+  ).toBeVisible();
+  await expect(page.getByText(/Headroom today: [\d,]+ tokens/)).toBeVisible();
+  await expect(page.getByText('No channel trouble')).toBeVisible();
+  await page.getByRole('link', { name: 'Open the Sandbox tab' }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/resource\/tenant-a\/kars$/);
+  await expect(
+    page.getByRole('region', { name: 'Isolation: enhanced' }),
+  ).toBeVisible();
+});
+
 test('a sandbox the guest does not own is read-only to them', async ({
   page,
 }) => {
