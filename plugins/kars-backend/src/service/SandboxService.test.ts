@@ -138,4 +138,42 @@ describe('SandboxService', () => {
       );
     });
   });
+
+  describe('the fleet list', () => {
+    const object = (model: string, resourceVersion: string) => {
+      const o = buildSandboxObject(
+        'tenant-a',
+        sandboxSpecSchema.parse({ owner: 'group:default/team-a', model }),
+        'kars-system',
+      ) as KarsSandboxObject;
+      o.metadata.resourceVersion = resourceVersion;
+      return o;
+    };
+
+    it('reads each cached object once, and a replaced object anew', () => {
+      let cached = [object('gpt-4.1', '1')];
+      const cluster = {
+        name: 'primary',
+        config: {
+          default: true,
+          settings: { operatorNamespace: 'kars-system', production: false },
+        },
+        sandboxes: { get: () => undefined, list: () => cached },
+        usage: { peek: () => undefined, snapshot: async () => undefined },
+      } as unknown as ClusterConnection;
+      const service = new SandboxService(
+        [cluster],
+        {} as AuditStore,
+        mockServices.logger.mock(),
+      );
+
+      const first = service.allSandboxes();
+      expect(service.allSandboxes()[0]).toBe(first[0]);
+      expect(service.listSandboxes({}).items[0].model).toBe('gpt-4.1');
+
+      cached = [object('gpt-4o', '2')];
+      expect(service.allSandboxes()[0]).not.toBe(first[0]);
+      expect(service.listSandboxes({}).items[0].model).toBe('gpt-4o');
+    });
+  });
 });

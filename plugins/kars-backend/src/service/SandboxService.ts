@@ -178,10 +178,23 @@ export class SandboxService {
     return toSandbox(object, cluster.name);
   }
 
+  /**
+   * The sandbox of each cached object, read once per object: the watch cache replaces an object on
+   * every change and never edits one in place, so an object's identity stands for its version.
+   */
+  private readonly readSandboxes = new WeakMap<object, Sandbox>();
+
   /** Every sandbox on every cluster. */
   allSandboxes(): Sandbox[] {
     return this.clusters.flatMap(c =>
-      c.sandboxes.list().map(o => toSandbox(o, c.name)),
+      c.sandboxes.list().map(o => {
+        let sandbox = this.readSandboxes.get(o);
+        if (!sandbox || sandbox.cluster !== c.name) {
+          sandbox = toSandbox(o, c.name);
+          this.readSandboxes.set(o, sandbox);
+        }
+        return sandbox;
+      }),
     );
   }
 
