@@ -8,6 +8,26 @@ import { buildSandboxObject, KarsSandboxObject } from './sandboxObject';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { KarsInputError } from './validation';
 
+/** A cluster connection named primary with the given API and watch cache (and no usage source). */
+function fakeCluster(
+  gateway: KubeGateway | undefined,
+  sandboxes: {
+    get: () => KarsSandboxObject | undefined;
+    list: () => KarsSandboxObject[];
+  },
+): ClusterConnection {
+  return {
+    name: 'primary',
+    config: {
+      default: true,
+      settings: { operatorNamespace: 'kars-system', production: false },
+    },
+    gateway,
+    sandboxes,
+    usage: { peek: () => undefined, snapshot: async () => undefined },
+  } as unknown as ClusterConnection;
+}
+
 /** A service over one cluster whose API records every call and answers nothing. */
 function serviceWithRecordingCluster() {
   const calls: string[] = [];
@@ -17,15 +37,10 @@ function serviceWithRecordingCluster() {
       return undefined;
     },
   });
-  const cluster = {
-    name: 'primary',
-    config: {
-      default: true,
-      settings: { operatorNamespace: 'kars-system', production: false },
-    },
-    gateway,
-    sandboxes: { get: () => undefined, list: () => [] },
-  } as unknown as ClusterConnection;
+  const cluster = fakeCluster(gateway, {
+    get: () => undefined,
+    list: () => [],
+  });
   const audit = {
     record: jest.fn(async () => {}),
     list: jest.fn(async () => []),
@@ -103,15 +118,10 @@ describe('SandboxService', () => {
           );
         },
       } as unknown as KubeGateway;
-      const cluster = {
-        name: 'primary',
-        config: {
-          default: true,
-          settings: { operatorNamespace: 'kars-system', production: false },
-        },
-        gateway,
-        sandboxes: { get: () => object, list: () => [object] },
-      } as unknown as ClusterConnection;
+      const cluster = fakeCluster(gateway, {
+        get: () => object,
+        list: () => [object],
+      });
       const service = new SandboxService(
         [cluster],
         { record: jest.fn(async () => {}) } as unknown as AuditStore,
@@ -152,15 +162,10 @@ describe('SandboxService', () => {
 
     it('reads each cached object once, and a replaced object anew', () => {
       let cached = [object('gpt-4.1', '1')];
-      const cluster = {
-        name: 'primary',
-        config: {
-          default: true,
-          settings: { operatorNamespace: 'kars-system', production: false },
-        },
-        sandboxes: { get: () => undefined, list: () => cached },
-        usage: { peek: () => undefined, snapshot: async () => undefined },
-      } as unknown as ClusterConnection;
+      const cluster = fakeCluster(undefined, {
+        get: () => undefined,
+        list: () => cached,
+      });
       const service = new SandboxService(
         [cluster],
         {} as AuditStore,
