@@ -6,6 +6,7 @@ import {
   checkContentSafetyFloor,
   CONTENT_SAFETY_FLOOR_PARAM,
   createSandboxRequestSchema,
+  Credentials,
   credentialsSchema,
   DEFAULT_CONTENT_SAFETY_FLOOR,
   DeleteSandboxDryRunResponse,
@@ -389,36 +390,15 @@ export class SandboxService {
 
     let resourceVersion = String(object.metadata.resourceVersion);
     if (request.credentials && Object.keys(request.credentials).length) {
-      try {
-        const result = await this.credentials.write(
-          cluster,
-          object,
-          request.credentials,
-          {
-            mode: 'merge',
-            restart: false,
-          },
-        );
-        resourceVersion = result.sandboxResourceVersion;
-        await this.record(
-          cluster,
-          name,
-          actor,
-          'credentials.update',
-          'succeeded',
-          `set credential keys ${result.credentialKeys.join(', ')}`,
-        );
-      } catch (error) {
-        await this.record(
-          cluster,
-          name,
-          actor,
-          'credentials.update',
-          'failed',
-          String((error as Error).message),
-        );
-        throw error;
-      }
+      const result = await this.writeCredentials(
+        cluster,
+        object,
+        request.credentials,
+        { mode: 'merge', restart: false },
+        actor,
+        r => `set credential keys ${r.credentialKeys.join(', ')}`,
+      );
+      resourceVersion = result.sandboxResourceVersion;
     }
     if (created) {
       await this.record(
@@ -638,11 +618,7 @@ export class SandboxService {
     name: string,
     body: unknown,
   ): Promise<PutCredentialsDryRunResponse> {
-    const request = parseOrThrow(putCredentialsRequestSchema, body);
-    const { cluster, object } = this.mustLocate(name);
-    if (object.metadata.deletionTimestamp) {
-      throw new ConflictError(`sandbox ${name} is being deleted`);
-    }
+    const { request, cluster, object } = this.credentialsTarget(name, body);
     const plan = await this.credentials.plan(
       cluster,
       object,
@@ -654,20 +630,58 @@ export class SandboxService {
 
   /** Sets or rotates credentials; the values go to the sandbox's Secret and nowhere else. */
   async putCredentials(name: string, body: unknown, actor: Actor) {
+    const { request, cluster, object } = this.credentialsTarget(name, body);
+    const result = await this.writeCredentials(
+      cluster,
+      object,
+      request.credentials,
+      { mode: request.mode, restart: request.restart },
+      actor,
+      r =>
+        `${
+          request.mode === 'replace' ? 'replaced' : 'set'
+        } credential keys ${Object.keys(request.credentials)
+          .sort()
+          .join(', ')}; ${
+          r.restarted ? 'rolled the Deployment' : 'no restart'
+        }`,
+    );
+    await this.awaitCache(cluster, name, result.sandboxResourceVersion);
+    return {
+      credentialKeys: result.credentialKeys,
+      restarted: result.restarted,
+    };
+  }
+
+  /** The parsed request of a credentials write and the sandbox it goes to, unless it is being deleted. */
+  private credentialsTarget(name: string, body: unknown) {
     const request = parseOrThrow(putCredentialsRequestSchema, body);
     const { cluster, object } = this.mustLocate(name);
     if (object.metadata.deletionTimestamp) {
       throw new ConflictError(`sandbox ${name} is being deleted`);
     }
+    return { request, cluster, object };
+  }
+
+  /** Writes credentials and records the outcome in the audit trail, success or failure. */
+  private async writeCredentials(
+    cluster: ClusterConnection,
+    object: KarsSandboxObject,
+    credentials: Credentials,
+    options: { mode: 'merge' | 'replace'; restart: boolean },
+    actor: Actor,
+    describe: (result: {
+      credentialKeys: string[];
+      restarted: boolean;
+    }) => string,
+  ) {
+    const name = object.metadata.name;
     try {
       const result = await this.credentials.write(
         cluster,
         object,
-        request.credentials,
-        {
-          mode: request.mode,
-          restart: request.restart,
-        },
+        credentials,
+        options,
       );
       await this.record(
         cluster,
@@ -675,19 +689,9 @@ export class SandboxService {
         actor,
         'credentials.update',
         'succeeded',
-        `${
-          request.mode === 'replace' ? 'replaced' : 'set'
-        } credential keys ${Object.keys(request.credentials)
-          .sort()
-          .join(', ')}; ${
-          result.restarted ? 'rolled the Deployment' : 'no restart'
-        }`,
+        describe(result),
       );
-      await this.awaitCache(cluster, name, result.sandboxResourceVersion);
-      return {
-        credentialKeys: result.credentialKeys,
-        restarted: result.restarted,
-      };
+      return result;
     } catch (error) {
       await this.record(
         cluster,
