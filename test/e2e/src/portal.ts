@@ -23,7 +23,7 @@ export function chromiumPath(): string {
 }
 
 /** A guest session's Backstage token, the same identity the browser signs in with. */
-export async function guestToken(): Promise<string> {
+async function signInGuest(): Promise<string> {
   const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -33,6 +33,8 @@ export async function guestToken(): Promise<string> {
   const body = await res.json();
   return body.backstageIdentity.token;
 }
+
+let guestToken: Promise<string> | undefined;
 
 /**
  * Names the places in `sources` that hold any of the secret values, without printing a value, so a
@@ -51,15 +53,29 @@ export function placesHoldingSecrets(
     .map(([where]) => where);
 }
 
-/** A GET or DELETE against the dev backend as guest; returns status and parsed body. */
+/**
+ * A GET or DELETE against the dev backend as guest; returns status and parsed body. One guest token
+ * serves every call, and is renewed when the backend no longer accepts it.
+ */
 export async function backend(
   method: 'GET' | 'DELETE',
   pathAndQuery: string,
 ): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${BACKEND_URL}${pathAndQuery}`, {
-    method,
-    headers: { Authorization: `Bearer ${await guestToken()}` },
+  const send = async () => {
+    guestToken ??= signInGuest();
+    return fetch(`${BACKEND_URL}${pathAndQuery}`, {
+      method,
+      headers: { Authorization: `Bearer ${await guestToken}` },
+    });
+  };
+  let res = await send().catch(e => {
+    guestToken = undefined;
+    throw e;
   });
+  if (res.status === 401) {
+    guestToken = undefined;
+    res = await send();
+  }
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
