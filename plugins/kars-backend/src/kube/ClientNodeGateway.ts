@@ -1,13 +1,5 @@
-import {
-  ApiException,
-  CustomObjectsApi,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  Watch,
-} from '@kubernetes/client-node';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeHttp } from './KubeHttp';
 import {
   KubeApiError,
   KubeGateway,
@@ -18,66 +10,22 @@ import {
   WatchHandle,
 } from './types';
 
-/** Exposes the resource paths KubernetesObjectApi resolves through discovery, for watches. */
-class ObjectApi extends KubernetesObjectApi {
-  static fromKubeConfig(kc: KubeConfig): ObjectApi {
-    const api = kc.makeApiClient(ObjectApi);
-    api.setDefaultNamespace(kc);
-    return api;
-  }
-
-  async collectionPath(apiVersion: string, kind: string, namespace?: string) {
-    const resource = await this.resource(apiVersion, kind);
-    if (!resource) {
-      throw new KubeApiError(
-        404,
-        'NotFound',
-        `the server does not serve ${kind} in ${apiVersion}`,
-      );
-    }
-    const base = this.apiVersionPath(apiVersion);
-    return resource.namespaced && namespace
-      ? `${base}/namespaces/${namespace}/${resource.name}`
-      : `${base}/${resource.name}`;
-  }
-
-  async plural(apiVersion: string, kind: string) {
-    const resource = await this.resource(apiVersion, kind);
-    if (!resource) {
-      throw new KubeApiError(
-        404,
-        'NotFound',
-        `unknown kind ${kind} in ${apiVersion}`,
-      );
-    }
-    return resource.name;
-  }
+/** Where a kind is served: its plural resource name and whether it is namespaced. */
+interface ServedResource {
+  name: string;
+  namespaced: boolean;
 }
 
-function parseBody(body: unknown): { reason?: string; message?: string } {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return { message: body.slice(0, 500) };
-    }
-  }
-  return (body as { reason?: string; message?: string }) ?? {};
+/** The API path of a group version: `/api/v1` for the core group, `/apis/<group>/<version>` else. */
+function groupVersionPath(apiVersion: string) {
+  return apiVersion.includes('/')
+    ? `/apis/${apiVersion}`
+    : `/api/${apiVersion}`;
 }
 
-/** Turns anything client-node throws into a KubeApiError (status 0 for network failures). */
+/** Turns anything a request throws into a KubeApiError (status 0 for network failures). */
 export function toKubeApiError(error: unknown): KubeApiError {
   if (error instanceof KubeApiError) return error;
-  if (error instanceof ApiException) {
-    const status = parseBody(error.body);
-    const retryAfter = Number(error.headers?.['retry-after']);
-    return new KubeApiError(
-      error.code,
-      status.reason ?? 'Unknown',
-      status.message ?? `HTTP ${error.code}`,
-      Number.isFinite(retryAfter) ? retryAfter : undefined,
-    );
-  }
   const message = error instanceof Error ? error.message : String(error);
   return new KubeApiError(0, 'NetworkError', message);
 }
@@ -90,27 +38,103 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const header = (ref: ObjectRef) => ({
-  apiVersion: ref.apiVersion,
-  kind: ref.kind,
-  metadata: { name: ref.name, namespace: ref.namespace },
-});
-
-/** The {@link KubeGateway} over `@kubernetes/client-node`. */
+/**
+ * The {@link KubeGateway} for a kubeconfig. Every read and write is plain JSON over one keep-alive
+ * connection pool ({@link KubeHttp}), so what the backend sends is what the server stores; watches
+ * use client-node's `Watch`, which hands over the server's JSON as it is.
+ */
 export class ClientNodeGateway implements KubeGateway {
-  private readonly objects: ObjectApi;
-  private readonly customObjects: CustomObjectsApi;
+  private readonly http: KubeHttp;
   private readonly watcher: Watch;
+  private readonly discovery = new Map<
+    string,
+    Promise<Map<string, ServedResource>>
+  >();
 
   constructor(kubeConfig: KubeConfig) {
-    this.objects = ObjectApi.fromKubeConfig(kubeConfig);
-    this.customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.http = new KubeHttp(kubeConfig);
     this.watcher = new Watch(kubeConfig);
+  }
+
+  /** The resources of a group version, discovered once and again when a kind is not found. */
+  private resources(apiVersion: string, fresh = false) {
+    let served = fresh ? undefined : this.discovery.get(apiVersion);
+    if (!served) {
+      served = this.http
+        .json<{
+          resources?: Array<{
+            name: string;
+            kind: string;
+            namespaced: boolean;
+          }>;
+        }>({ method: 'GET', path: groupVersionPath(apiVersion) })
+        .then(
+          list =>
+            new Map(
+              (list.resources ?? [])
+                .filter(r => !r.name.includes('/'))
+                .map(r => [r.kind, { name: r.name, namespaced: r.namespaced }]),
+            ),
+        );
+      this.discovery.set(apiVersion, served);
+      served.catch(() => this.discovery.delete(apiVersion));
+    }
+    return served;
+  }
+
+  private async resource(
+    apiVersion: string,
+    kind: string,
+  ): Promise<ServedResource> {
+    const found =
+      (await this.resources(apiVersion)).get(kind) ??
+      (await this.resources(apiVersion, true)).get(kind);
+    if (!found) {
+      throw new KubeApiError(
+        404,
+        'NotFound',
+        `the server does not serve ${kind} in ${apiVersion}`,
+      );
+    }
+    return found;
+  }
+
+  /** The collection path of a kind, in a namespace when it is namespaced and one is given. */
+  private async collectionPath(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+  ) {
+    const resource = await this.resource(apiVersion, kind);
+    const base = groupVersionPath(apiVersion);
+    return resource.namespaced && namespace
+      ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.name}`
+      : `${base}/${resource.name}`;
+  }
+
+  private async objectPath(ref: ObjectRef) {
+    const collection = await this.collectionPath(
+      ref.apiVersion,
+      ref.kind,
+      ref.namespace,
+    );
+    return `${collection}/${encodeURIComponent(ref.name)}`;
+  }
+
+  private refOf(object: KubeObject): ObjectRef {
+    return {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+    };
   }
 
   async get<T extends KubeObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      return (await call(() => this.objects.read(header(ref)))) as unknown as T;
+      return await call(async () =>
+        this.http.json<T>({ method: 'GET', path: await this.objectPath(ref) }),
+      );
     } catch (error) {
       if (error instanceof KubeApiError && error.statusCode === 404) {
         return undefined;
@@ -130,28 +154,25 @@ export class ClientNodeGateway implements KubeGateway {
       continueToken?: string;
     } = {},
   ): Promise<ObjectList<T>> {
-    const list = await call(() =>
-      this.objects.list(
-        apiVersion,
-        kind,
-        options.namespace,
-        undefined,
-        undefined,
-        undefined,
-        options.fieldSelector,
-        options.labelSelector,
-        options.limit,
-        options.continueToken,
-      ),
+    const list = await call(async () =>
+      this.http.json<{
+        items?: T[];
+        metadata?: { resourceVersion?: string; continue?: string };
+      }>({
+        method: 'GET',
+        path: await this.collectionPath(apiVersion, kind, options.namespace),
+        query: {
+          labelSelector: options.labelSelector,
+          fieldSelector: options.fieldSelector,
+          limit: options.limit,
+          continue: options.continueToken,
+        },
+      }),
     );
     return {
-      items: list.items.map(item => ({
-        apiVersion,
-        kind,
-        ...(item as object),
-      })) as unknown as T[],
+      items: (list.items ?? []).map(item => ({ ...item, apiVersion, kind })),
       resourceVersion: list.metadata?.resourceVersion ?? '',
-      continue: list.metadata?._continue || undefined,
+      continue: list.metadata?.continue || undefined,
     };
   }
 
@@ -159,44 +180,54 @@ export class ClientNodeGateway implements KubeGateway {
     object: KubeObject,
     options: { fieldManager?: string; dryRun?: boolean } = {},
   ): Promise<T> {
-    return (await call(() =>
-      this.objects.create(
-        object as KubernetesObject,
-        undefined,
-        options.dryRun ? 'All' : undefined,
-        options.fieldManager,
-      ),
-    )) as unknown as T;
+    return call(async () =>
+      this.http.json<T>({
+        method: 'POST',
+        path: await this.collectionPath(
+          object.apiVersion,
+          object.kind,
+          object.metadata.namespace,
+        ),
+        query: {
+          fieldManager: options.fieldManager,
+          dryRun: options.dryRun ? 'All' : undefined,
+        },
+        body: object,
+      }),
+    );
   }
 
   async replace<T extends KubeObject>(
     object: KubeObject,
     options: { fieldManager?: string } = {},
   ): Promise<T> {
-    return (await call(() =>
-      this.objects.replace(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        options.fieldManager,
-      ),
-    )) as unknown as T;
+    return call(async () =>
+      this.http.json<T>({
+        method: 'PUT',
+        path: await this.objectPath(this.refOf(object)),
+        query: { fieldManager: options.fieldManager },
+        body: object,
+      }),
+    );
   }
 
   async apply<T extends KubeObject>(
     object: KubeObject,
     options: { fieldManager: string; force?: boolean; dryRun?: boolean },
   ): Promise<T> {
-    return (await call(() =>
-      this.objects.patch(
-        object as KubernetesObject,
-        undefined,
-        options.dryRun ? 'All' : undefined,
-        options.fieldManager,
-        options.force ?? false,
-        PatchStrategy.ServerSideApply,
-      ),
-    )) as unknown as T;
+    return call(async () =>
+      this.http.json<T>({
+        method: 'PATCH',
+        path: await this.objectPath(this.refOf(object)),
+        query: {
+          fieldManager: options.fieldManager,
+          force: options.force ? true : undefined,
+          dryRun: options.dryRun ? 'All' : undefined,
+        },
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      }),
+    );
   }
 
   async mergePatch<T extends KubeObject>(
@@ -204,42 +235,17 @@ export class ClientNodeGateway implements KubeGateway {
     patch: unknown,
     options: { subresource?: 'status'; fieldManager?: string } = {},
   ): Promise<T> {
-    if (options.subresource === 'status') {
-      const [group, version] = ref.apiVersion.split('/');
-      const plural = await this.objects.plural(ref.apiVersion, ref.kind);
-      return (await call(() =>
-        this.customObjects.patchNamespacedCustomObjectStatus(
-          {
-            group,
-            version,
-            namespace: ref.namespace!,
-            plural,
-            name: ref.name,
-            body: patch as object,
-            fieldManager: options.fieldManager,
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        ),
-      )) as unknown as T;
-    }
-    const body = {
-      ...(patch as object),
-      ...header(ref),
-      metadata: {
-        ...(patch as { metadata?: object }).metadata,
-        ...header(ref).metadata,
-      },
-    };
-    return (await call(() =>
-      this.objects.patch(
-        body as KubernetesObject,
-        undefined,
-        undefined,
-        options.fieldManager,
-        undefined,
-        PatchStrategy.MergePatch,
-      ),
-    )) as unknown as T;
+    return call(async () =>
+      this.http.json<T>({
+        method: 'PATCH',
+        path: `${await this.objectPath(ref)}${
+          options.subresource ? `/${options.subresource}` : ''
+        }`,
+        query: { fieldManager: options.fieldManager },
+        body: patch,
+        contentType: 'application/merge-patch+json',
+      }),
+    );
   }
 
   async delete(
@@ -250,18 +256,17 @@ export class ClientNodeGateway implements KubeGateway {
     } = {},
   ): Promise<boolean> {
     try {
-      await call(() =>
-        this.objects.delete(
-          header(ref),
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          options.propagationPolicy,
-          options.preconditions
-            ? { preconditions: options.preconditions }
-            : undefined,
-        ),
+      await call(async () =>
+        this.http.json({
+          method: 'DELETE',
+          path: await this.objectPath(ref),
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            propagationPolicy: options.propagationPolicy,
+            preconditions: options.preconditions,
+          },
+        }),
       );
       return true;
     } catch (error) {
@@ -285,7 +290,7 @@ export class ClientNodeGateway implements KubeGateway {
     onDone: (error?: unknown) => void,
   ): Promise<WatchHandle> {
     const path = await call(() =>
-      this.objects.collectionPath(apiVersion, kind, options.namespace),
+      this.collectionPath(apiVersion, kind, options.namespace),
     );
     let stopped = false;
     let controller: AbortController | undefined = undefined;

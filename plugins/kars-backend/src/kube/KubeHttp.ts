@@ -1,0 +1,163 @@
+import http from 'http';
+import https from 'https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError } from './types';
+
+/** How many connections to one API server the backend keeps open at most. */
+export const DEFAULT_MAX_SOCKETS = 32;
+
+/** One request to the API server. */
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+type Options = Omit<https.RequestOptions, 'headers'> & {
+  headers?: Record<string, string>;
+};
+
+/** The Status body of a failed request, read without trusting its shape. */
+function statusOf(text: string): { reason?: string; message?: string } {
+  try {
+    const parsed = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return { message: text.slice(0, 500) };
+  }
+}
+
+/**
+ * Plain JSON over HTTP(S) to the API server of a kubeconfig, on one keep-alive connection pool.
+ * Bodies go out exactly as given and come back exactly as the server sent them: client-node's typed
+ * models are never involved, so no field is renamed or dropped (they turn `from` into `_from`).
+ * Authentication (tokens, exec plugins, client certificates) is client-node's, applied per request.
+ */
+export class KubeHttp {
+  private readonly server: URL;
+  private agent?: { key: string; agent: http.Agent };
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly maxSockets = DEFAULT_MAX_SOCKETS,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.server = new URL(cluster.server);
+  }
+
+  /** The response body as JSON; a KubeApiError for any non-2xx answer or a network failure. */
+  async json<T>(request: KubeRequest): Promise<T> {
+    const text = await this.send(request);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  private async send(request: KubeRequest): Promise<string> {
+    const options: Options = {};
+    await this.kubeConfig.applyToHTTPSOptions(options as https.RequestOptions);
+    const headers: Record<string, string> = {
+      ...options.headers,
+      Accept: 'application/json',
+    };
+    if (options.auth) {
+      headers.Authorization = `Basic ${Buffer.from(options.auth).toString(
+        'base64',
+      )}`;
+    }
+    let payload: string | undefined;
+    if (request.body !== undefined) {
+      payload = JSON.stringify(request.body);
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const url = new URL(
+      this.server.pathname.replace(/\/$/, '') + request.path,
+      this.server,
+    );
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const secure = url.protocol === 'https:';
+    const agent = this.agentFor(options, secure);
+    return new Promise<string>((resolve, reject) => {
+      const req = (secure ? https : http).request(
+        url,
+        { method: request.method, headers, agent },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', chunk => chunks.push(chunk));
+          res.on('error', error => reject(networkError(error)));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) {
+              resolve(text);
+              return;
+            }
+            const status = statusOf(text);
+            const retryAfter = Number(res.headers['retry-after']);
+            reject(
+              new KubeApiError(
+                code,
+                status.reason ?? 'Unknown',
+                status.message ?? `HTTP ${code}`,
+                Number.isFinite(retryAfter) ? retryAfter : undefined,
+              ),
+            );
+          });
+        },
+      );
+      req.on('error', error => reject(networkError(error)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /**
+   * One keep-alive agent for the TLS material of the kubeconfig, made anew only when that material
+   * changes (a rotated client certificate). A proxy in the kubeconfig keeps client-node's own agent.
+   */
+  private agentFor(options: Options, secure: boolean): http.Agent {
+    if (this.kubeConfig.getCurrentCluster()?.proxyUrl && options.agent) {
+      return options.agent as http.Agent;
+    }
+    const tls = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
+    const key = JSON.stringify([
+      secure,
+      String(tls.ca ?? ''),
+      String(tls.cert ?? ''),
+      String(tls.key ?? ''),
+      tls.rejectUnauthorized,
+      tls.servername,
+    ]);
+    if (this.agent?.key !== key) {
+      this.agent?.agent.destroy();
+      const pool = { keepAlive: true, maxSockets: this.maxSockets };
+      this.agent = {
+        key,
+        agent: secure
+          ? new https.Agent({ ...pool, ...tls })
+          : new http.Agent(pool),
+      };
+    }
+    return this.agent.agent;
+  }
+
+  /** Closes the pooled connections. */
+  close() {
+    this.agent?.agent.destroy();
+    this.agent = undefined;
+  }
+}
+
+function networkError(error: Error): KubeApiError {
+  return new KubeApiError(0, 'NetworkError', error.message);
+}
