@@ -329,12 +329,16 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
         spec: { contentSafety: { hate: 'High' } },
       }),
     );
-    expect(floor.body.issues).toEqual([
-      expect.objectContaining({
-        field: 'spec.contentSafety.hate',
-        rule: 'content-safety-floor',
-      }),
-    ]);
+    expect(floor.body.valid).toBe(false);
+    expect(floor.body.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'spec.contentSafety.hate',
+          rule: 'content-safety-floor',
+        }),
+        expect.objectContaining({ field: 'name' }),
+      ]),
+    );
     const ok = keep(
       await api().post('/sandboxes/validate', {
         name: 'tenant-z',
@@ -743,6 +747,227 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
     expect(everything).not.toContain(SLACK);
     expect(everything).not.toContain(TELEGRAM);
     expect(everything).not.toContain('SeCrEt');
+  });
+
+  describe('refuses from outside, writing nothing', () => {
+    const eve = mockCredentials.user.header('user:default/eve');
+    const EVE_TOKEN = 'xoxb-9999-8888-EvEsPlAnTeDsEcReT';
+    const sandboxRef = (name: string) => ({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      name,
+      namespace: 'kars-system',
+    });
+    const secretRef = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: 'tenant-a-credentials',
+      namespace: 'kars-tenant-a',
+    };
+    /** What a write would change: the sandboxes, tenant-a's KarsSandbox and its Secret. */
+    const snapshot = async () => ({
+      count: await sandboxCount(),
+      sandbox: await target.admin
+        .get<any>(sandboxRef('tenant-a'))
+        .then(o => [o?.spec, o?.metadata.annotations]),
+      secret: (await target.admin.get(secretRef))?.metadata.resourceVersion,
+    });
+    const send = (
+      method: 'post' | 'patch' | 'put' | 'delete',
+      path: string,
+      who = jane,
+    ) => request(server)[method](`/api/kars${path}`).set('Authorization', who);
+
+    it("refuses another team's credentials beside an existing sandbox's spec (403, also as a dry run), and lets the owner write them", async () => {
+      const spec = (await api().get('/sandboxes/tenant-a')).body.spec;
+      const before = await snapshot();
+      for (const dryRun of ['', '?dryRun=true']) {
+        const res = keep(
+          await send('post', `/sandboxes${dryRun}`, eve).send({
+            name: 'tenant-a',
+            spec,
+            credentials: { SLACK_BOT_TOKEN: EVE_TOKEN },
+          }),
+        );
+        expect(res.status).toBe(403);
+        expect(res.text).not.toContain(EVE_TOKEN);
+      }
+      expect(await snapshot()).toEqual(before);
+      const events = await api().get('/sandboxes/tenant-a/events');
+      expect(events.body.items).toContainEqual(
+        expect.objectContaining({
+          actor: 'user:default/eve',
+          action: 'credentials.update',
+          outcome: 'denied',
+        }),
+      );
+      const owner = keep(
+        await api().post('/sandboxes', {
+          name: 'tenant-a',
+          spec,
+          credentials: { SLACK_BOT_TOKEN: EVE_TOKEN },
+        }),
+      );
+      expect(owner.status).toBe(200);
+      const secret = await target.admin.get<any>(secretRef);
+      expect(
+        Buffer.from(secret.data.SLACK_BOT_TOKEN, 'base64').toString(),
+      ).toBe(EVE_TOKEN);
+    });
+
+    it.each([
+      ['post', '/sandboxes'],
+      ['patch', '/sandboxes/tenant-a'],
+      ['delete', '/sandboxes/tenant-a'],
+      ['put', '/sandboxes/tenant-a/credentials'],
+    ] as const)(
+      '%s %s: a dryRun other than true or All is a 400 naming dryRun',
+      async (method, path) => {
+        const spec = (await api().get('/sandboxes/tenant-a')).body.spec;
+        const body = {
+          post: { name: 'tenant-dry', spec: { model: 'gpt-4o' } },
+          patch: { model: 'gpt-4o' },
+          delete: {},
+          put: { credentials: { SLACK_BOT_TOKEN: EVE_TOKEN } },
+        }[method];
+        const before = await snapshot();
+        for (const query of [
+          'dryRun=1',
+          'dryRun=TRUE',
+          'dryRun=false',
+          'dryRun=',
+          'dryRun=true&dryRun=true',
+          'dryRun[x]=true',
+        ]) {
+          const res = keep(await send(method, `${path}?${query}`).send(body));
+          expect({ query, status: res.status }).toEqual({ query, status: 400 });
+          expect(res.body.error.message).toMatch(/dryRun.*\[dry-run-value\]/);
+        }
+        const unknown = keep(await send(method, `${path}?force=1`).send(body));
+        expect(unknown.status).toBe(400);
+        expect(unknown.body.error.message).toContain('[known-parameters]');
+        const all = keep(await send(method, `${path}?dryRun=All`).send(body));
+        expect(all.status).toBe(200);
+        expect(await snapshot()).toEqual(before);
+        expect(spec.model).toBe(tenants['tenant-a'].model);
+      },
+    );
+
+    it('takes PATCH as JSON or JSON merge patch, and answers 415 to any other content type', async () => {
+      const before = await snapshot();
+      for (const type of [
+        'text/plain',
+        'application/json-patch+json',
+        'application/apply-patch+yaml',
+        'application/x-www-form-urlencoded',
+      ]) {
+        const res = keep(
+          await send('patch', '/sandboxes/tenant-a')
+            .set('Content-Type', type)
+            .send(JSON.stringify({ model: 'gpt-4o' })),
+        );
+        expect({ type, status: res.status }).toEqual({ type, status: 415 });
+      }
+      const none = keep(
+        await send('patch', '/sandboxes/tenant-a').send(
+          Buffer.from(JSON.stringify({ model: 'gpt-4o' })),
+        ),
+      );
+      expect(none.status).toBe(415);
+      expect(await snapshot()).toEqual(before);
+      const merge = keep(
+        await send('patch', '/sandboxes/tenant-a')
+          .set('Content-Type', 'application/merge-patch+json')
+          .send(JSON.stringify({ suspended: true })),
+      );
+      expect(merge.status).toBe(200);
+      expect(merge.body.changed).toBe(true);
+      const live = await target.admin.get<any>(sandboxRef('tenant-a'));
+      expect(live.spec.suspended).toBe(true);
+      keep(await api().patch('/sandboxes/tenant-a', { suspended: false }));
+    });
+
+    it('answers malformed JSON with a 400 that carries nothing of the body', async () => {
+      const before = await snapshot();
+      for (const [method, path] of [
+        ['put', '/sandboxes/tenant-a/credentials'],
+        ['post', '/sandboxes'],
+        ['patch', '/sandboxes/tenant-a'],
+        ['post', '/sandboxes/validate'],
+      ] as const) {
+        const res = keep(
+          await send(method, path)
+            .set('Content-Type', 'application/json')
+            .send(`{"credentials": {"SLACK_BOT_TOKEN": "${EVE_TOKEN}"`),
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain('body is not valid JSON');
+        expect(res.text).not.toContain(EVE_TOKEN);
+        expect(res.text).not.toContain('EvEsPlAnTeD');
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('/validate, a dry run and the create agree', async () => {
+      const cases: Array<[string, unknown]> = [
+        ['spec null', { name: 'tenant-agree', spec: null }],
+        ['no name', { spec: {} }],
+        ['a list', [{ name: 'tenant-agree' }]],
+        ['a string', 'tenant-agree'],
+        ['null', null],
+        ['credentials null', { name: 'tenant-agree', credentials: null }],
+        [
+          'another spec for an existing name',
+          { name: 'tenant-a', spec: { model: 'gpt-4o' } },
+        ],
+      ];
+      for (const [what, body] of cases) {
+        const raw = JSON.stringify(body);
+        const validate = keep(
+          await send('post', '/sandboxes/validate')
+            .set('Content-Type', 'application/json')
+            .send(raw),
+        );
+        const dryRun = keep(
+          await send('post', '/sandboxes?dryRun=true')
+            .set('Content-Type', 'application/json')
+            .send(raw),
+        );
+        expect(validate.status).toBe(200);
+        const accepted = dryRun.status === 200;
+        expect({ what, refused: dryRun.status >= 400 }).toEqual({
+          what,
+          refused: true,
+        });
+        expect({ what, valid: validate.body.valid }).toEqual({
+          what,
+          valid: accepted,
+        });
+        const before = await snapshot();
+        const create = keep(
+          await send('post', '/sandboxes')
+            .set('Content-Type', 'application/json')
+            .send(raw),
+        );
+        expect({ what, create: create.status }).toEqual({
+          what,
+          create: dryRun.status,
+        });
+        expect(await snapshot()).toEqual(before);
+      }
+      const fresh = { name: 'tenant-agree', spec: { model: 'gpt-4o' } };
+      const valid = keep(await api().post('/sandboxes/validate', fresh));
+      expect(valid.body).toEqual({ valid: true, issues: [] });
+      expect(
+        keep(await api().post('/sandboxes?dryRun=true', fresh)).status,
+      ).toBe(200);
+      const text = keep(
+        await send('post', '/sandboxes/validate')
+          .set('Content-Type', 'text/plain')
+          .send('name=tenant-agree'),
+      );
+      expect(text.status).toBe(415);
+    });
   });
 
   it('reports the cluster', async () => {

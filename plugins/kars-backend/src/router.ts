@@ -25,6 +25,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { karsSandboxResourceRef } from './permissions';
+import { dryRunOf, jsonBody, onlyQuery } from './requests';
 import { Actor, SandboxService } from './service/SandboxService';
 
 /** What the router needs. */
@@ -45,7 +46,7 @@ export async function createRouter(
   const { service, httpAuth, userInfo, permissions, permissionsRegistry } =
     options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  router.use(jsonBody());
 
   const isAllowed = createConditionAuthorizer(
     permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
@@ -109,6 +110,7 @@ export async function createRouter(
 
   router.get('/cluster', async (req, res) => {
     await caller(req);
+    onlyQuery(req, []);
     res.json(await options.clusterInfo());
   });
 
@@ -129,23 +131,41 @@ export async function createRouter(
   });
 
   router.post('/sandboxes/validate', async (req, res) => {
-    await caller(req);
-    res.json(await service.validate(req.body));
+    const { actor } = await caller(req);
+    onlyQuery(req, []);
+    res.json(await service.validate(req.body, actor));
   });
 
   router.post('/sandboxes', async (req, res) => {
     const { credentials, actor } = await caller(req);
+    onlyQuery(req, ['dryRun']);
+    const dryRun = dryRunOf(req);
     await authorize(credentials, actor, karsSandboxCreatePermission);
-    if (req.query.dryRun === 'true') {
-      res.json(await service.renderCreate(req.body, actor));
+    /** Credentials beside the spec of an existing sandbox are a credentials write to it. */
+    const mayWriteCredentials = (name: string) =>
+      authorize(
+        credentials,
+        actor,
+        karsCredentialsUpdatePermission,
+        name,
+        'credentials.update',
+        dryRun,
+      );
+    if (dryRun) {
+      res.json(
+        await service.renderCreate(req.body, actor, { mayWriteCredentials }),
+      );
       return;
     }
-    const { created, response } = await service.create(req.body, actor);
+    const { created, response } = await service.create(req.body, actor, {
+      mayWriteCredentials,
+    });
     res.status(created ? 201 : 200).json(response);
   });
 
   router.get('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
+    onlyQuery(req, []);
     const sandbox = existing(req.params.name);
     await authorize(
       credentials,
@@ -156,13 +176,19 @@ export async function createRouter(
     res.json(sandbox);
   });
 
-  /** `?dryRun=true`: the same permission check and validation as the write, and nothing written. */
-  const isDryRun = (req: express.Request) => req.query.dryRun === 'true';
+  /**
+   * `?dryRun=true` (or `All`): the same permission check and validation as the write, and nothing
+   * written. A write takes no other query parameter.
+   */
+  const isDryRun = (req: express.Request) => {
+    onlyQuery(req, ['dryRun']);
+    return dryRunOf(req);
+  };
 
   router.patch('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
-    existing(req.params.name);
     const dryRun = isDryRun(req);
+    existing(req.params.name);
     await authorize(
       credentials,
       actor,
@@ -178,8 +204,8 @@ export async function createRouter(
 
   router.delete('/sandboxes/:name', async (req, res) => {
     const { credentials, actor } = await caller(req);
-    existing(req.params.name);
     const dryRun = isDryRun(req);
+    existing(req.params.name);
     await authorize(
       credentials,
       actor,
@@ -197,8 +223,8 @@ export async function createRouter(
 
   router.put('/sandboxes/:name/credentials', async (req, res) => {
     const { credentials, actor } = await caller(req);
-    existing(req.params.name);
     const dryRun = isDryRun(req);
+    existing(req.params.name);
     await authorize(
       credentials,
       actor,
@@ -224,6 +250,7 @@ export async function createRouter(
   for (const [view, read] of Object.entries(views)) {
     router.get(`/sandboxes/:name/${view}`, async (req, res) => {
       const { credentials, actor } = await caller(req);
+      onlyQuery(req, []);
       existing(req.params.name);
       await authorize(
         credentials,

@@ -53,6 +53,8 @@ function serviceWithRecordingCluster() {
   return { service, calls, audit };
 }
 
+const mayWrite = { mayWriteCredentials: async () => {} };
+
 describe('SandboxService', () => {
   describe('a create without an owner by a service caller', () => {
     const serviceCaller = {
@@ -63,12 +65,13 @@ describe('SandboxService', () => {
     it.each([
       [
         'create',
-        (s: SandboxService) => s.create({ name: 'tenant-x' }, serviceCaller),
+        (s: SandboxService) =>
+          s.create({ name: 'tenant-x' }, serviceCaller, mayWrite),
       ],
       [
         'dry run',
         (s: SandboxService) =>
-          s.renderCreate({ name: 'tenant-x' }, serviceCaller),
+          s.renderCreate({ name: 'tenant-x' }, serviceCaller, mayWrite),
       ],
     ])(
       'is refused (%s) with a 400 naming spec.owner, before anything is read or written',

@@ -7,7 +7,6 @@ import {
   CONTENT_SAFETY_FLOOR_PARAM,
   createSandboxRequestSchema,
   Credentials,
-  credentialsSchema,
   DEFAULT_CONTENT_SAFETY_FLOOR,
   DeleteSandboxDryRunResponse,
   KARS_API_GROUP_VERSION,
@@ -108,6 +107,32 @@ function mergePatchObject(base: object, patch: object): object {
   return out;
 }
 
+/** What a create asks of its caller. */
+export interface CreateOptions {
+  /**
+   * Throws unless the caller may write the credentials of an existing sandbox: credentials beside
+   * the spec of a sandbox that already exists are a credentials write to it.
+   */
+  mayWriteCredentials(name: string): Promise<void>;
+}
+
+const NAME_TAKEN: ValidationIssue = {
+  field: 'name',
+  rule: 'name-taken',
+  message: 'is taken by an existing sandbox',
+};
+
+const sameSpec = (object: KarsSandboxObject, spec: SandboxSpec) =>
+  canonicalJson(readSandboxSpec(object.spec)) === canonicalJson(spec);
+
+const hasCredentials = (credentials: Credentials | undefined) =>
+  Boolean(credentials && Object.keys(credentials).length);
+
+const differentSpec = (name: string) =>
+  new ConflictError(
+    `a sandbox named ${name} exists with a different spec; change it with PATCH /sandboxes/${name}`,
+  );
+
 /**
  * The sandbox operations behind the REST API. Every input is validated once here, with the shared
  * schemas, before anything is written; reads come from the watch caches.
@@ -146,7 +171,13 @@ export class SandboxService {
       ),
       cluster.usage.snapshot(),
     ]);
-    return buildHealth(sandbox, observation, usage, cluster.simulated);
+    return buildHealth(
+      sandbox,
+      observation,
+      usage,
+      cluster.simulated,
+      cluster.config.settings,
+    );
   }
 
   /** The cluster new sandboxes go to. */
@@ -211,42 +242,44 @@ export class SandboxService {
     return pageSummaries(rows, parsed);
   }
 
-  /** Field-by-field validation for forms; writes nothing. */
-  async validate(body: unknown): Promise<ValidateResponse> {
-    const shape = z.strictObject({
-      name: z.unknown().optional(),
-      cluster: z.string().optional(),
-      spec: z.unknown().optional(),
-      credentials: z.unknown().optional(),
-    });
-    const envelope = validateWith(shape, body ?? {});
-    if (!envelope.success) return { valid: false, issues: envelope.issues };
-    const request = envelope.data;
-    const issues: ValidationIssue[] = [];
-    if (request.name !== undefined) {
-      const name = validateWith(sandboxNameSchema, request.name, 'name');
-      issues.push(...name.issues);
-      if (name.success && this.locate(name.data)) {
-        issues.push({
-          field: 'name',
-          rule: 'name-taken',
-          message: `is taken by an existing sandbox`,
-        });
+  /**
+   * Field-by-field validation for forms, writing nothing: valid exactly when a create of the same
+   * body by the same caller would be accepted (the same schema, admission rules and name conflicts),
+   * and each issue names its field and rule.
+   */
+  async validate(body: unknown, actor: Actor): Promise<ValidateResponse> {
+    const whole = validateWith(createSandboxRequestSchema, body);
+    if (whole.success) {
+      const admitted = await this.admitCreate(whole.data, actor);
+      if (!admitted.ok) return { valid: false, issues: admitted.issues };
+      try {
+        await this.createConflicts(
+          admitted.cluster,
+          whole.data.name,
+          admitted.spec,
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        return { valid: false, issues: [NAME_TAKEN] };
       }
+      return { valid: true, issues: [] };
     }
-    const cluster = this.clusterFor(request.cluster, issues);
+    // Invalid as a whole: still judge each part on its own, so a form learns about every field.
+    const issues = [...whole.issues];
+    const request = (
+      typeof body === 'object' && body !== null ? body : {}
+    ) as Record<string, unknown>;
+    const name = validateWith(sandboxNameSchema, request.name, 'name');
+    if (name.success && this.locate(name.data)) issues.push(NAME_TAKEN);
     const spec = validateWith(sandboxSpecSchema, request.spec ?? {}, 'spec');
-    issues.push(...spec.issues);
+    const cluster =
+      request.cluster === undefined
+        ? this.defaultCluster
+        : this.clusters.find(c => c.name === request.cluster);
     if (spec.success && cluster) {
       issues.push(...(await this.floorIssues(cluster, spec.data)));
     }
-    if (request.credentials !== undefined) {
-      issues.push(
-        ...validateWith(credentialsSchema, request.credentials, 'credentials')
-          .issues,
-      );
-    }
-    return { valid: issues.length === 0, issues };
+    return { valid: false, issues };
   }
 
   private clusterFor(name: string | undefined, issues: ValidationIssue[]) {
@@ -285,8 +318,14 @@ export class SandboxService {
     });
   }
 
-  private async validatedCreate(body: unknown, actor: Actor) {
-    const request = parseOrThrow(createSandboxRequestSchema, body);
+  /** The admission rules of a create beyond its schema: cluster, owner, content-safety floor. */
+  private async admitCreate(
+    request: z.output<typeof createSandboxRequestSchema>,
+    actor: Actor,
+  ): Promise<
+    | { ok: true; cluster: ClusterConnection; spec: SandboxSpec }
+    | { ok: false; issues: ValidationIssue[] }
+  > {
     const issues: ValidationIssue[] = [];
     const cluster = this.clusterFor(request.cluster, issues);
     if (!request.spec.owner && actor.type !== 'user') {
@@ -298,20 +337,66 @@ export class SandboxService {
           'is required when a service creates a sandbox: a user or group entity ref, such as group:default/team-a',
       });
     }
-    if (!cluster || issues.length) throw new KarsInputError(issues);
+    if (!cluster || issues.length) return { ok: false, issues };
     const spec: SandboxSpec = {
       ...request.spec,
       owner: request.spec.owner ?? actor.userEntityRef,
     };
     const floor = await this.floorIssues(cluster, spec);
-    if (floor.length) throw new KarsInputError(floor);
-    return { request, cluster, spec };
+    if (floor.length) return { ok: false, issues: floor };
+    return { ok: true, cluster, spec };
   }
 
-  /** Renders what a create would make, writing nothing. */
-  async renderCreate(body: unknown, actor: Actor): Promise<ManifestsResponse> {
+  private async validatedCreate(body: unknown, actor: Actor) {
+    const request = parseOrThrow(createSandboxRequestSchema, body);
+    const admitted = await this.admitCreate(request, actor);
+    if (!admitted.ok) throw new KarsInputError(admitted.issues);
+    return { request, cluster: admitted.cluster, spec: admitted.spec };
+  }
+
+  /**
+   * What a create of this name and spec meets on the clusters, as a create, its dry run and
+   * /validate see it: a 409 when the name is taken on another cluster, by a namespace kars portal
+   * did not make, or by a sandbox with another spec; else the sandbox of the same spec, if any.
+   */
+  private async createConflicts(
+    cluster: ClusterConnection,
+    name: string,
+    spec: SandboxSpec,
+  ): Promise<KarsSandboxObject | undefined> {
+    const found = this.locate(name);
+    if (found && found.cluster !== cluster) {
+      throw new ConflictError(
+        `the name ${name} is taken by a sandbox on cluster ${found.cluster.name}`,
+      );
+    }
+    await this.refuseForeignNamespace(cluster, name);
+    if (found && !sameSpec(found.object, spec)) {
+      throw differentSpec(name);
+    }
+    return found?.object;
+  }
+
+  /**
+   * Renders what a create would make, writing nothing, after the checks the create makes (a name
+   * conflict is a 409; credentials for an existing sandbox need the caller's permission on it).
+   */
+  async renderCreate(
+    body: unknown,
+    actor: Actor,
+    options: CreateOptions,
+  ): Promise<ManifestsResponse> {
     const { request, cluster, spec } = await this.validatedCreate(body, actor);
-    return this.manifestsFor(request.name, spec, cluster);
+    const existing = await this.createConflicts(cluster, request.name, spec);
+    if (existing && hasCredentials(request.credentials)) {
+      await options.mayWriteCredentials(request.name);
+    }
+    return this.manifestsFor(
+      request.name,
+      spec,
+      cluster,
+      existing ? String(existing.metadata.uid) : undefined,
+    );
   }
 
   private manifestsFor(
@@ -340,17 +425,11 @@ export class SandboxService {
   async create(
     body: unknown,
     actor: Actor,
+    options: CreateOptions,
   ): Promise<{ created: boolean; response: SandboxWriteResponse }> {
     const { request, cluster, spec } = await this.validatedCreate(body, actor);
     const name = request.name;
-
-    const elsewhere = this.locate(name);
-    if (elsewhere && elsewhere.cluster !== cluster) {
-      throw new ConflictError(
-        `the name ${name} is taken by a sandbox on cluster ${elsewhere.cluster.name}`,
-      );
-    }
-    await this.refuseForeignNamespace(cluster, name);
+    await this.createConflicts(cluster, name, spec);
 
     let object: KarsSandboxObject;
     let created = true;
@@ -369,9 +448,7 @@ export class SandboxService {
         this.ref(cluster, name),
       );
       if (!existing) throw error;
-      if (
-        canonicalJson(readSandboxSpec(existing.spec)) !== canonicalJson(spec)
-      ) {
+      if (!sameSpec(existing, spec)) {
         await this.record(
           cluster,
           name,
@@ -380,16 +457,15 @@ export class SandboxService {
           'failed',
           'a sandbox with this name exists with a different spec',
         );
-        throw new ConflictError(
-          `a sandbox named ${name} exists with a different spec; change it with PATCH /sandboxes/${name}`,
-        );
+        throw differentSpec(name);
       }
       object = existing;
       created = false;
     }
 
     let resourceVersion = String(object.metadata.resourceVersion);
-    if (request.credentials && Object.keys(request.credentials).length) {
+    if (request.credentials && hasCredentials(request.credentials)) {
+      if (!created) await options.mayWriteCredentials(name);
       const result = await this.writeCredentials(
         cluster,
         object,
