@@ -466,6 +466,19 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
       suspended: true,
       model: 'gpt-4o',
     });
+    expect(res.body.sandbox.createdAt).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/,
+    );
+    const live = await target.admin.get<any>({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      name: 'tenant-c',
+      namespace: 'kars-system',
+    });
+    const specManagers = live.metadata.managedFields
+      .filter((f: any) => JSON.stringify(f.fieldsV1 ?? {}).includes('f:spec'))
+      .map((f: any) => `${f.manager}/${f.operation}`);
+    expect(specManagers).toEqual(['kars-portal/Update']);
     const bad = keep(
       await api().patch('/sandboxes/tenant-c', {
         tokenBudget: { monthlyTokens: 10 },

@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   mkdirSync,
   readFileSync,
   renameSync,
@@ -22,10 +23,12 @@ export function loadState(store: ObjectStore, file: string): boolean {
   return true;
 }
 
+/** The state holds Secrets: only its owner may read it (0600), even where an older file was 0644. */
 function writeState(store: ObjectStore, file: string) {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(store.dump()));
+  writeFileSync(tmp, JSON.stringify(store.dump()), { mode: 0o600 });
+  chmodSync(tmp, 0o600);
   renameSync(tmp, file);
 }
 

@@ -10,6 +10,7 @@ import {
   DEFAULT_CONTENT_SAFETY_FLOOR,
   DeleteSandboxDryRunResponse,
   KARS_API_GROUP_VERSION,
+  KARS_FIELD_MANAGER,
   KARS_SANDBOX_KIND,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
@@ -440,6 +441,7 @@ export class SandboxService {
           spec,
           cluster.config.settings.operatorNamespace,
         ),
+        { fieldManager: KARS_FIELD_MANAGER },
       );
     } catch (error) {
       if (!(error instanceof KubeApiError && error.statusCode === 409))
@@ -590,10 +592,10 @@ export class SandboxService {
         return { sandbox: toSandbox(current, cluster.name), changed: false };
       }
       try {
-        const written = await cluster.gateway.replace<KarsSandboxObject>({
-          ...current,
-          spec: { ...current.spec, ...spec },
-        });
+        const written = await cluster.gateway.replace<KarsSandboxObject>(
+          { ...current, spec: { ...current.spec, ...spec } },
+          { fieldManager: KARS_FIELD_MANAGER },
+        );
         await this.record(
           cluster,
           name,
