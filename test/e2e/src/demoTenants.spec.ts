@@ -41,7 +41,7 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
   const layers = isolation.getByRole('table', { name: 'Enforcement layers' });
   for (const [layer, state] of [
     ['Pod security', 'verified'],
-    ['Network policy (default deny)', 'declared'],
+    ['Network policy (default deny)', 'verified'],
     ['Seccomp profile', 'declared'],
     ['Kata VM isolation', 'missing'],
     ['Token budgets (inference router)', 'verified'],

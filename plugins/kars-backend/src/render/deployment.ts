@@ -15,6 +15,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { AGENT_CARD_KEYS, EGRESS_ALLOWLIST_KEY } from './configMaps';
 import { ownedLabels, podSelectorLabels } from './labels';
+import { canonicalCpu, canonicalMemory } from './quantity';
 import { KubeObject, RenderInput } from './types';
 
 /** Seccomp per isolation level: kars-strict for enhanced; the Kata VM is the confidential boundary. */
@@ -69,11 +70,11 @@ const millis = (cpu: string) =>
 const mebibytes = (memory: string) =>
   Number(memory.slice(0, -2)) * (memory.endsWith('Gi') ? 1024 : 1);
 
-/** Requests of the agent container: kars's 500m / 1Gi, never above its limits. */
+/** Requests of the agent container: kars's 500m / 1Gi, never above its limits; canonical. */
 export function agentRequests(limits: { cpu: string; memory: string }) {
   return {
-    cpu: `${Math.min(500, millis(limits.cpu))}m`,
-    memory: `${Math.min(1024, mebibytes(limits.memory))}Mi`,
+    cpu: canonicalCpu(`${Math.min(500, millis(limits.cpu))}m`),
+    memory: canonicalMemory(`${Math.min(1024, mebibytes(limits.memory))}Mi`),
   };
 }
 
@@ -119,7 +120,10 @@ export function renderDeployment(input: RenderInput): KubeObject {
       : {}),
     resources: {
       requests: agentRequests(spec.resources.limits),
-      limits: { ...spec.resources.limits },
+      limits: {
+        cpu: canonicalCpu(spec.resources.limits.cpu),
+        memory: canonicalMemory(spec.resources.limits.memory),
+      },
     },
     volumeMounts: [
       { name: 'sandbox', mountPath: '/sandbox' },

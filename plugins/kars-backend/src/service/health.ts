@@ -18,6 +18,13 @@ import {
   SECCOMP_STRICT_LOCALHOST_PROFILE,
 } from '@kars-portal/plugin-kars-common';
 import { KubeGateway, KubeObject } from '../kube/types';
+import {
+  describeDifference,
+  SubsetDifference,
+  subsetDifferences,
+} from '../render/deepSubset';
+import { renderSandbox } from '../render/renderSandbox';
+import { ClusterSettings } from '../render/types';
 import { UsageSnapshot } from './usage';
 
 /** What the health report reads from the cluster. */
@@ -149,17 +156,117 @@ const layer = (
   l: Omit<LayerReport, 'evidence'> & { evidence?: string[] },
 ): LayerReport => ({ evidence: [], ...l });
 
+/** The desired-hash annotation is the reconciler's bookkeeping, not policy: it is not compared. */
+function withoutDesiredHash(object: KubeObject): KubeObject {
+  const { [KARS_ANNOTATIONS.desiredHash]: _hash, ...annotations } =
+    object.metadata.annotations ?? {};
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: Object.keys(annotations).length ? annotations : undefined,
+    },
+  };
+}
+
+/** The NetworkPolicies the backend renders for a sandbox, as the reconciler applies them. Pure. */
+export function renderedNetworkPolicies(
+  sandbox: Sandbox,
+  settings: ClusterSettings,
+): KubeObject[] {
+  return renderSandbox({
+    name: sandbox.name,
+    spec: sandbox.spec,
+    cluster: settings,
+    sandboxUid: sandbox.uid,
+  })
+    .objects.filter(o => o.kind === 'NetworkPolicy')
+    .map(withoutDesiredHash);
+}
+
+/** How one rendered NetworkPolicy stands on the cluster. */
+export interface NetworkPolicyComparison {
+  name: string;
+  namespace: string;
+  /** The live object, undefined when it does not exist. */
+  live?: KubeObject;
+  /** Where the live object does not contain the rendered one; empty when it does. */
+  differences: SubsetDifference[];
+}
+
+/** Compares each rendered NetworkPolicy with the live one of the same name (deep subset). Pure. */
+export function compareNetworkPolicies(
+  live: KubeObject[],
+  rendered: KubeObject[],
+): NetworkPolicyComparison[] {
+  return rendered.map(desired => {
+    const found = live.find(p => p.metadata.name === desired.metadata.name);
+    return {
+      name: desired.metadata.name,
+      namespace: desired.metadata.namespace ?? '',
+      live: found,
+      differences: found ? subsetDifferences(desired, found) : [],
+    };
+  });
+}
+
+const differenceLine = (name: string, d: SubsetDifference) =>
+  `${name}: ${describeDifference(d)}${
+    d.problem === 'missing' ? ' on the live object' : ''
+  }`;
+
+function networkLayer(comparisons: NetworkPolicyComparison[]): LayerReport {
+  const absent = comparisons.filter(c => !c.live);
+  const differing = comparisons.filter(c => c.live && c.differences.length);
+  if (absent.length) {
+    return layer({
+      layer: 'network',
+      required: true,
+      state: 'missing',
+      summary: `NetworkPolicy ${absent.map(c => c.name).join(', ')} is missing`,
+    });
+  }
+  if (differing.length || !comparisons.length) {
+    return layer({
+      layer: 'network',
+      required: true,
+      state: 'missing',
+      summary: comparisons.length
+        ? `the live NetworkPolicy ${differing
+            .map(c => c.name)
+            .join(', ')} does not hold every rendered rule`
+        : 'no NetworkPolicy is rendered for this sandbox',
+      evidence: differing.flatMap(c =>
+        c.differences.map(d => differenceLine(c.name, d)),
+      ),
+    });
+  }
+  return layer({
+    layer: 'network',
+    required: true,
+    state: 'verified',
+    summary:
+      'the live NetworkPolicies hold every rendered rule (default deny, then only the allowed ingress and egress); whether the CNI enforces them is not visible through the API',
+    evidence: comparisons.map(c => {
+      const spec = (c.live as { spec?: Record<string, unknown[]> }).spec ?? {};
+      return `NetworkPolicy ${c.namespace}/${
+        c.name
+      } read from the cluster contains the rendered one: ${
+        spec.ingress?.length ?? 0
+      } ingress and ${spec.egress?.length ?? 0} egress rules`;
+    }),
+  });
+}
+
 /** Each enforcement layer of the seed's table, never claiming more than the API shows. Pure. */
 export function isolationLayers(
   sandbox: Sandbox,
   o: HealthObservation,
+  networkPolicies: NetworkPolicyComparison[],
 ): LayerReport[] {
   const isolation = sandbox.spec.sandbox.isolation;
   const pod = o.deployment?.spec?.template?.spec;
   const labels = o.namespace?.metadata.labels ?? {};
-  const ours = o.networkPolicies.find(
-    p => p.metadata.name === sandboxObjectNames(sandbox.name).networkPolicy,
-  );
   const guard = pod?.initContainers?.find(
     (c: any) => c.name === 'egress-guard',
   );
@@ -201,19 +308,7 @@ export function isolationLayers(
           ]
         : [],
     }),
-    layer({
-      layer: 'network',
-      required: true,
-      state: ours ? 'declared' : 'missing',
-      summary: ours
-        ? 'default-deny NetworkPolicy in place; whether the CNI enforces it is not visible through the API'
-        : 'NetworkPolicy sandbox-policy is missing',
-      evidence: ours
-        ? [
-            `NetworkPolicy ${sandbox.namespace}/${ours.metadata.name}: podSelector {}, policyTypes Ingress and Egress`,
-          ]
-        : [],
-    }),
+    networkLayer(networkPolicies),
     layer({
       layer: 'perContainerEgress',
       required: true,
@@ -393,13 +488,59 @@ export function budgetWindows(
   ];
 }
 
-/** The whole health report. Pure. */
+/**
+ * NetworkPolicies in the sandbox's namespace that the backend did not make (policies add up, so one
+ * may widen), and rendered ones that are absent or whose live rules differ. Pure.
+ */
+function networkFindings(
+  o: HealthObservation,
+  comparisons: NetworkPolicyComparison[],
+): Finding[] {
+  const rendered = new Set(comparisons.map(c => c.name));
+  const foreign = o.networkPolicies.filter(
+    p =>
+      p.metadata.labels?.[KARS_LABELS.managedBy] !==
+        KARS_LABEL_VALUES.managedBy || !rendered.has(p.metadata.name),
+  );
+  return [
+    ...foreign.map(p => ({
+      severity: 'warning' as const,
+      code: 'ForeignNetworkPolicy',
+      message: `NetworkPolicy ${p.metadata.name} was not made by kars portal; policies add up, so it may widen what the sandbox can reach`,
+      object: `NetworkPolicy/${p.metadata.namespace}/${p.metadata.name}`,
+    })),
+    ...comparisons
+      .filter(c => !c.live || c.differences.length)
+      .map(c => ({
+        severity: 'error' as const,
+        code: c.live ? 'NetworkPolicyDiffers' : 'NetworkPolicyMissing',
+        message: c.live
+          ? `the live NetworkPolicy ${
+              c.name
+            } does not hold every rendered rule: ${c.differences
+              .map(d => differenceLine(c.name, d))
+              .join('; ')}`
+          : `NetworkPolicy ${c.name} is rendered for this sandbox and missing on the cluster`,
+        object: `NetworkPolicy/${c.namespace}/${c.name}`,
+      })),
+  ];
+}
+
+/**
+ * The whole health report; the network layer compares the live NetworkPolicies with those rendered
+ * from the sandbox's spec and its cluster's settings. Pure.
+ */
 export function buildHealth(
   sandbox: Sandbox,
   o: HealthObservation,
   usage: UsageSnapshot,
   simulated: boolean,
+  settings: ClusterSettings,
 ): SandboxHealth {
+  const networkPolicies = compareNetworkPolicies(
+    o.networkPolicies,
+    renderedNetworkPolicies(sandbox, settings),
+  );
   const d = o.deployment;
   const desired = d?.spec?.replicas ?? 0;
   const available = d?.status?.availableReplicas ?? 0;
@@ -441,18 +582,7 @@ export function buildHealth(
     };
   });
   const findings: Finding[] = [
-    ...o.networkPolicies
-      .filter(
-        p =>
-          p.metadata.labels?.[KARS_LABELS.managedBy] !==
-          KARS_LABEL_VALUES.managedBy,
-      )
-      .map(p => ({
-        severity: 'warning' as const,
-        code: 'ForeignNetworkPolicy',
-        message: `NetworkPolicy ${p.metadata.name} was not made by kars portal; policies add up, so it may widen what the sandbox can reach`,
-        object: `NetworkPolicy/${p.metadata.namespace}/${p.metadata.name}`,
-      })),
+    ...networkFindings(o, networkPolicies),
     ...sandbox.status.conditions
       .filter(c => c.type === 'Degraded' && c.status === 'True')
       .map(c => ({
@@ -483,7 +613,7 @@ export function buildHealth(
     name: sandbox.name,
     phase: sandbox.status.phase,
     conditions: sandbox.status.conditions,
-    layers: isolationLayers(sandbox, o),
+    layers: isolationLayers(sandbox, o, networkPolicies),
     budget: {
       source: usage.source,
       state: usage.ok ? 'ok' : 'unknown',

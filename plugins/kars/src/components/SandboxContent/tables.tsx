@@ -61,7 +61,7 @@ export function SimpleTable(props: {
 }
 
 export const LAYER_LABELS: Record<LayerReport['layer'], string> = {
-  podSecurity: 'Pod security (non-root, read-only root, drop ALL)',
+  podSecurity: 'Pod security admission (namespace labels)',
   network: 'Network policy (default deny)',
   perContainerEgress: 'Per-container egress (egress guard)',
   rbac: 'RBAC and dedicated ServiceAccount',
