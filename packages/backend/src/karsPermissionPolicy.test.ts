@@ -5,6 +5,7 @@ import {
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { isSandboxOwner } from '@kars-portal/plugin-kars-backend';
 import {
+  karsAuditReadPermission,
   karsCredentialsUpdatePermission,
   karsSandboxCreatePermission,
   karsSandboxDeletePermission,
@@ -82,6 +83,24 @@ describe('KarsPortalPermissionPolicy', () => {
       user('user:default/ann', ['group:default/platform']) as any,
     );
     expect(decision.result).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('lets only admins read the fleet-wide audit trail', async () => {
+    expect(await allowed(admin, karsAuditReadPermission)).toBe(true);
+    expect(await allowed(jane, karsAuditReadPermission)).toBe(false);
+    expect(await allowed(joe, karsAuditReadPermission)).toBe(false);
+    expect(
+      (await policy.handle({ permission: karsAuditReadPermission })).result,
+    ).toBe(AuthorizeResult.DENY);
+    const short = new KarsPortalPermissionPolicy(['group:Platform']);
+    expect(
+      (
+        await short.handle(
+          { permission: karsAuditReadPermission },
+          admin as any,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
   });
 
   it('lets admins change any sandbox', async () => {

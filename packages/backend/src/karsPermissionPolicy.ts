@@ -19,14 +19,15 @@ import {
 } from '@kars-portal/plugin-kars-backend';
 import {
   canonicalEntityRef,
+  karsAuditReadPermission,
   KARS_SANDBOX_RESOURCE_TYPE,
 } from '@kars-portal/plugin-kars-common';
 
 /**
  * The portal's permission policy for kars sandboxes: anyone signed in may read sandboxes and create
  * one; only a sandbox's owners (the owner entity, or a member of the owning group) and the
- * configured admins may change it, rotate its credentials or delete it. Other plugins' permissions
- * are allowed, as in the default dev portal.
+ * configured admins may change it, rotate its credentials or delete it; only the admins may read
+ * the fleet-wide audit trail. Other plugins' permissions are allowed, as in the default dev portal.
  */
 export class KarsPortalPermissionPolicy implements PermissionPolicy {
   private readonly admins: Set<string>;
@@ -41,14 +42,22 @@ export class KarsPortalPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    const isAdmin = claims.some(ref =>
+      this.admins.has(canonicalEntityRef(ref)),
+    );
+    if (permission.name === karsAuditReadPermission.name) {
+      return {
+        result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
     if (!isResourcePermission(permission, KARS_SANDBOX_RESOURCE_TYPE)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (permission.attributes.action === 'read') {
       return { result: AuthorizeResult.ALLOW };
     }
-    const claims = user?.info.ownershipEntityRefs ?? [];
-    if (claims.some(ref => this.admins.has(canonicalEntityRef(ref)))) {
+    if (isAdmin) {
       return { result: AuthorizeResult.ALLOW };
     }
     return createKarsSandboxConditionalDecision(

@@ -139,6 +139,7 @@ export const karsPlugin = createBackendPlugin({
             permissionsRegistry,
             logger,
             clusterInfo: () => clusterInfo(clusters, controllers),
+            audit,
           }),
         );
         for (const controller of controllers.values()) controller.start();

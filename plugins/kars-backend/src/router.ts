@@ -15,18 +15,22 @@ import {
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   ClusterInfo,
+  karsAuditReadPermission,
   karsCredentialsUpdatePermission,
   karsSandboxCreatePermission,
   karsSandboxDeletePermission,
   karsSandboxReadPermission,
   karsSandboxUpdatePermission,
+  listAuditQuerySchema,
   Sandbox,
 } from '@kars-portal/plugin-kars-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { AuditStore } from './database/AuditStore';
 import { karsSandboxResourceRef } from './permissions';
 import { dryRunOf, jsonBody, onlyQuery } from './requests';
 import { Actor, SandboxService } from './service/SandboxService';
+import { parseOrThrow } from './service/validation';
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -37,6 +41,8 @@ export interface RouterOptions {
   permissionsRegistry: PermissionsRegistryService;
   logger: LoggerService;
   clusterInfo: () => Promise<ClusterInfo>;
+  /** The audit trail, for the fleet-wide audit route. */
+  audit: AuditStore;
 }
 
 /** The REST API of the kars plugin, mounted at /api/kars. */
@@ -261,6 +267,25 @@ export async function createRouter(
       res.json(await read(req.params.name));
     });
   }
+
+  /**
+   * The fleet-wide audit trail, deleted sandboxes included (a sandbox's own events route needs the
+   * sandbox to exist). Needs `kars.audit.read`, checked before the query is looked at.
+   */
+  router.get('/audit', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: karsAuditReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${actor.userEntityRef} may not read the audit trail`,
+      );
+    }
+    const query = parseOrThrow(listAuditQuerySchema, req.query, 'query');
+    res.json(await options.audit.query(query));
+  });
 
   return router;
 }

@@ -37,6 +37,15 @@ export const karsCredentialsUpdatePermission = createPermission({
   resourceType: KARS_SANDBOX_RESOURCE_TYPE,
 });
 
+/**
+ * Read the fleet-wide audit trail (`GET /audit`): every sandbox's events, deleted sandboxes
+ * included. A basic permission, since a deleted sandbox is no resource any more. @public
+ */
+export const karsAuditReadPermission = createPermission({
+  name: 'kars.audit.read',
+  attributes: { action: 'read' },
+});
+
 /** Every kars permission. @public */
 export const karsPermissions = [
   karsSandboxCreatePermission,
@@ -44,4 +53,5 @@ export const karsPermissions = [
   karsSandboxUpdatePermission,
   karsSandboxDeletePermission,
   karsCredentialsUpdatePermission,
+  karsAuditReadPermission,
 ];

@@ -55,6 +55,65 @@ describe('KarsClient', () => {
     });
   });
 
+  it('reads the fleet-wide audit trail with its filters and cursor in the URL', async () => {
+    const page = {
+      items: [
+        {
+          id: '7',
+          sandbox: 'tenant-d',
+          cluster: 'dev',
+          actor: 'user:default/ops',
+          action: 'delete',
+          outcome: 'succeeded',
+          at: '2026-11-29T10:00:00.000Z',
+          message: 'deleted from dev',
+        },
+      ],
+      totalCount: 9,
+      nextCursor: '7',
+    };
+    reply = { status: 200, body: page };
+    await expect(
+      client().listAudit(
+        {
+          limit: 1,
+          cursor: '8',
+          sandbox: 'tenant-d',
+          actor: 'user:default/ops',
+          action: 'delete',
+          outcome: 'succeeded',
+          since: '2026-11-29T00:00:00Z',
+        },
+        { token: 'adm1n' },
+      ),
+    ).resolves.toEqual(page);
+    expect(seen).toMatchObject({
+      method: 'GET',
+      url: '/api/kars/audit?limit=1&cursor=8&sandbox=tenant-d&actor=user%3Adefault%2Fops&action=delete&outcome=succeeded&since=2026-11-29T00%3A00%3A00Z',
+      auth: 'Bearer adm1n',
+    });
+    await client().listAudit({ sandbox: undefined, outcome: 'denied' });
+    expect(seen.url).toBe('/api/kars/audit?outcome=denied');
+    await client().listAudit();
+    expect(seen.url).toBe('/api/kars/audit');
+  });
+
+  it('throws a ResponseError on a refused audit read', async () => {
+    reply = {
+      status: 403,
+      body: {
+        error: { name: 'NotAllowedError', message: 'may not read the audit' },
+        request: { method: 'GET', url: '/api/kars/audit' },
+        response: { statusCode: 403 },
+      },
+    };
+    const error = await client()
+      .listAudit()
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+  });
+
   it('posts a create and a dry run', async () => {
     reply = {
       status: 201,

@@ -4,10 +4,12 @@ import { SandboxSpecInput } from '../spec';
 import {
   AgentCardResponse,
   AuditEventsResponse,
+  AuditPage,
   ClusterInfo,
   CreateSandboxRequest,
   DeleteSandboxDryRunResponse,
   KARS_PLUGIN_ID,
+  ListAuditQuery,
   ListSandboxesQuery,
   ManifestsResponse,
   Page,
@@ -81,6 +83,11 @@ export interface KarsApi {
     name: string,
     options?: KarsRequestOptions,
   ): Promise<AuditEventsResponse>;
+  /** The fleet-wide audit trail, newest first, deleted sandboxes included (`kars.audit.read`). */
+  listAudit(
+    query?: ListAuditQuery,
+    options?: KarsRequestOptions,
+  ): Promise<AuditPage>;
 }
 
 /** How the client finds the backend and makes requests. @public */
@@ -104,14 +111,9 @@ export class KarsClient implements KarsApi {
   }
 
   listSandboxes(query: ListSandboxesQuery = {}, options?: KarsRequestOptions) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const qs = params.toString();
     return this.request<Page<SandboxSummary>>(
       'GET',
-      `/sandboxes${qs ? `?${qs}` : ''}`,
+      `/sandboxes${this.queryString(query)}`,
       undefined,
       options,
     );
@@ -233,6 +235,24 @@ export class KarsClient implements KarsApi {
       undefined,
       options,
     );
+  }
+
+  listAudit(query: ListAuditQuery = {}, options?: KarsRequestOptions) {
+    return this.request<AuditPage>(
+      'GET',
+      `/audit${this.queryString(query)}`,
+      undefined,
+      options,
+    );
+  }
+
+  private queryString(query: object) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return qs ? `?${qs}` : '';
   }
 
   private path(name: string, suffix = '') {

@@ -211,6 +211,7 @@ export const events: AuditEventsResponse = {
     {
       id: '1',
       sandbox: 'tenant-a',
+      cluster: 'dev',
       actor: 'user:default/jane',
       action: 'create',
       outcome: 'succeeded',
