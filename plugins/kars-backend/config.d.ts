@@ -34,6 +34,25 @@ export interface Config {
       default?: boolean;
       /** Default cluster.local. */
       clusterDomain?: string;
+      /**
+       * The cluster's DNS pods. A sandbox's NetworkPolicy sends DNS (UDP and TCP 53) to these pods
+       * only, and its egress-guard to the resolvers of the pod's /etc/resolv.conf only. Default:
+       * pods labelled k8s-app=kube-dns in namespace kube-system (CoreDNS on kubeadm, AKS, EKS, GKE).
+       * @visibility backend
+       */
+      dns?: {
+        /**
+         * matchLabels of the namespace the DNS pods run in; not empty.
+         * Default kubernetes.io/metadata.name: kube-system.
+         * @visibility backend
+         */
+        namespaceLabels?: { [label: string]: string };
+        /**
+         * matchLabels of the DNS pods; not empty. Default k8s-app: kube-dns.
+         * @visibility backend
+         */
+        podLabels?: { [label: string]: string };
+      };
       /** Workload-identity client id for sandboxes that name none. */
       workloadIdentityClientId?: string;
       /** Where token use is read from. */

@@ -90,6 +90,7 @@ export const KARS_PORTS = {
   gatewayWebSocket: 18791,
   dns: 53,
   imds: 80,
+  http: 80,
   https: 443,
 } as const;
 

@@ -49,8 +49,61 @@ describe('readKarsConfig', () => {
     expect(config.clusters[0].settings.images.router).toBe('x/router:2');
   });
 
+  it('sends DNS to kube-system kube-dns unless a cluster names its DNS pods', () => {
+    const config = readKarsConfig(
+      new ConfigReader({
+        kars: {
+          clusters: [
+            { name: 'aks', type: 'inCluster' },
+            {
+              name: 'edge',
+              type: 'kubeconfig',
+              dns: {
+                namespaceLabels: { 'kubernetes.io/metadata.name': 'dns' },
+                podLabels: { 'app.kubernetes.io/name': 'coredns' },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(config.clusters.map(c => c.settings.dns)).toEqual([
+      {
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+        podLabels: { 'k8s-app': 'kube-dns' },
+      },
+      {
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'dns' },
+        podLabels: { 'app.kubernetes.io/name': 'coredns' },
+      },
+    ]);
+    expect(
+      readKarsConfig(new ConfigReader({})).clusters[0].settings.dns,
+    ).toEqual(config.clusters[0].settings.dns);
+  });
+
   it.each([
     [{ clusters: [{ name: 'a', type: 'docker' }] }, /type must be/],
+    [
+      {
+        clusters: [
+          { name: 'a', type: 'inCluster', dns: { namespaceLabels: {} } },
+        ],
+      },
+      /kars.clusters\[a\].dns.namespaceLabels must name at least one label/,
+    ],
+    [
+      { clusters: [{ name: 'a', type: 'inCluster', dns: { podLabels: {} } }] },
+      /dns.podLabels must name at least one label/,
+    ],
+    [
+      {
+        clusters: [
+          { name: 'a', type: 'inCluster', dns: { podLabels: { app: 1 } } },
+        ],
+      },
+      /dns.podLabels.app must be a string/,
+    ],
     [
       {
         clusters: [

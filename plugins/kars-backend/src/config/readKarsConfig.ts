@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { KARS_SYSTEM_NAMESPACE } from '@kars-portal/plugin-kars-common';
-import { ClusterSettings, SandboxImages } from '../render/types';
+import { ClusterDns, ClusterSettings, SandboxImages } from '../render/types';
 
 /** One configured cluster. */
 export interface ClusterConfig {
@@ -36,6 +36,53 @@ const DEFAULT_IMAGES: SandboxImages = {
   router: 'ghcr.io/azure/kars/inference-router:0.1.18',
   egressGuard: 'ghcr.io/azure/kars/egress-guard:0.1.18',
 };
+
+/** The cluster DNS of a kubeadm, AKS, EKS or GKE cluster: CoreDNS (or kube-dns) in kube-system. */
+export const DEFAULT_CLUSTER_DNS: ClusterDns = {
+  namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+  podLabels: { 'k8s-app': 'kube-dns' },
+};
+
+/** A label map; an empty one would select every namespace or pod, so it is refused. */
+function readLabels(
+  cluster: Config,
+  key: string,
+  fallback: Record<string, string>,
+): Record<string, string> {
+  const where = `kars.clusters[${cluster.getString('name')}].${key}`;
+  const labels = cluster.getOptional(key);
+  if (labels === undefined) return fallback;
+  const entries =
+    labels && typeof labels === 'object' && !Array.isArray(labels)
+      ? Object.entries(labels)
+      : [];
+  if (entries.length === 0) {
+    throw new Error(
+      `${where} must name at least one label: an empty selector matches everything`,
+    );
+  }
+  for (const [label, value] of entries) {
+    if (typeof value !== 'string') {
+      throw new Error(`${where}.${label} must be a string`);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function readClusterDns(cluster: Config): ClusterDns {
+  return {
+    namespaceLabels: readLabels(
+      cluster,
+      'dns.namespaceLabels',
+      DEFAULT_CLUSTER_DNS.namespaceLabels,
+    ),
+    podLabels: readLabels(
+      cluster,
+      'dns.podLabels',
+      DEFAULT_CLUSTER_DNS.podLabels,
+    ),
+  };
+}
 
 /** Reads `kars.*`; with no cluster configured, one embedded cluster named `embedded`. */
 export function readKarsConfig(config: Config): KarsConfig {
@@ -96,6 +143,7 @@ export function readKarsConfig(config: Config): KarsConfig {
         production: c.getOptionalBoolean('production') ?? false,
         operatorNamespace,
         clusterDomain: c.getOptionalString('clusterDomain') ?? 'cluster.local',
+        dns: readClusterDns(c),
         images,
         defaultWorkloadIdentityClientId: c.getOptionalString(
           'workloadIdentityClientId',
@@ -114,6 +162,7 @@ export function readKarsConfig(config: Config): KarsConfig {
         production: false,
         operatorNamespace,
         clusterDomain: 'cluster.local',
+        dns: DEFAULT_CLUSTER_DNS,
         images,
         agentCardProvider,
       },

@@ -13,6 +13,10 @@ const cluster: ClusterSettings = {
   production: false,
   operatorNamespace: 'kars-system',
   clusterDomain: 'cluster.local',
+  dns: {
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+    podLabels: { 'k8s-app': 'kube-dns' },
+  },
   images: {
     agent: {
       default: 'example.test/kars/agent:1',
@@ -106,9 +110,17 @@ describe.each(matrix)(
       expect(netpol.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     });
 
-    it('network: egress only to DNS, IMDS, public 443 and the IP allowlist', () => {
+    it('network: egress only to the cluster DNS, IMDS, public 443 and the IP allowlist', () => {
       const egress = netpol.spec.egress;
       expect(egress[0]).toEqual({
+        to: [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+            },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
         ports: [
           { protocol: 'UDP', port: 53 },
           { protocol: 'TCP', port: 53 },
@@ -155,17 +167,32 @@ describe.each(matrix)(
             ]
           : [],
       );
-      for (const rule of egress) expect(rule.ports.length).toBeGreaterThan(0);
+      for (const rule of egress) {
+        expect(rule.to.length).toBeGreaterThan(0);
+        expect(rule.ports.length).toBeGreaterThan(0);
+      }
     });
 
-    it('network: host-name allowlist entries go to the router, not to NetworkPolicy', () => {
+    it('network: host names cannot be NetworkPolicy rules; the router allowlist, mounted where it reads it, lists every entry', () => {
       expect(JSON.stringify(netpol)).not.toContain('api.github.com');
       const allowlist = rendered.objects.find(
         o => o.metadata.name === 'karssandbox-tenant-a-egress-allowlist',
       ) as any;
-      expect(JSON.parse(allowlist.data['allowlist.json']).hosts).toEqual([
-        { host: 'api.github.com', port: 443 },
-      ]);
+      expect(JSON.parse(allowlist.data['allowlist.json'])).toEqual({
+        schemaVersion: 1,
+        endpoints: [
+          { host: '198.51.100.0/24', port: 5432 },
+          { host: '203.0.113.7', port: 8080 },
+          { host: 'api.github.com', port: 443 },
+        ],
+      });
+      const router = pod.containers[1];
+      const mount = router.volumeMounts.find(
+        (m: any) => m.name === 'egress-allowlist',
+      );
+      expect(
+        router.env.find((e: any) => e.name === 'EGRESS_ALLOWLIST_DIR').value,
+      ).toBe(mount.mountPath);
       expect(
         allowlist.metadata.annotations[KARS_ANNOTATIONS.egressAllowlistDigest],
       ).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -208,14 +235,8 @@ describe.each(matrix)(
         readOnlyRootFilesystem: true,
         capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
       });
-      const script: string = guard.command[2];
-      expect(script).toContain(
-        '--uid-owner 1000 -m multiport --dports 80,443 -j REDIRECT --to-ports 8444',
-      );
-      expect(script).toContain('-o lo -j ACCEPT');
-      expect(script).toContain('--uid-owner 1001 -j ACCEPT');
-      expect(script.trim().endsWith('iptables -A OUTPUT -j REJECT')).toBe(true);
-      expect(script).not.toMatch(/--uid-owner 1000 -j ACCEPT/);
+      expect(guard.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(guard.command[2]).toContain('iptables-restore --noflush');
     });
 
     it('hardening: every long-running container is non-root, read-only, drops ALL, cannot escalate, has limits', () => {

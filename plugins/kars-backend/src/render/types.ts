@@ -23,6 +23,14 @@ export interface SandboxImages {
   egressGuard: string;
 }
 
+/** The cluster's DNS pods, the only destination of a sandbox's DNS queries (UDP and TCP 53). */
+export interface ClusterDns {
+  /** matchLabels of the namespace the DNS pods run in. */
+  namespaceLabels: Record<string, string>;
+  /** matchLabels of the DNS pods. */
+  podLabels: Record<string, string>;
+}
+
 /** Settings of the cluster a sandbox lives on, from the backend's configuration. */
 export interface ClusterSettings {
   name: string;
@@ -31,6 +39,8 @@ export interface ClusterSettings {
   /** Where KarsSandbox objects and the operator live. */
   operatorNamespace: string;
   clusterDomain: string;
+  /** Where the NetworkPolicy lets DNS go. */
+  dns: ClusterDns;
   images: SandboxImages;
   /** The workload-identity client id used when a sandbox names none. */
   defaultWorkloadIdentityClientId?: string;
