@@ -41,6 +41,14 @@ if [ ! -x "$CHROMIUM" ]; then
   missing=1
 fi
 
+# Root with iptables in a network namespace, for the egress-guard rules run for real.
+if [ "$(id -u)" != 0 ] || ! command -v iptables-restore >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1 ||
+  ! printf '*filter\nCOMMIT\n' | unshare -n iptables-restore --test >/dev/null 2>&1; then
+  reasons+=("egress-guard rules in a network namespace: needs root, iptables, iproute2 and unshare")
+  missing=1
+  export KARS_NETNS_TESTS=off
+fi
+
 # PostgreSQL for the database tests.
 kars_pg_start
 if [ -n "${KARS_PG_SKIP_REASON:-}" ]; then
