@@ -316,7 +316,7 @@ export function isolationLayers(
       evidence: [
         ...(guard
           ? [
-              'init container egress-guard with NET_ADMIN and NET_RAW: agent UID 1000 reaches only loopback and DNS',
+              'init container egress-guard with NET_ADMIN and NET_RAW: agent UID 1000 reaches only loopback, the cluster resolver, the router and its allowlisted IPs',
             ]
           : []),
         ...(guardRan
