@@ -19,6 +19,7 @@ import { renderSandbox } from '../render/renderSandbox';
 import { Informer } from '../kube/Informer';
 import { KubeApiError, KubeGateway, KubeObject } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
+import { awaitSecretAccess } from '../service/secretAccess';
 import {
   credentialKeysOf,
   isClaimedNamespace,
@@ -33,6 +34,11 @@ import { WorkQueue } from './WorkQueue';
 /** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
 export const OWNED_KINDS = [
   { apiVersion: 'v1', kind: 'Namespace', namespaced: false },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    namespaced: true,
+  },
   { apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true },
   { apiVersion: 'v1', kind: 'ConfigMap', namespaced: true },
   { apiVersion: 'v1', kind: 'Service', namespaced: true },
@@ -250,6 +256,13 @@ export class Reconciler {
     });
     try {
       await this.applyIfNeeded(rendered.namespace, liveNamespace);
+      const liveAccess = this.liveOwned(
+        'RoleBinding',
+        rendered.secretAccess.metadata.name,
+        namespaceName,
+      );
+      await this.applyIfNeeded(rendered.secretAccess, liveAccess);
+      if (!liveAccess) await awaitSecretAccess(this.gateway, namespaceName);
       await this.ensureGeneratedSecrets(sandbox, rendered.secrets);
       for (const desired of rendered.objects) {
         await this.applyIfNeeded(
@@ -257,7 +270,10 @@ export class Reconciler {
           this.liveOwned(desired.kind, desired.metadata.name, namespaceName),
         );
       }
-      await this.prune(name, namespaceName, rendered.objects);
+      await this.prune(name, namespaceName, [
+        rendered.secretAccess,
+        ...rendered.objects,
+      ]);
     } catch (error) {
       const apiError = error instanceof KubeApiError ? error : undefined;
       observation.failure = {

@@ -5,6 +5,7 @@ import { sha256Hex } from './hash';
 import { renderInferencePolicy } from './inferencePolicy';
 import { renderNamespace } from './namespace';
 import { renderNetworkPolicy } from './networkPolicy';
+import { renderRoleBinding } from './roleBinding';
 import { renderSecretShells, SecretShell } from './secrets';
 import { renderServiceAccount } from './serviceAccount';
 import { renderService } from './service';
@@ -14,6 +15,8 @@ import { KubeObject, RenderInput } from './types';
 export interface RenderedSandbox {
   /** The namespace, applied first and claimed. */
   namespace: KubeObject;
+  /** The RoleBinding that lets the backend write this namespace's Secrets, applied after the namespace, before any Secret. */
+  secretAccess: KubeObject;
   /** The objects applied with server-side apply, each with its desired-hash annotation, in apply order. */
   objects: KubeObject[];
   /** Secrets, without data. */
@@ -48,6 +51,7 @@ export function renderSandbox(input: RenderInput): RenderedSandbox {
   ].filter((o): o is KubeObject => o !== undefined);
   return {
     namespace: withDesiredHash(renderNamespace(input)),
+    secretAccess: withDesiredHash(renderRoleBinding(input)),
     objects: objects.map(withDesiredHash),
     secrets: renderSecretShells(input.name),
   };
@@ -57,6 +61,7 @@ export function renderSandbox(input: RenderInput): RenderedSandbox {
 export function renderedManifestList(rendered: RenderedSandbox): KubeObject[] {
   return [
     rendered.namespace,
+    rendered.secretAccess,
     ...rendered.secrets.map(s => ({
       ...s.object,
       data: {},
