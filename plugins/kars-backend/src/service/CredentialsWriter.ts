@@ -12,10 +12,12 @@ import {
 import { ConflictError } from '@backstage/errors';
 import { ownedLabels } from '../render/labels';
 import { renderNamespace } from '../render/namespace';
+import { renderRoleBinding } from '../render/roleBinding';
 import { withDesiredHash } from '../render/renderSandbox';
 import { sha256Hex } from '../render/hash';
-import { KubeApiError } from '../kube/types';
+import { isStatus, KubeApiError } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
+import { ensureSecretAccess } from './secretAccess';
 import {
   CREDENTIAL_KEYS_ANNOTATION,
   isClaimedNamespace,
@@ -35,11 +37,38 @@ export class CredentialsWriteError extends Error {
   }
 }
 
+/** How often a write that met a concurrent change is tried again before it fails. */
+const MAX_ATTEMPTS = 50;
+
+/** A short, growing, jittered pause between attempts, so concurrent writers fall out of step. */
+const pause = (attempt: number) =>
+  new Promise(resolve =>
+    setTimeout(resolve, Math.random() * 5 * Math.min(attempt, 10)),
+  );
+
+/** Runs `fn` again (up to {@link MAX_ATTEMPTS} times) while it meets a 409 Conflict. */
+async function onConflictRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isStatus(error, 409) || attempt >= MAX_ATTEMPTS) throw error;
+      await pause(attempt);
+    }
+  }
+}
+
 /**
  * Writes a sandbox's credentials Secret, and nothing else of it: under its own field manager, never
  * read back to a caller; records the key names (never values) on the KarsSandbox; and, when asked,
  * rolls only that sandbox's Deployment through a pod-template annotation that hashes the key names
  * and a version.
+ *
+ * Concurrent writes lose nothing: a merge is a JSON merge patch of the given keys only, which the
+ * server applies atomically; a replace is guarded by the Secret's resourceVersion. The key names are
+ * read from the Secret after the KarsSandbox and written guarded by the KarsSandbox's
+ * resourceVersion, so the last annotation written was computed after every Secret write before it.
+ * Both are tried again on a 409 Conflict.
  */
 export class CredentialsWriter {
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -61,64 +90,31 @@ export class CredentialsWriter {
 
     await this.ensureNamespace(cluster, sandbox);
 
-    const secretRef = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      name: names.credentialsSecret,
-      namespace,
-    };
-    let data: Record<string, string> = {};
+    const given: Record<string, string> = Object.fromEntries(
+      credentialKeyNames(credentials).map(key => [
+        key,
+        Buffer.from(credentials[key]!, 'utf8').toString('base64'),
+      ]),
+    );
     try {
-      if (options.mode === 'merge') {
-        const existing = await gateway.get<
-          { data?: Record<string, string> } & any
-        >(secretRef);
-        data = { ...(existing?.data ?? {}) };
-      }
-      for (const key of credentialKeyNames(credentials)) {
-        data[key] = Buffer.from(credentials[key]!, 'utf8').toString('base64');
-      }
-      await gateway.apply(
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: {
-            name: names.credentialsSecret,
-            namespace,
-            labels: ownedLabels(name),
-          },
-          type: 'Opaque',
-          data,
-        },
-        { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER, force: true },
+      await onConflictRetry(() =>
+        options.mode === 'merge'
+          ? this.mergeKeys(cluster, name, given)
+          : this.replaceKeys(cluster, name, given),
       );
     } catch (error) {
       throw new CredentialsWriteError('the credentials Secret', error);
     }
-    const credentialKeys = Object.keys(data).sort();
 
-    let sandboxResourceVersion: string;
+    let recorded: { credentialKeys: string[]; sandboxResourceVersion: string };
     try {
-      const patched = await gateway.mergePatch(
-        {
-          apiVersion: KARS_API_GROUP_VERSION,
-          kind: KARS_SANDBOX_KIND,
-          name,
-          namespace: sandbox.metadata.namespace,
-        },
-        {
-          metadata: {
-            annotations: {
-              [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(','),
-            },
-          },
-        },
-        { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+      recorded = await onConflictRetry(() =>
+        this.recordKeyNames(cluster, sandbox),
       );
-      sandboxResourceVersion = String(patched.metadata.resourceVersion);
     } catch (error) {
       throw new CredentialsWriteError('recording the key names', error);
     }
+    const { credentialKeys, sandboxResourceVersion } = recorded;
 
     let restarted = false;
     if (options.restart) {
@@ -249,28 +245,160 @@ export class CredentialsWriter {
     return Boolean(existing);
   }
 
-  /** The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet. */
+  /**
+   * The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet, and
+   * the RoleBinding that lets the backend write Secrets there (it has that right nowhere else).
+   */
   private async ensureNamespace(
     cluster: ClusterConnection,
     sandbox: KarsSandboxObject,
   ) {
-    const name = sandbox.metadata.name;
-    if (await this.checkNamespace(cluster, sandbox)) return;
-    const namespace = withDesiredHash(
-      renderNamespace({
-        name,
-        spec: readSandboxSpec(sandbox.spec),
-        cluster: cluster.config.settings,
-        sandboxUid: String(sandbox.metadata.uid ?? ''),
-      }),
-    );
-    try {
-      await cluster.gateway.apply(namespace, {
-        fieldManager: KARS_FIELD_MANAGER,
-        force: true,
-      });
-    } catch (error) {
-      throw new CredentialsWriteError('the sandbox namespace', error);
+    const input = {
+      name: sandbox.metadata.name,
+      spec: readSandboxSpec(sandbox.spec),
+      cluster: cluster.config.settings,
+      sandboxUid: String(sandbox.metadata.uid ?? ''),
+    };
+    if (!(await this.checkNamespace(cluster, sandbox))) {
+      try {
+        await cluster.gateway.apply(withDesiredHash(renderNamespace(input)), {
+          fieldManager: KARS_FIELD_MANAGER,
+          force: true,
+        });
+      } catch (error) {
+        throw new CredentialsWriteError('the sandbox namespace', error);
+      }
     }
+    try {
+      await ensureSecretAccess(
+        cluster.gateway,
+        withDesiredHash(renderRoleBinding(input)),
+      );
+    } catch (error) {
+      throw new CredentialsWriteError('the Secret access RoleBinding', error);
+    }
+  }
+
+  /** Sets the given keys, leaving the others: a JSON merge patch, or a create when there is no Secret. */
+  private async mergeKeys(
+    cluster: ClusterConnection,
+    name: string,
+    given: Record<string, string>,
+  ) {
+    try {
+      await cluster.gateway.mergePatch(
+        this.secretRef(name),
+        { metadata: { labels: ownedLabels(name) }, data: given },
+        { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+      );
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+      await this.createSecret(cluster, name, given);
+    }
+  }
+
+  /** Leaves exactly the given keys: a patch guarded by the resourceVersion the removals were read at. */
+  private async replaceKeys(
+    cluster: ClusterConnection,
+    name: string,
+    given: Record<string, string>,
+  ) {
+    const existing = await cluster.gateway.get<
+      { data?: Record<string, string> } & any
+    >(this.secretRef(name));
+    if (!existing) {
+      await this.createSecret(cluster, name, given);
+      return;
+    }
+    const removed = Object.keys(existing.data ?? {}).filter(
+      key => !(key in given),
+    );
+    await cluster.gateway.mergePatch(
+      this.secretRef(name),
+      {
+        metadata: {
+          resourceVersion: existing.metadata.resourceVersion,
+          labels: ownedLabels(name),
+        },
+        data: {
+          ...Object.fromEntries(removed.map(key => [key, null])),
+          ...given,
+        },
+      },
+      { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+    );
+  }
+
+  /**
+   * Records the Secret's key names on the KarsSandbox: read after the KarsSandbox, written guarded by
+   * its resourceVersion, so a write computed from an older Secret meets a 409 and reads again.
+   */
+  private async recordKeyNames(
+    cluster: ClusterConnection,
+    sandbox: KarsSandboxObject,
+  ) {
+    const name = sandbox.metadata.name;
+    const ref = {
+      apiVersion: KARS_API_GROUP_VERSION,
+      kind: KARS_SANDBOX_KIND,
+      name,
+      namespace: sandbox.metadata.namespace,
+    };
+    const live = await cluster.gateway.get(ref);
+    if (!live) {
+      throw new KubeApiError(404, 'NotFound', `sandbox ${name} is gone`);
+    }
+    const secret = await cluster.gateway.get<
+      { data?: Record<string, string> } & any
+    >(this.secretRef(name));
+    const credentialKeys = Object.keys(secret?.data ?? {}).sort();
+    const patched = await cluster.gateway.mergePatch(
+      ref,
+      {
+        metadata: {
+          resourceVersion: live.metadata.resourceVersion,
+          annotations: {
+            [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(','),
+          },
+        },
+      },
+      { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+    );
+    return {
+      credentialKeys,
+      sandboxResourceVersion: String(patched.metadata.resourceVersion),
+    };
+  }
+
+  /** Creates the Secret; a 409 (someone else created it first) is for the caller to retry. */
+  private async createSecret(
+    cluster: ClusterConnection,
+    name: string,
+    data: Record<string, string>,
+  ) {
+    const ref = this.secretRef(name);
+    await cluster.gateway.create(
+      {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: {
+          name: ref.name,
+          namespace: ref.namespace,
+          labels: ownedLabels(name),
+        },
+        type: 'Opaque',
+        data,
+      },
+      { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER },
+    );
+  }
+
+  private secretRef(name: string) {
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: sandboxObjectNames(name).credentialsSecret,
+      namespace: sandboxNamespace(name),
+    };
   }
 }
