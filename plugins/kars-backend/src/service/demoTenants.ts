@@ -76,10 +76,12 @@ export async function createDemoTenants(
   if (service.allSandboxes().length > 0) return;
   for (const tenant of DEMO_TENANTS) {
     try {
-      await service.create(tenant, {
-        userEntityRef: 'user:default/guest',
-        type: 'user',
-      });
+      await service.create(
+        tenant,
+        { userEntityRef: 'user:default/guest', type: 'user' },
+        // The backend seeds its own demo tenants: their credentials are its to write.
+        { mayWriteCredentials: async () => {} },
+      );
       logger.info(`created demo tenant ${tenant.name}`);
     } catch (error) {
       logger.warn(`could not create demo tenant ${tenant.name}: ${error}`);
