@@ -114,6 +114,23 @@ describe('kars plugin for the new frontend system (./alpha)', () => {
     expect(screen.getByText('1–50 of 5000')).toBeInTheDocument();
   });
 
+  it('renders the Audit tab of the fleet page at /kars/audit for who may read the trail', async () => {
+    const tester = createExtensionTester(karsFleetPage);
+    await renderInTestApp(tester.reactElement(), {
+      apis: apis(),
+      mountPath: '/kars',
+      initialRouteEntries: ['/kars/audit'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(await screen.findByText('Audit trail')).toBeInTheDocument();
+    expect(screen.getByText('1–50 of 120')).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Audit' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(screen.getByRole('tab', { name: 'Sandboxes' })).toBeInTheDocument();
+  });
+
   it('provides both scaffolder fields', async () => {
     const name = createExtensionTester(karsSandboxNameFormField).get(
       FormFieldBlueprint.dataRefs.formFieldLoader,

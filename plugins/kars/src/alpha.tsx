@@ -36,7 +36,10 @@ export const karsApi = ApiBlueprint.make({
     }),
 });
 
-/** The fleet page at `/kars`. @alpha */
+/**
+ * The fleet page at `/kars`, and its Audit tab at `/kars/audit` for those who may read the
+ * fleet-wide audit trail (`kars.audit.read`). @alpha
+ */
 export const karsFleetPage = PageBlueprint.make({
   params: {
     path: '/kars',
@@ -45,7 +48,7 @@ export const karsFleetPage = PageBlueprint.make({
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/FleetPage/FleetPage').then(m =>
-        compatWrapper(<m.KarsFleetContent />),
+        compatWrapper(<m.KarsFleetTabs />),
       ),
   },
 });

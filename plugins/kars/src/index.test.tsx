@@ -13,6 +13,8 @@ describe('legacy exports (.)', () => {
       legacy.KarsClusterBanner,
       legacy.KarsSandboxNameFieldExtension,
       legacy.KarsEgressAllowlistFieldExtension,
+      legacy.KarsFleetTabs,
+      legacy.KarsAuditContent,
     ]) {
       expect(ext).toBeDefined();
     }

@@ -30,7 +30,11 @@ export {
   A2aAgentCard,
   A2aDefinitionWidget,
 } from './components/A2aCard/A2aCard';
-export { KarsFleetContent } from './components/FleetPage/FleetPage';
+export {
+  KarsFleetContent,
+  KarsFleetTabs,
+} from './components/FleetPage/FleetPage';
+export { KarsAuditContent } from './components/AuditPage/AuditPage';
 export { KarsSandboxView } from './components/SandboxContent/SandboxContent';
 export { KarsSandboxCardView } from './components/OverviewCard/OverviewCard';
 export type { EgressRow } from './components/fields/KarsEgressAllowlistField';

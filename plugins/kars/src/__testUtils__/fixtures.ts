@@ -3,13 +3,17 @@
  */
 import {
   AgentCard,
+  AuditEvent,
   AuditEventsResponse,
+  AuditPage,
   ClusterInfo,
   Page,
   Sandbox,
   SandboxHealth,
   SandboxSummary,
   agentCardSchema,
+  AUDIT_ACTIONS,
+  auditPageSchema,
   buildAgentCard,
   conditionSchema,
   sandboxSpecSchema,
@@ -286,4 +290,40 @@ export function fleetPage(
     nextCursor:
       offset + limit < all.length ? String(offset + limit) : undefined,
   };
+}
+
+/** The `n`th event of a fleet-wide audit trail (ids 1..n, oldest first); tenant-d was deleted. */
+export function auditEvent(id: number): AuditEvent {
+  return {
+    id: String(id),
+    sandbox: ['tenant-a', 'tenant-b', 'tenant-d'][id % 3],
+    cluster: 'dev',
+    actor: id % 4 === 0 ? 'service:acceptance' : 'user:default/jane',
+    action: AUDIT_ACTIONS[id % 4],
+    outcome: id % 5 === 0 ? 'denied' : 'succeeded',
+    at: new Date(Date.UTC(2026, 10, 28, 9, 0, id)).toISOString(),
+    message: id % 5 === 0 ? 'not permitted' : `event ${id}`,
+  };
+}
+
+/** A trail of `total` events, filtered and served a page at a time, newest first, like the backend. */
+export function auditTrail(total: number, params: URLSearchParams): AuditPage {
+  const limit = Number(params.get('limit') ?? 50);
+  const cursor = Number(params.get('cursor') ?? total + 1);
+  const matches = (e: AuditEvent) =>
+    (['sandbox', 'actor', 'action', 'outcome'] as const).every(
+      key => !params.has(key) || e[key] === params.get(key),
+    ) &&
+    (!params.has('since') ||
+      Date.parse(e.at) >= Date.parse(params.get('since')!));
+  const all = Array.from({ length: total }, (_, i) =>
+    auditEvent(total - i),
+  ).filter(matches);
+  const after = all.filter(e => Number(e.id) < cursor);
+  const items = after.slice(0, limit);
+  return auditPageSchema.parse({
+    items,
+    totalCount: all.length,
+    ...(after.length > limit ? { nextCursor: items[items.length - 1].id } : {}),
+  });
 }

@@ -2,6 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   agentCard,
+  auditTrail,
   embeddedCluster,
   events,
   fleetPage,
@@ -26,6 +27,9 @@ export const handlers = [
   ),
   http.get('*/api/kars/sandboxes/:name/agent-card', () =>
     HttpResponse.json(agentCard),
+  ),
+  http.get('*/api/kars/audit', ({ request }) =>
+    HttpResponse.json(auditTrail(120, new URL(request.url).searchParams)),
   ),
 ];
 

@@ -1,11 +1,7 @@
 import { ReactNode, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
-import Select from '@material-ui/core/Select';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -16,23 +12,27 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import {
-  Content,
   EmptyState,
   Header,
   Page,
   Progress,
+  TabbedLayout,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ISOLATION_LEVELS,
+  karsAuditReadPermission,
   ListSandboxesQuery,
   SANDBOX_PHASES,
   SANDBOX_SORT_KEYS,
   SandboxSummary,
   sandboxEntityRefs,
 } from '@kars-portal/plugin-kars-common';
+import { KarsAuditContent } from '../AuditPage/AuditPage';
 import { KarsClusterBanner } from '../ClusterBanner';
 import { KarsErrorState } from '../ErrorStates';
+import { FilterSelect, useDebounced } from '../filters';
 import { useKars } from '../useKars';
 import {
   CHANNEL_LABELS,
@@ -54,15 +54,6 @@ const COLUMNS: Array<{ label: string; sort?: SortKey }> = [
   { label: 'Channel trouble' },
   { label: 'Last reconcile', sort: 'lastReconciled' },
 ];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function budgetCell(s: SandboxSummary) {
   const f = (x: number | null) => (x === null ? 'unknown' : formatPercent(x));
@@ -95,34 +86,6 @@ function FleetRow(props: { s: SandboxSummary }) {
       </TableCell>
       <TableCell>{formatTime(s.lastReconciledAt)}</TableCell>
     </TableRow>
-  );
-}
-
-function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: ReadonlyArray<[string, string]>;
-  onChange: (v: string) => void;
-}) {
-  return (
-    <FormControl variant="outlined" size="small" style={{ minWidth: 150 }}>
-      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
-      <Select
-        labelId={`${props.id}-label`}
-        id={props.id}
-        label={props.label}
-        value={props.value}
-        onChange={e => props.onChange(String(e.target.value))}
-      >
-        <MenuItem value="">All</MenuItem>
-        {props.options.map(([v, l]) => (
-          <MenuItem key={v} value={v}>
-            {l}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
   );
 }
 
@@ -309,6 +272,27 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   );
 }
 
+/**
+ * The fleet's tabs: Sandboxes, and Audit (at `audit`, the fleet-wide audit trail) for those who may
+ * read it (`kars.audit.read`); anyone else finds only the sandboxes there.
+ * @public
+ */
+export function KarsFleetTabs() {
+  const audit = usePermission({ permission: karsAuditReadPermission });
+  return (
+    <TabbedLayout>
+      <TabbedLayout.Route path="/" title="Sandboxes">
+        <KarsFleetContent />
+      </TabbedLayout.Route>
+      {audit.allowed && (
+        <TabbedLayout.Route path="/audit" title="Audit">
+          <KarsAuditContent />
+        </TabbedLayout.Route>
+      )}
+    </TabbedLayout>
+  );
+}
+
 /** The fleet page with its own header, for legacy apps. @public */
 export function KarsFleetPage() {
   return (
@@ -317,9 +301,7 @@ export function KarsFleetPage() {
         title="kars sandboxes"
         subtitle="Every tenant sandbox of the fleet"
       />
-      <Content>
-        <KarsFleetContent />
-      </Content>
+      <KarsFleetTabs />
     </Page>
   );
 }

@@ -269,7 +269,7 @@ export function ConditionsTable(props: { conditions: Condition[] }) {
   );
 }
 
-const OUTCOME_TONE: Record<AuditEvent['outcome'], Tone> = {
+export const OUTCOME_TONE: Record<AuditEvent['outcome'], Tone> = {
   succeeded: 'ok',
   failed: 'error',
   denied: 'warning',
