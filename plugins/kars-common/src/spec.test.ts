@@ -5,6 +5,8 @@ import {
   LABEL_LIMITED_DERIVED_NAMES,
 } from './names';
 import {
+  ISOLATION_LEVELS,
+  isolationLevelLabel,
   sandboxNameSchema,
   sandboxPatchSchema,
   sandboxSpecSchema,
@@ -429,6 +431,16 @@ describe('sandbox spec rules', () => {
     for (const issue of result.issues) {
       expect(issue.message.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('isolation level labels', () => {
+  it('name every level, weakest first, with what it runs on', () => {
+    expect(ISOLATION_LEVELS.map(isolationLevelLabel)).toEqual([
+      'Standard: runc with the RuntimeDefault seccomp profile',
+      'Enhanced: runc with the kars-strict seccomp profile',
+      'Confidential: Kata VM on the Kata node pool, with the RuntimeDefault seccomp profile',
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECCOMP_STRICT_PROFILE_NAME } from './constants';
 import { MAX_SANDBOX_NAME_LENGTH, RESERVED_SANDBOX_NAMES } from './names';
 
 /**
@@ -14,6 +15,34 @@ export const ISOLATION_LEVELS = [
 ] as const;
 /** @public */
 export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
+
+/**
+ * What each isolation level runs the sandbox on, in words: the one text for the templates' choices,
+ * the scaffolder actions' docs and the portal. @public
+ */
+export const ISOLATION_LEVEL_LABELS: Readonly<
+  Record<IsolationLevel, { title: string; description: string }>
+> = {
+  standard: {
+    title: 'Standard',
+    description: 'runc with the RuntimeDefault seccomp profile',
+  },
+  enhanced: {
+    title: 'Enhanced',
+    description: `runc with the ${SECCOMP_STRICT_PROFILE_NAME} seccomp profile`,
+  },
+  confidential: {
+    title: 'Confidential',
+    description:
+      'Kata VM on the Kata node pool, with the RuntimeDefault seccomp profile',
+  },
+};
+
+/** An isolation level as a choice reads: `Standard: runc with the RuntimeDefault seccomp profile`. @public */
+export function isolationLevelLabel(level: IsolationLevel): string {
+  const { title, description } = ISOLATION_LEVEL_LABELS[level];
+  return `${title}: ${description}`;
+}
 
 /** Agent runtimes, with kars's PascalCase wire values. @public */
 export const RUNTIME_KINDS = [

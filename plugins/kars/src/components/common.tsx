@@ -12,7 +12,6 @@ import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import {
   BudgetWindowUse,
   ChannelType,
-  IsolationLevel,
   SandboxPhase,
 } from '@kars-portal/plugin-kars-common';
 
@@ -78,12 +77,6 @@ export function PhaseChip(props: {
     <StateChip tone={phaseTone(props.phase)} label={props.phase ?? 'Unknown'} />
   );
 }
-
-export const ISOLATION_DESCRIPTIONS: Record<IsolationLevel, string> = {
-  standard: 'Pod security, network policy, RuntimeDefault seccomp',
-  enhanced: 'Standard plus the kars-strict seccomp profile',
-  confidential: 'Kata VM isolation on the Kata node pool',
-};
 
 export const CHANNEL_LABELS: Record<ChannelType, string> = {
   telegram: 'Telegram',

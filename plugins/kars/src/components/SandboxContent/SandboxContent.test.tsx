@@ -24,6 +24,9 @@ describe('KarsSandboxContent', () => {
   it('shows isolation layers, budgets, channels, egress, conditions and events', async () => {
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(await screen.findByText('Isolation: enhanced')).toBeInTheDocument();
+    expect(
+      screen.getByText('runc with the kars-strict seccomp profile'),
+    ).toBeInTheDocument();
     const layers = screen.getByRole('table', { name: 'Enforcement layers' });
     expect(within(layers).getAllByText('verified').length).toBeGreaterThan(0);
     expect(within(layers).getByText('declared')).toBeInTheDocument();

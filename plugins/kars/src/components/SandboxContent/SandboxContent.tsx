@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  ISOLATION_LEVEL_LABELS,
   KARS_SANDBOX_ANNOTATION,
   Sandbox,
   SandboxHealth,
@@ -15,7 +16,7 @@ import { getSandboxName } from '../entity';
 import { KarsErrorState } from '../ErrorStates';
 import { useKars } from '../useKars';
 import { KarsClusterBanner } from '../ClusterBanner';
-import { ISOLATION_DESCRIPTIONS, PhaseChip, StateChip, Tone } from '../common';
+import { PhaseChip, StateChip, Tone } from '../common';
 import {
   BudgetPanel,
   ChannelsTable,
@@ -43,7 +44,9 @@ function HealthSections(props: { sandbox: Sandbox; health: SandboxHealth }) {
       <Grid item xs={12}>
         <Section
           title={`Isolation: ${sandbox.spec.sandbox.isolation}`}
-          subheader={ISOLATION_DESCRIPTIONS[sandbox.spec.sandbox.isolation]}
+          subheader={
+            ISOLATION_LEVEL_LABELS[sandbox.spec.sandbox.isolation].description
+          }
         >
           <LayersTable layers={health.layers} />
         </Section>
