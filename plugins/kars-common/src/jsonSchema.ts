@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inferencePolicySpecSchema } from './inferencePolicy';
-import { sandboxSpecSchema } from './spec';
+import { sandboxPatchSchema, sandboxSpecSchema } from './spec';
 import { sandboxStatusSchema } from './status';
 
 /** A JSON Schema document, loosely typed. @public */
@@ -14,6 +14,20 @@ export type JsonSchema = { [key: string]: unknown };
  */
 export function sandboxSpecJsonSchema(): JsonSchema {
   return z.toJSONSchema(sandboxSpecSchema, {
+    target: 'draft-7',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+}
+
+/**
+ * JSON Schema (draft 7) of a change to a sandbox spec (`PATCH /sandboxes/:name`), generated from the
+ * zod source: the fields that may change, each optional. The merged spec is judged as a whole by the
+ * backend.
+ * @public
+ */
+export function sandboxPatchJsonSchema(): JsonSchema {
+  return z.toJSONSchema(sandboxPatchSchema, {
     target: 'draft-7',
     io: 'input',
     unrepresentable: 'any',
