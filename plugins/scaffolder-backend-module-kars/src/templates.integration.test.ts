@@ -84,11 +84,39 @@ const deleteTemplate = {
   },
 };
 
+/** A template whose author wrote a spec kars-common does not allow, as literals no form checks. */
+const badSpecTemplate = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'kars-sandbox-bad-spec-test', title: 'Bad spec' },
+  spec: {
+    owner: 'group:default/platform-team',
+    type: 'kars-sandbox',
+    parameters: [{ properties: {} }],
+    steps: [
+      {
+        id: 'create',
+        name: 'Create the sandbox',
+        action: 'kars:sandbox:create',
+        input: {
+          name: 'tenant-z',
+          spec: {
+            model: 'bad model',
+            sandbox: { isolation: 'max' },
+            channels: ['slack'],
+          },
+        },
+      },
+    ],
+  },
+};
+
 const entities = [
   templateFromDisk('kars-sandbox'),
   templateFromDisk('kars-sandbox-change'),
   templateFromDisk('kars-sandbox-credentials'),
   deleteTemplate,
+  badSpecTemplate,
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
@@ -498,6 +526,65 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
       expect(sandbox.spec).toEqual(created.spec);
     },
   );
+
+  it('Change sandbox switches the model, replaces the channels and the allowlist, turns governance off and suspends; then resumes', async () => {
+    const r = await run('kars-sandbox-change', {
+      sandbox: 'resource:default/tenant-x',
+      model: 'gpt-4o',
+      channels: ['slack', 'telegram'],
+      allowedEndpoints: [{ host: 'api.example.com', port: 8443 }],
+      governance: 'off',
+      suspended: 'suspend',
+    });
+    expect(r.status).toBe('completed');
+    expect(r.log).toContain(
+      'Sandbox tenant-x: changing channels, governance, model, networkPolicy, suspended',
+    );
+    const changed = await sandboxObject('tenant-x');
+    expect(changed.metadata.generation).toBe(3);
+    expect(changed.spec).toEqual({
+      ...created.spec,
+      model: 'gpt-4o',
+      channels: [{ type: 'slack' }, { type: 'telegram' }],
+      networkPolicy: {
+        allowedEndpoints: [{ host: 'api.example.com', port: 8443 }],
+      },
+      governance: { enabled: false, trustThreshold: 500 },
+      suspended: true,
+    });
+
+    const resumed = await run('kars-sandbox-change', {
+      sandbox: 'resource:default/tenant-x',
+      channels: [],
+      allowedEndpoints: [],
+      governance: 'unchanged',
+      suspended: 'resume',
+    });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.log).toContain('Sandbox tenant-x: changing suspended');
+    const sandbox = await sandboxObject('tenant-x');
+    expect(sandbox.metadata.generation).toBe(4);
+    expect(sandbox.spec).toEqual({ ...changed.spec, suspended: false });
+    created = sandbox;
+  });
+
+  it('refuses a spec kars-common does not allow before the step runs, naming the field and the rule, and writes nothing', async () => {
+    const r = await run('kars-sandbox-bad-spec-test', {});
+    expect(r.status).toBe('failed');
+    expect(r.log).toContain(
+      'Invalid input passed to action kars:sandbox:create',
+    );
+    expect(r.log).toContain('instance.spec.model does not match pattern');
+    expect(r.log).toContain(
+      'instance.spec.sandbox.isolation is not one of enum values: standard,enhanced,confidential',
+    );
+    expect(r.log).toContain(
+      'instance.spec.channels[0] is not of a type(s) object',
+    );
+    expect(r.log).not.toContain('Creating sandbox tenant-z');
+    expect((await kube(sandboxPath('tenant-z'))).status).toBe(404);
+    expect((await kube(namespacePath('tenant-z'))).status).toBe(404);
+  });
 
   it('Rotate sandbox credentials replaces the token, adds a key and restarts the sandbox', async () => {
     const deploymentPath =

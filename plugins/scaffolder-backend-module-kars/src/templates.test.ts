@@ -6,21 +6,23 @@ import {
   CHANNEL_CREDENTIAL_KEYS,
   credentialsSchema,
   ISOLATION_LEVELS,
+  isolationLevelLabel,
   PLUGIN_CREDENTIAL_KEYS,
   sandboxNameSchema,
+  sandboxPatchJsonSchema,
   sandboxSpecJsonSchema,
 } from '@kars-portal/plugin-kars-common';
 import { createKarsSandboxCreateAction } from './actions/createSandbox';
 import { createKarsSandboxUpdateAction } from './actions/updateSandbox';
 import { createKarsCredentialsRotateAction } from './actions/rotateCredentials';
 import { createKarsSandboxDeleteAction } from './actions/deleteSandbox';
-import { ISOLATION_LEVEL_MEANINGS } from './actions/inputs';
 import { FakeKarsBackend } from './__testUtils__/fakeKarsBackend';
 
 /**
- * The templates' parameter schemas are written by hand for the form, and checked here against
- * kars-common: every constraint of a field that becomes part of the spec (type, enum, default,
- * range, length, pattern, items) must equal kars-common's JSON Schema for that spec field.
+ * The templates' parameter schemas are written by hand for the form, and their steps pass the spec
+ * on in its own shape. Checked here against kars-common: every parameter that becomes part of the
+ * spec lands in a field of kars-common's spec, and its constraints (type, enum, default, range,
+ * length, pattern, items) equal kars-common's JSON Schema for that field.
  */
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
@@ -40,10 +42,13 @@ function parameters(template: Json): Record<string, Json> {
 }
 
 const spec = sandboxSpecJsonSchema() as Json;
-const at = (p: string): Json =>
+const at = (p: string): Json | undefined =>
   p
     .split('.')
-    .reduce((s: Json, k) => (k === '[]' ? s.items : s.properties[k]), spec);
+    .reduce<Json | undefined>(
+      (s, k) => (k === '[]' ? s?.items : s?.properties?.[k]),
+      spec,
+    );
 const nameSchema = z.toJSONSchema(sandboxNameSchema, {
   target: 'draft-7',
   io: 'input',
@@ -84,6 +89,63 @@ function constraints(schema: Json, withDefault = true): Json {
     );
   }
   return out;
+}
+
+/**
+ * How a parameter's value reaches the spec: `as is`, through the `karsChannels` filter, or `derived`
+ * (the template computes the value from it, as from a select of unchanged/on/off).
+ */
+type Via = 'as is' | 'karsChannels' | 'derived';
+type Landing = { parameter: string; path: string; via: Via };
+
+const REF = /parameters\.(\w+)/g;
+/** An object the template builds in an expression: `{'isolation': parameters.isolation}`. */
+const PAIR = /'(\w+)':\s*([^,}]+)/g;
+
+/**
+ * Where each template parameter lands in a step's `spec`: the spec path of the value whose
+ * template names it, and the key it sits under when the template builds an object there.
+ */
+function landings(value: unknown, at_: string[] = []): Landing[] {
+  if (typeof value === 'string') {
+    const found: Landing[] = [];
+    for (const [, key, expression] of value.matchAll(PAIR)) {
+      for (const [, parameter] of expression.matchAll(REF)) {
+        const asIs = expression.trim() === `parameters.${parameter}`;
+        found.push({
+          parameter,
+          path: [...at_, key].join('.'),
+          via: asIs ? 'as is' : 'derived',
+        });
+      }
+    }
+    const named = new Set(found.map(l => l.parameter));
+    for (const parameter of new Set([...value.matchAll(REF)].map(m => m[1]))) {
+      if (named.has(parameter)) continue;
+      let via: Via = 'derived';
+      if (value === `\${{ parameters.${parameter} }}`) via = 'as is';
+      else if (value.includes(`parameters.${parameter} | karsChannels`))
+        via = 'karsChannels';
+      found.push({ parameter, path: at_.join('.'), via });
+    }
+    return found;
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => landings(v, [...at_, k]));
+  }
+  return [];
+}
+
+/** The spec step of a template, and where each parameter lands in its spec. */
+function specStep(template: Json) {
+  const [step] = template.spec.steps;
+  const all = landings(step.input.spec);
+  return {
+    step,
+    landings: Object.fromEntries(all.map(l => [l.parameter, l])),
+    paths: Object.fromEntries(all.map(l => [l.parameter, l.path])),
+    count: all.length,
+  };
 }
 
 const options = new FakeKarsBackend().actionOptions();
@@ -128,31 +190,30 @@ function checkSteps(template: Json) {
   }
 }
 
+/** The channel checkboxes become the spec's channels through karsChannels. */
+function checkChannels(param: Json, landing: Landing, withDefault: boolean) {
+  expect(landing).toMatchObject({ path: 'channels', via: 'karsChannels' });
+  const source = at('channels')!;
+  expect(param).toMatchObject({
+    type: 'array',
+    maxItems: source.maxItems,
+    uniqueItems: true,
+    items: { type: 'string', enum: at('channels.[].type')!.enum },
+    'ui:widget': 'checkboxes',
+  });
+  expect(param.default).toEqual(withDefault ? source.default : undefined);
+}
+
 describe('template New agent sandbox', () => {
   const template = loadTemplate('kars-sandbox');
   const params = parameters(template);
-  const mapped: Record<string, Json> = {
-    owner: at('owner'),
-    isolation: at('sandbox.isolation'),
-    model: at('model'),
-    perRequestTokens: at('tokenBudget.perRequestTokens'),
-    dailyTokens: at('tokenBudget.dailyTokens'),
-    monthlyTokens: at('tokenBudget.monthlyTokens'),
-    hate: at('contentSafety.hate'),
-    selfHarm: at('contentSafety.selfHarm'),
-    sexual: at('contentSafety.sexual'),
-    violence: at('contentSafety.violence'),
-    allowedEndpoints: at('networkPolicy.allowedEndpoints'),
-    governance: at('governance.enabled'),
-    a2aDescription: at('a2a.description'),
-    a2aSkills: at('a2a.skills'),
-  };
-  const uiOnly = ['waitForRunning'];
+  const { step, landings: landed, paths, count } = specStep(template);
   const secretKeys = [
     'TELEGRAM_BOT_TOKEN',
     'SLACK_BOT_TOKEN',
     'DISCORD_BOT_TOKEN',
   ];
+  const asIs = Object.keys(landed).filter(k => landed[k].via === 'as is');
 
   it('is a v1beta3 Template titled New agent sandbox', () => {
     expect(template.apiVersion).toBe('scaffolder.backstage.io/v1beta3');
@@ -160,20 +221,46 @@ describe('template New agent sandbox', () => {
     expect(template.metadata.title).toBe('New agent sandbox');
   });
 
-  it('accounts for every parameter', () => {
+  it('puts every spec parameter once in the spec, where kars-common has the field', () => {
+    expect(paths).toEqual({
+      owner: 'owner',
+      isolation: 'sandbox.isolation',
+      model: 'model',
+      perRequestTokens: 'tokenBudget.perRequestTokens',
+      dailyTokens: 'tokenBudget.dailyTokens',
+      monthlyTokens: 'tokenBudget.monthlyTokens',
+      hate: 'contentSafety.hate',
+      selfHarm: 'contentSafety.selfHarm',
+      sexual: 'contentSafety.sexual',
+      violence: 'contentSafety.violence',
+      channels: 'channels',
+      allowedEndpoints: 'networkPolicy.allowedEndpoints',
+      governance: 'governance.enabled',
+      a2aDescription: 'a2a.description',
+      a2aSkills: 'a2a.skills',
+    });
+    expect(count).toBe(Object.keys(paths).length);
+    for (const p of Object.values(paths)) expect(at(p)).toBeDefined();
+  });
+
+  it('accounts for every parameter: the spec, the name, waiting, the tokens', () => {
     expect(Object.keys(params).sort()).toEqual(
-      [
-        'name',
-        'channels',
-        ...Object.keys(mapped),
-        ...uiOnly,
-        ...secretKeys,
-      ].sort(),
+      [...Object.keys(paths), 'name', 'waitForRunning', ...secretKeys].sort(),
+    );
+    expect(step.input.name).toBe('${{ parameters.name }}');
+    expect(step.input.waitForRunning).toBe('${{ parameters.waitForRunning }}');
+  });
+
+  it('passes every spec parameter but the channels as it is', () => {
+    expect(asIs.sort()).toEqual(
+      Object.keys(paths)
+        .filter(k => k !== 'channels')
+        .sort(),
     );
   });
 
-  it.each(Object.keys(mapped))('%s has the constraints of kars-common', key => {
-    expect(constraints(params[key])).toEqual(constraints(mapped[key]));
+  it.each(asIs)('%s has the constraints of kars-common', key => {
+    expect(constraints(params[key])).toEqual(constraints(at(paths[key])!));
   });
 
   it('name has the constraints of the sandbox name and the live-validated field', () => {
@@ -187,25 +274,16 @@ describe('template New agent sandbox', () => {
     expect(params.name['ui:field']).toBe('KarsSandboxName');
   });
 
-  it('channels is a multi-select of the channel types', () => {
-    const source = at('channels');
-    expect(params.channels).toMatchObject({
-      type: 'array',
-      default: source.default,
-      maxItems: source.maxItems,
-      uniqueItems: true,
-      items: { type: 'string', enum: source.items.properties.type.enum },
-    });
+  it('channels is a multi-select of the channel types, turned into the spec channels', () => {
+    expect(() =>
+      checkChannels(params.channels, landed.channels, true),
+    ).not.toThrow();
   });
 
-  it('says what each isolation level means', () => {
-    expect(params.isolation.enumNames).toHaveLength(ISOLATION_LEVELS.length);
-    expect(params.isolation.enumNames.join('\n')).toMatch(/RuntimeDefault/);
-    expect(params.isolation.enumNames.join('\n')).toMatch(/kars-strict/);
-    expect(params.isolation.enumNames.join('\n')).toMatch(/Kata/);
-    expect(Object.keys(ISOLATION_LEVEL_MEANINGS)).toEqual([
-      ...ISOLATION_LEVELS,
-    ]);
+  it("says what each isolation level is, in kars-common's words", () => {
+    expect(params.isolation.enumNames).toEqual(
+      ISOLATION_LEVELS.map(isolationLevelLabel),
+    );
   });
 
   it('uses the owner picker and the egress allowlist field', () => {
@@ -229,43 +307,87 @@ describe('template New agent sandbox', () => {
 describe('template Change sandbox', () => {
   const template = loadTemplate('kars-sandbox-change');
   const params = parameters(template);
-  const mapped: Record<string, Json> = {
-    isolation: at('sandbox.isolation'),
-    model: at('model'),
-    perRequestTokens: at('tokenBudget.perRequestTokens'),
-    dailyTokens: at('tokenBudget.dailyTokens'),
-    monthlyTokens: at('tokenBudget.monthlyTokens'),
-    allowedEndpoints: at('networkPolicy.allowedEndpoints'),
-  };
+  const { step, landings: landed, paths, count } = specStep(template);
+  const patchFields = Object.keys(
+    (sandboxPatchJsonSchema() as Json).properties,
+  );
+  const asIs = Object.keys(landed).filter(k => landed[k].via === 'as is');
 
   it('is titled Change sandbox and accounts for every parameter', () => {
     expect(template.metadata.title).toBe('Change sandbox');
     expect(Object.keys(params).sort()).toEqual(
+      [...Object.keys(paths), 'sandbox'].sort(),
+    );
+    expect(step.input.name).toBe(
+      "${{ parameters.sandbox | parseEntityRef | pick('name') }}",
+    );
+  });
+
+  it('puts every parameter but the sandbox once in the change, in a field that may change', () => {
+    expect(paths).toEqual({
+      isolation: 'sandbox.isolation',
+      model: 'model',
+      perRequestTokens: 'tokenBudget.perRequestTokens',
+      dailyTokens: 'tokenBudget.dailyTokens',
+      monthlyTokens: 'tokenBudget.monthlyTokens',
+      channels: 'channels',
+      allowedEndpoints: 'networkPolicy.allowedEndpoints',
+      governance: 'governance.enabled',
+      suspended: 'suspended',
+    });
+    expect(count).toBe(Object.keys(paths).length);
+    for (const p of Object.values(paths)) {
+      expect(at(p)).toBeDefined();
+      expect(patchFields).toContain(p.split('.')[0]);
+    }
+  });
+
+  it('passes the values of fields and lists as they are', () => {
+    expect(asIs.sort()).toEqual(
       [
-        'sandbox',
-        'channels',
-        'governance',
-        'suspended',
-        ...Object.keys(mapped),
+        'isolation',
+        'model',
+        'perRequestTokens',
+        'dailyTokens',
+        'monthlyTokens',
+        'allowedEndpoints',
       ].sort(),
     );
   });
 
-  it.each(Object.keys(mapped))(
+  it.each(asIs)(
     '%s has the constraints of kars-common (no default: empty keeps the current value)',
     key => {
       expect(params[key].default).toBeUndefined();
-      expect(constraints(params[key])).toEqual(constraints(mapped[key], false));
+      expect(constraints(params[key])).toEqual(
+        constraints(at(paths[key])!, false),
+      );
     },
   );
 
-  it('channels is a multi-select of the channel types', () => {
-    const source = at('channels');
-    expect(params.channels).toMatchObject({
-      type: 'array',
-      maxItems: source.maxItems,
-      items: { type: 'string', enum: source.items.properties.type.enum },
+  it('channels is a multi-select of the channel types, turned into the spec channels', () => {
+    expect(() =>
+      checkChannels(params.channels, landed.channels, false),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['governance', ['unchanged', 'on', 'off']],
+    ['suspended', ['unchanged', 'suspend', 'resume']],
+  ])('%s is a select that keeps, sets or clears a boolean', (key, choices) => {
+    expect(landed[key].via).toBe('derived');
+    expect(at(paths[key])!.type).toBe('boolean');
+    expect(params[key]).toMatchObject({
+      type: 'string',
+      enum: choices,
+      default: 'unchanged',
     });
+  });
+
+  it("says what each isolation level is, in kars-common's words", () => {
+    expect(params.isolation.enumNames).toEqual(
+      ISOLATION_LEVELS.map(isolationLevelLabel),
+    );
   });
 
   it('picks a kars-sandbox Resource', () => {

@@ -249,6 +249,9 @@ export class FakeKarsBackend {
             objects: this.rendered(sandbox.name),
           },
         };
+      if (JSON.stringify(result.data) === JSON.stringify(sandbox.spec)) {
+        return { status: 200, body: { sandbox, changed: false } };
+      }
       sandbox.spec = result.data;
       sandbox.generation += 1;
       return { status: 200, body: { sandbox, changed: true } };

@@ -11,7 +11,8 @@ export const examples: TemplateExample[] = [
     action: kars:sandbox:create
     input:
       name: tenant-a
-      owner: group:default/team-a
+      spec:
+        owner: group:default/team-a
 `,
   },
   {
@@ -23,40 +24,43 @@ export const examples: TemplateExample[] = [
     action: kars:sandbox:create
     input:
       name: tenant-b
-      owner: group:default/team-b
-      isolation: confidential
-      model: Phi-4
-      tokenBudget:
-        perRequestTokens: 4000
-        dailyTokens: 200000
-        monthlyTokens: 5000000
-      contentSafety:
-        hate: Low
-        selfHarm: Safe
-        sexual: Low
-        violence: Medium
-      channels:
-        - slack
-      allowedEndpoints:
-        - host: api.github.com
-          port: 443
-        - host: 203.0.113.0/24
-          port: 8443
-      governance:
-        enabled: true
-      a2a:
-        description: Answers questions about team B's services
-        skills:
-          - id: service-faq
-            name: Service FAQ
-            tags: [faq]
+      spec:
+        owner: group:default/team-b
+        sandbox:
+          isolation: confidential
+        model: Phi-4
+        tokenBudget:
+          perRequestTokens: 4000
+          dailyTokens: 200000
+          monthlyTokens: 5000000
+        contentSafety:
+          hate: Low
+          selfHarm: Safe
+          sexual: Low
+          violence: Medium
+        channels:
+          - type: slack
+        networkPolicy:
+          allowedEndpoints:
+            - host: api.github.com
+              port: 443
+            - host: 203.0.113.0/24
+              port: 8443
+        governance:
+          enabled: true
+        a2a:
+          description: Answers questions about team B's services
+          skills:
+            - id: service-faq
+              name: Service FAQ
+              tags: [faq]
       waitForRunning: true
       timeoutSeconds: 300
 `,
   },
   {
     description:
-      'Create a suspended sandbox on a named cluster with smaller limits',
+      'Create a suspended Hermes sandbox on a named cluster with smaller limits',
     example: `steps:
   - id: create
     name: Create sandbox
@@ -64,11 +68,16 @@ export const examples: TemplateExample[] = [
     input:
       name: tenant-c
       cluster: primary
-      isolation: standard
-      limits:
-        cpu: 500m
-        memory: 1Gi
-      suspended: true
+      spec:
+        runtime:
+          kind: Hermes
+        sandbox:
+          isolation: standard
+        resources:
+          limits:
+            cpu: 500m
+            memory: 1Gi
+        suspended: true
 `,
   },
 ];

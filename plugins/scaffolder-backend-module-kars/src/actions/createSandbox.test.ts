@@ -20,21 +20,25 @@ describe('kars:sandbox:create', () => {
     expect(text).not.toContain('SeCrEt');
   };
 
-  it('creates the sandbox on behalf of the user, with credentials only from the secrets', async () => {
+  it('creates the sandbox on behalf of the user, with the spec as given and credentials only from the secrets', async () => {
+    const spec = {
+      owner: 'group:default/team-a',
+      sandbox: { isolation: 'confidential' },
+      model: 'Phi-4',
+      tokenBudget: { dailyTokens: 1000, monthlyTokens: 20000 },
+      contentSafety: { hate: 'Low' },
+      channels: [{ type: 'slack' }, { type: 'telegram' }],
+      networkPolicy: {
+        allowedEndpoints: [{ host: 'api.github.com', port: 443 }],
+      },
+      governance: { enabled: true },
+      a2a: { description: 'Helps', skills: [{ id: 'faq', name: 'FAQ' }] },
+      resources: { limits: { cpu: '1' } },
+    };
     const { ctx, lines, outputs } = actionContext({
       input: {
         name: 'tenant-a',
-        owner: 'group:default/team-a',
-        isolation: 'confidential',
-        model: 'Phi-4',
-        tokenBudget: { dailyTokens: 1000, monthlyTokens: 20000 },
-        contentSafety: { hate: 'Low' },
-        channels: ['slack', 'telegram'],
-        allowedEndpoints: [{ host: 'api.github.com', port: 443 }],
-        governance: { enabled: true },
-        a2a: { description: 'Helps', skills: [{ id: 'faq', name: 'FAQ' }] },
-        limits: { cpu: '1', memory: '' },
-        workloadIdentityClientId: '',
+        spec,
         cluster: '',
       },
       secrets,
@@ -47,20 +51,7 @@ describe('kars:sandbox:create', () => {
     expect(req.authorization).toMatch(/^Bearer /);
     expect(req.body).toEqual({
       name: 'tenant-a',
-      spec: {
-        owner: 'group:default/team-a',
-        sandbox: { isolation: 'confidential' },
-        model: 'Phi-4',
-        tokenBudget: { dailyTokens: 1000, monthlyTokens: 20000 },
-        contentSafety: { hate: 'Low' },
-        channels: [{ type: 'slack' }, { type: 'telegram' }],
-        networkPolicy: {
-          allowedEndpoints: [{ host: 'api.github.com', port: 443 }],
-        },
-        governance: { enabled: true },
-        a2a: { description: 'Helps', skills: [{ id: 'faq', name: 'FAQ' }] },
-        resources: { limits: { cpu: '1' } },
-      },
+      spec,
       credentials: { SLACK_BOT_TOKEN: SLACK, TELEGRAM_BOT_TOKEN: TELEGRAM },
     });
     expect(outputs()).toEqual({
@@ -85,10 +76,20 @@ describe('kars:sandbox:create', () => {
     secretFree(JSON.stringify(outputs()));
   });
 
+  it('sends no spec when none is given, so the backend fills in every default', async () => {
+    const { ctx } = actionContext({ input: { name: 'tenant-a' } });
+    await action().handler(ctx);
+    expect(backend.writes().map(r => r.body)).toEqual([{ name: 'tenant-a' }]);
+    expect(backend.sandboxes.get('tenant-a')!.spec).toMatchObject({
+      sandbox: { isolation: 'enhanced' },
+      model: 'gpt-4.1',
+    });
+  });
+
   it('puts nothing secret into its checkpoint', async () => {
     const stored: unknown[] = [];
     const { ctx } = actionContext({
-      input: { name: 'tenant-a', channels: ['slack'] },
+      input: { name: 'tenant-a', spec: { channels: [{ type: 'slack' }] } },
       secrets,
       checkpoint: async ({ fn }) => {
         const value = await fn();
@@ -105,7 +106,7 @@ describe('kars:sandbox:create', () => {
 
   it('renders on dry run and writes nothing, naming objects but no values', async () => {
     const { ctx, lines, outputs } = actionContext({
-      input: { name: 'tenant-d', channels: ['slack'] },
+      input: { name: 'tenant-d', spec: { channels: [{ type: 'slack' }] } },
       secrets,
       isDryRun: true,
     });
@@ -291,14 +292,14 @@ describe('kars:sandbox:create', () => {
     ['an upper-case name', { name: 'Tenant-X' }, {}, 'name', 'dns-1035-label'],
     [
       'a bad model',
-      { name: 'tenant-x', model: 'bad model' },
+      { name: 'tenant-x', spec: { model: 'bad model' } },
       {},
       'spec.model',
       'model-name',
     ],
     [
       'a bad owner',
-      { name: 'tenant-x', owner: 'team-a' },
+      { name: 'tenant-x', spec: { owner: 'team-a' } },
       {},
       'spec.owner',
       'owner-entity-ref',
@@ -307,7 +308,7 @@ describe('kars:sandbox:create', () => {
       'budgets out of order',
       {
         name: 'tenant-x',
-        tokenBudget: { perRequestTokens: 9, dailyTokens: 5 },
+        spec: { tokenBudget: { perRequestTokens: 9, dailyTokens: 5 } },
       },
       {},
       'spec.tokenBudget.dailyTokens',
@@ -315,14 +316,19 @@ describe('kars:sandbox:create', () => {
     ],
     [
       'a negative budget',
-      { name: 'tenant-x', tokenBudget: { dailyTokens: -1 } },
+      { name: 'tenant-x', spec: { tokenBudget: { dailyTokens: -1 } } },
       {},
       'spec.tokenBudget.dailyTokens',
       'minimum',
     ],
     [
       'an egress entry to IMDS',
-      { name: 'tenant-x', allowedEndpoints: [{ host: '169.254.169.254' }] },
+      {
+        name: 'tenant-x',
+        spec: {
+          networkPolicy: { allowedEndpoints: [{ host: '169.254.169.254' }] },
+        },
+      },
       {},
       'spec.networkPolicy.allowedEndpoints.0.host',
       'egress-range-forbidden',
@@ -331,7 +337,11 @@ describe('kars:sandbox:create', () => {
       'a port out of range',
       {
         name: 'tenant-x',
-        allowedEndpoints: [{ host: 'example.com', port: 70000 }],
+        spec: {
+          networkPolicy: {
+            allowedEndpoints: [{ host: 'example.com', port: 70000 }],
+          },
+        },
       },
       {},
       'spec.networkPolicy.allowedEndpoints.0.port',
@@ -339,28 +349,40 @@ describe('kars:sandbox:create', () => {
     ],
     [
       'a channel twice',
-      { name: 'tenant-x', channels: ['slack', 'slack'] },
+      {
+        name: 'tenant-x',
+        spec: { channels: [{ type: 'slack' }, { type: 'slack' }] },
+      },
       {},
       'spec.channels.1.type',
       'channel-unique',
     ],
     [
       'a bad skill id',
-      { name: 'tenant-x', a2a: { skills: [{ id: 'Bad Id', name: 'x' }] } },
+      {
+        name: 'tenant-x',
+        spec: { a2a: { skills: [{ id: 'Bad Id', name: 'x' }] } },
+      },
       {},
       'spec.a2a.skills.0.id',
       'skill-id',
     ],
     [
       'a bad cpu limit',
-      { name: 'tenant-x', limits: { cpu: 'lots' } },
+      {
+        name: 'tenant-x',
+        spec: { resources: { limits: { cpu: 'lots' } } },
+      },
       {},
       'spec.resources.limits.cpu',
       'cpu-quantity',
     ],
     [
       'a bad client id',
-      { name: 'tenant-x', workloadIdentityClientId: 'nope' },
+      {
+        name: 'tenant-x',
+        spec: { workloadIdentity: { clientId: 'nope' } },
+      },
       {},
       'spec.workloadIdentity.clientId',
       'uuid',

@@ -6,13 +6,15 @@ import {
   Sandbox,
   sandboxEntityRefs,
   sandboxNamespace,
+  sandboxSpecJsonSchema,
+  SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
 import { examples } from './createSandbox.examples';
 import {
   credentialsFromSecrets,
   InjectedZod,
-  sandboxSpecFieldInputs,
-  toSpec,
+  ISOLATION_LEVELS_TEXT,
+  withSpecSchema,
 } from './inputs';
 import { callKars, karsCaller, KarsActionOptions, sleep } from './karsClient';
 
@@ -171,7 +173,7 @@ export async function waitUntilRunning(args: {
 export function createKarsSandboxCreateAction(options: KarsActionOptions) {
   const { client, callOptions } = karsCaller(options);
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'kars:sandbox:create',
     description:
       'Creates a kars agent sandbox through the kars backend, optionally waiting until it is Running. ' +
@@ -191,7 +193,17 @@ export function createKarsSandboxCreateAction(options: KarsActionOptions) {
             .string()
             .optional()
             .describe('Cluster to create it on (default: the default cluster)'),
-        ...sandboxSpecFieldInputs,
+        spec: (z: InjectedZod) =>
+          z
+            .custom<SandboxSpecInput>()
+            .optional()
+            .describe(
+              'The sandbox spec, in the shape of the KarsSandbox spec (kars-common): owner, runtime.kind, ' +
+                `sandbox.isolation (${ISOLATION_LEVELS_TEXT}), model, tokenBudget, contentSafety, channels, ` +
+                'networkPolicy.allowedEndpoints, governance, a2a, resources.limits, workloadIdentity.clientId, suspended. ' +
+                'A field left out takes its default (enhanced isolation, gpt-4.1, no limits on tokens). ' +
+                'Channel tokens are no part of it: they come from the task secrets',
+            ),
         waitForRunning: (z: InjectedZod) =>
           z
             .boolean()
@@ -213,12 +225,11 @@ export function createKarsSandboxCreateAction(options: KarsActionOptions) {
       const {
         name,
         cluster: clusterInput,
+        spec,
         waitForRunning = false,
         timeoutSeconds = 600,
-        ...fields
       } = ctx.input;
       const cluster = clusterInput?.trim() ? clusterInput.trim() : undefined;
-      const spec = toSpec(fields);
       const credentials = credentialsFromSecrets(ctx.secrets);
       const request = { name, cluster, spec, credentials };
       const keys = Object.keys(credentials ?? {}).sort();
@@ -289,4 +300,5 @@ export function createKarsSandboxCreateAction(options: KarsActionOptions) {
       ctx.output('links', sandboxLinks(name));
     },
   });
+  return withSpecSchema(action, sandboxSpecJsonSchema(), { required: false });
 }

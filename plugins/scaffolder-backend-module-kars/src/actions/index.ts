@@ -3,4 +3,3 @@ export { createKarsSandboxUpdateAction } from './updateSandbox';
 export { createKarsCredentialsRotateAction } from './rotateCredentials';
 export { createKarsSandboxDeleteAction } from './deleteSandbox';
 export type { KarsActionOptions } from './karsClient';
-export { ISOLATION_LEVEL_MEANINGS } from './inputs';

@@ -1,135 +1,141 @@
+import { Validator } from 'jsonschema';
 import {
-  sandboxPatchSchema,
+  ISOLATION_LEVEL_LABELS,
+  ISOLATION_LEVELS,
+  sandboxPatchJsonSchema,
   sandboxSpecJsonSchema,
 } from '@kars-portal/plugin-kars-common';
 import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
 import { createKarsSandboxCreateAction } from './createSandbox';
 import { createKarsSandboxUpdateAction } from './updateSandbox';
-import {
-  credentialsFromSecrets,
-  PATCHABLE_FIELDS,
-  SPEC_PATHS,
-  toSpec,
-} from './inputs';
+import { credentialsFromSecrets } from './inputs';
 
 type Json = { [k: string]: any };
 
-/** Leaf paths of a JSON Schema with their type and enum; `[]` marks array items. */
-function leaves(schema: Json, prefix = ''): Record<string, Json> {
-  if (schema.type === 'object' && schema.properties) {
-    return Object.assign(
-      {},
-      ...Object.entries<Json>(schema.properties).map(([k, v]) =>
-        leaves(v, prefix ? `${prefix}.${k}` : k),
-      ),
-    );
-  }
-  if (schema.type === 'array') {
-    return leaves(schema.items, prefix ? `${prefix}.[]` : '[]');
-  }
-  return { [prefix]: { type: schema.type, enum: schema.enum } };
-}
-
 const options = new FakeKarsBackend().actionOptions();
+const createInput = createKarsSandboxCreateAction(options).schema!
+  .input as Json;
+const updateInput = createKarsSandboxUpdateAction(options).schema!
+  .input as Json;
+const withoutDraft = ({ $schema: _draft, ...schema }: Json) => schema;
 
-describe('action inputs against the kars-common spec', () => {
-  const specLeaves = leaves(sandboxSpecJsonSchema());
-  const input = createKarsSandboxCreateAction(options).schema!.input as Json;
+/** What the scaffolder does with a step's input before the action runs (jsonschema, as it uses). */
+const check = (input: Json, schema: Json) =>
+  new Validator().validate(input, schema).errors.map(String);
 
-  /** The spec leaves the create action's inputs reach, with the type and enum of the input. */
-  const reached = () =>
-    Object.assign(
-      {},
-      ...Object.entries(SPEC_PATHS).map(([key, specPath]) => {
-        const own = leaves(input.properties[key]);
-        return Object.fromEntries(
-          Object.entries(own).map(([p, v]) => {
-            if (specPath === 'channels[].type') return ['channels.[].type', v];
-            return [[specPath, p].filter(Boolean).join('.'), v];
-          }),
+describe("the spec input is kars-common's schema", () => {
+  it("kars:sandbox:create takes the spec as kars-common's JSON Schema of the spec, optional", () => {
+    const { description, ...spec } = createInput.properties.spec;
+    expect(spec).toEqual(withoutDraft(sandboxSpecJsonSchema()));
+    expect(description).toMatch(/^The sandbox spec/);
+    expect(createInput.required).toEqual(['name']);
+    expect(Object.keys(createInput.properties).sort()).toEqual(
+      ['cluster', 'name', 'spec', 'timeoutSeconds', 'waitForRunning'].sort(),
+    );
+  });
+
+  it("kars:sandbox:update takes the change as kars-common's JSON Schema of a patch, required", () => {
+    const { description, ...spec } = updateInput.properties.spec;
+    expect(spec).toEqual(withoutDraft(sandboxPatchJsonSchema()));
+    expect(description).toMatch(/^The change/);
+    expect(updateInput.required.sort()).toEqual(['name', 'spec']);
+    expect(Object.keys(updateInput.properties).sort()).toEqual([
+      'name',
+      'spec',
+    ]);
+    expect(spec.properties.runtime).toBeUndefined();
+  });
+
+  it.each([
+    ['kars:sandbox:create', createInput],
+    ['kars:sandbox:update', updateInput],
+  ])(
+    "%s says what each isolation level is, in kars-common's words",
+    (_id, input) => {
+      for (const level of ISOLATION_LEVELS) {
+        expect(input.properties.spec.description).toContain(
+          `${level} = ${ISOLATION_LEVEL_LABELS[level].description}`,
         );
-      }),
-    );
+      }
+    },
+  );
 
-  it('covers every field of the spec, with the same types and enums', () => {
-    expect(reached()).toEqual(specLeaves);
+  it.each([
+    [
+      'a model that is no deployment name',
+      { model: 'bad model' },
+      'instance.spec.model does not match pattern',
+    ],
+    [
+      'an unknown isolation',
+      { sandbox: { isolation: 'max' } },
+      'instance.spec.sandbox.isolation is not one of enum values: standard,enhanced,confidential',
+    ],
+    [
+      'a channel given as a bare type',
+      { channels: ['slack'] },
+      'instance.spec.channels[0] is not of a type(s) object',
+    ],
+    [
+      'an egress port out of range',
+      { networkPolicy: { allowedEndpoints: [{ host: 'a.com', port: 0 }] } },
+      'instance.spec.networkPolicy.allowedEndpoints[0].port must be greater than or equal to 1',
+    ],
+    [
+      'a field the spec does not have',
+      { replicas: 3 },
+      'instance.spec is not allowed to have the additional property "replicas"',
+    ],
+  ])(
+    'kars:sandbox:create refuses %s before it runs, naming the field and the rule',
+    (_what, spec, message) => {
+      expect(check({ name: 'tenant-a', spec }, createInput)).toEqual([
+        expect.stringContaining(message),
+      ]);
+    },
+  );
+
+  it.each([
+    ['the runtime', { runtime: { kind: 'Hermes' } }, 'additional property'],
+    ['sandbox without its isolation', { sandbox: {} }, 'requires property'],
+    ['a severity that is none', { contentSafety: { hate: 'None' } }, 'enum'],
+  ])('kars:sandbox:update refuses %s before it runs', (_what, spec, rule) => {
+    expect(check({ name: 'tenant-a', spec }, updateInput).join('\n')).toMatch(
+      rule,
+    );
   });
 
-  it('places every input where SPEC_PATHS says', () => {
-    const spec = toSpec({
-      owner: 'group:default/a',
-      runtime: 'Hermes',
-      isolation: 'standard',
-      model: 'm',
+  it('takes a whole spec, a change and a removal of the workload identity', () => {
+    const spec = {
+      owner: 'group:default/team-a',
+      runtime: { kind: 'Hermes' },
+      sandbox: { isolation: 'confidential' },
+      model: 'Phi-4',
       tokenBudget: { perRequestTokens: 1, dailyTokens: 2, monthlyTokens: 3 },
-      contentSafety: {
-        hate: 'Low',
-        selfHarm: 'Low',
-        sexual: 'Low',
-        violence: 'Low',
-        devOnly: true,
-      },
-      channels: ['slack'],
-      allowedEndpoints: [{ host: 'a.com', port: 1 }],
-      governance: { enabled: true, trustThreshold: 1 },
-      a2a: {
-        enabled: true,
-        description: 'd',
-        skills: [{ id: 'a', name: 'b', description: 'c', tags: ['t'] }],
-      },
-      limits: { cpu: '1', memory: '1Gi' },
-      workloadIdentityClientId: '00000000-0000-0000-0000-000000000000',
-      suspended: true,
-    });
-    expect(
-      Object.keys(leaves(sandboxSpecJsonSchema())).map(p => p.split('.')[0]),
-    ).toEqual(expect.arrayContaining(Object.keys(spec)));
-    expect(Object.keys(spec).sort()).toEqual(
-      Object.keys(sandboxSpecJsonSchema().properties as Json).sort(),
-    );
-  });
-
-  it('lets update change only fields the backend can patch', () => {
-    const update = createKarsSandboxUpdateAction(options).schema!.input as Json;
-    expect(Object.keys(update.properties).sort()).toEqual(
-      ['name', 'clearWorkloadIdentity', ...PATCHABLE_FIELDS].sort(),
-    );
-    // clearWorkloadIdentity sends workloadIdentity: null, which the backend's patch schema takes
-    expect(
-      sandboxPatchSchema.safeParse({ workloadIdentity: null }).success,
-    ).toBe(true);
-    const samples: Record<string, unknown> = {
-      owner: 'group:default/a',
-      isolation: 'standard',
-      model: 'm',
-      tokenBudget: { dailyTokens: 1 },
-      contentSafety: { hate: 'Low' },
-      channels: [],
-      allowedEndpoints: [],
-      governance: { enabled: true },
-      a2a: { description: 'd' },
-      limits: { cpu: '1' },
-      workloadIdentityClientId: '00000000-0000-0000-0000-000000000000',
+      contentSafety: { hate: 'Low', devOnly: true },
+      channels: [{ type: 'slack' }],
+      networkPolicy: { allowedEndpoints: [{ host: 'a.com', port: 443 }] },
+      governance: { enabled: true, trustThreshold: 700 },
+      a2a: { description: 'd', skills: [{ id: 'faq', name: 'FAQ' }] },
+      resources: { limits: { cpu: '1', memory: '1Gi' } },
+      workloadIdentity: { clientId: '00000000-0000-0000-0000-000000000000' },
       suspended: true,
     };
-    for (const field of PATCHABLE_FIELDS) {
-      const patch = toSpec({ [field]: samples[field] });
-      expect(Object.keys(patch)).toHaveLength(1);
-      expect(Object.keys(sandboxPatchSchema.shape)).toContain(
-        Object.keys(patch)[0],
-      );
-    }
-  });
-
-  it('drops empty optional text, keeps empty lists (they clear)', () => {
+    expect(check({ name: 'tenant-a', spec }, createInput)).toEqual([]);
+    expect(check({ name: 'tenant-a' }, createInput)).toEqual([]);
     expect(
-      toSpec({ owner: ' ', model: '', channels: [], allowedEndpoints: [] }),
-    ).toEqual({
-      channels: [],
-      networkPolicy: { allowedEndpoints: [] },
-    });
+      check(
+        { name: 'tenant-a', spec: { model: 'gpt-4o', workloadIdentity: null } },
+        updateInput,
+      ),
+    ).toEqual([]);
+    expect(check({ name: 'tenant-a' }, updateInput)).toEqual([
+      'instance requires property "spec"',
+    ]);
   });
+});
 
+describe('credentials', () => {
   it('takes only credential keys from the secrets, never the backstage token', () => {
     expect(
       credentialsFromSecrets({

@@ -10,9 +10,10 @@ export const examples: TemplateExample[] = [
     action: kars:sandbox:update
     input:
       name: tenant-a
-      model: gpt-4o
-      tokenBudget:
-        dailyTokens: 500000
+      spec:
+        model: gpt-4o
+        tokenBudget:
+          dailyTokens: 500000
 `,
   },
   {
@@ -23,18 +24,21 @@ export const examples: TemplateExample[] = [
     action: kars:sandbox:update
     input:
       name: tenant-a
-      suspended: true
+      spec:
+        suspended: true
 `,
   },
   {
-    description: 'Remove the workload identity of a sandbox',
+    description:
+      "Remove the workload identity of a sandbox (its ServiceAccount falls back to the cluster's default client id, if any)",
     example: `steps:
   - id: update
     name: Clear workload identity
     action: kars:sandbox:update
     input:
       name: tenant-a
-      clearWorkloadIdentity: true
+      spec:
+        workloadIdentity: null
 `,
   },
   {
@@ -46,13 +50,18 @@ export const examples: TemplateExample[] = [
     action: kars:sandbox:update
     input:
       name: tenant-b
-      isolation: confidential
-      channels: [telegram, discord]
-      allowedEndpoints:
-        - host: api.example.com
-      governance:
-        enabled: true
-        trustThreshold: 700
+      spec:
+        sandbox:
+          isolation: confidential
+        channels:
+          - type: telegram
+          - type: discord
+        networkPolicy:
+          allowedEndpoints:
+            - host: api.example.com
+        governance:
+          enabled: true
+          trustThreshold: 700
 `,
   },
 ];

@@ -16,25 +16,8 @@ describe('kars:sandbox:update', () => {
   });
   const action = () => createKarsSandboxUpdateAction(backend.actionOptions());
 
-  it('patches only the given fields, on behalf of the user', async () => {
-    const { ctx, outputs, lines } = actionContext({
-      input: {
-        name: 'tenant-a',
-        isolation: 'confidential',
-        model: 'gpt-4o',
-        tokenBudget: { dailyTokens: 5000 },
-        channels: ['discord'],
-        allowedEndpoints: [],
-        governance: { enabled: true },
-        suspended: true,
-      },
-    });
-    await action().handler(ctx);
-    const [req] = backend.writes();
-    expect(req.method).toBe('PATCH');
-    expect(req.path).toBe('/api/kars/sandboxes/tenant-a');
-    expect(req.authorization).toMatch(/^Bearer /);
-    expect(req.body).toEqual({
+  it('sends the change as given, on behalf of the user', async () => {
+    const spec = {
       sandbox: { isolation: 'confidential' },
       model: 'gpt-4o',
       tokenBudget: { dailyTokens: 5000 },
@@ -42,7 +25,16 @@ describe('kars:sandbox:update', () => {
       networkPolicy: { allowedEndpoints: [] },
       governance: { enabled: true },
       suspended: true,
+    };
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-a', spec },
     });
+    await action().handler(ctx);
+    const [req] = backend.writes();
+    expect(req.method).toBe('PATCH');
+    expect(req.path).toBe('/api/kars/sandboxes/tenant-a');
+    expect(req.authorization).toMatch(/^Bearer /);
+    expect(req.body).toEqual(spec);
     expect(outputs()).toEqual({
       name: 'tenant-a',
       changed: true,
@@ -53,12 +45,43 @@ describe('kars:sandbox:update', () => {
     );
   });
 
-  it('clears the workload identity with clearWorkloadIdentity, sending workloadIdentity: null', async () => {
+  it('leaves out objects a form left with nothing in them, and names only what changes', async () => {
+    const { ctx, outputs, lines } = actionContext({
+      input: {
+        name: 'tenant-a',
+        spec: {
+          tokenBudget: {},
+          resources: { limits: {} },
+          contentSafety: { hate: undefined },
+          model: 'gpt-4o',
+        },
+      },
+    });
+    await action().handler(ctx);
+    expect(backend.writes().map(r => r.body)).toEqual([{ model: 'gpt-4o' }]);
+    expect(lines.join('\n')).toContain('Sandbox tenant-a: changing model');
+    expect(outputs()).toMatchObject({ changed: true });
+  });
+
+  it('sends an empty change when nothing is left, and says nothing changes', async () => {
+    const { ctx, outputs, lines } = actionContext({
+      input: { name: 'tenant-a', spec: { tokenBudget: {} } },
+    });
+    await action().handler(ctx);
+    expect(backend.writes().map(r => r.body)).toEqual([{}]);
+    expect(lines.join('\n')).toContain('Sandbox tenant-a: changing nothing');
+    expect(lines.join('\n')).toContain(
+      'Sandbox tenant-a already had this spec; nothing changed',
+    );
+    expect(outputs()).toMatchObject({ changed: false });
+  });
+
+  it('clears the workload identity with workloadIdentity: null', async () => {
     backend.addSandbox('tenant-w', {
       workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
     });
     const { ctx, outputs, lines } = actionContext({
-      input: { name: 'tenant-w', clearWorkloadIdentity: true },
+      input: { name: 'tenant-w', spec: { workloadIdentity: null } },
     });
     await action().handler(ctx);
     const [req] = backend.writes();
@@ -75,7 +98,7 @@ describe('kars:sandbox:update', () => {
 
   it('clears the workload identity on dry run too, writing nothing', async () => {
     const { ctx } = actionContext({
-      input: { name: 'tenant-a', clearWorkloadIdentity: true },
+      input: { name: 'tenant-a', spec: { workloadIdentity: null } },
       isDryRun: true,
     });
     await action().handler(ctx);
@@ -89,43 +112,9 @@ describe('kars:sandbox:update', () => {
     ]);
   });
 
-  it('leaves the workload identity as it is without clearWorkloadIdentity or with an empty client id', async () => {
-    for (const input of [
-      { clearWorkloadIdentity: false, model: 'gpt-4o' },
-      { workloadIdentityClientId: '', model: 'gpt-4o' },
-    ]) {
-      backend.requests.length = 0;
-      const { ctx } = actionContext({ input: { name: 'tenant-a', ...input } });
-      await action().handler(ctx);
-      expect(backend.writes()[0].body).toEqual({ model: 'gpt-4o' });
-    }
-  });
-
-  it('refuses clearWorkloadIdentity together with a workloadIdentityClientId, sending nothing', async () => {
-    const { ctx } = actionContext({
-      input: {
-        name: 'tenant-a',
-        clearWorkloadIdentity: true,
-        workloadIdentityClientId: '11111111-2222-3333-4444-555555555555',
-      },
-    });
-    const error = await action()
-      .handler(ctx)
-      .catch(e => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toContain('clearWorkloadIdentity');
-    expect(error.message).toContain('workloadIdentityClientId');
-    expect(backend.requests).toEqual([]);
-  });
-
-  it('has no runtime input: the runtime is fixed at creation', () => {
-    const schema = action().schema?.input as any;
-    expect(Object.keys(schema.properties)).not.toContain('runtime');
-  });
-
   it('checks the change on dry run and writes nothing', async () => {
     const { ctx, outputs, lines } = actionContext({
-      input: { name: 'tenant-a', isolation: 'standard' },
+      input: { name: 'tenant-a', spec: { sandbox: { isolation: 'standard' } } },
       isDryRun: true,
     });
     await action().handler(ctx);
@@ -143,7 +132,7 @@ describe('kars:sandbox:update', () => {
   it('does not patch twice when the task is recovered from its checkpoint', async () => {
     const checkpoint = jest.fn(async () => ({ changed: true, generation: 7 }));
     const { ctx, outputs } = actionContext({
-      input: { name: 'tenant-a', model: 'gpt-4o' },
+      input: { name: 'tenant-a', spec: { model: 'gpt-4o' } },
       checkpoint,
     });
     await action().handler(ctx);
@@ -162,7 +151,7 @@ describe('kars:sandbox:update', () => {
     backend.delayMs = 2000;
     const controller = new AbortController();
     const { ctx } = actionContext({
-      input: { name: 'tenant-a', model: 'gpt-4o' },
+      input: { name: 'tenant-a', spec: { model: 'gpt-4o' } },
       signal: controller.signal,
     });
     const run = action().handler(ctx);
@@ -171,7 +160,9 @@ describe('kars:sandbox:update', () => {
   });
 
   it('answers an unknown sandbox with a not-found error', async () => {
-    const { ctx } = actionContext({ input: { name: 'nope', model: 'gpt-4o' } });
+    const { ctx } = actionContext({
+      input: { name: 'nope', spec: { model: 'gpt-4o' } },
+    });
     await expect(action().handler(ctx)).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -185,13 +176,13 @@ describe('kars:sandbox:update', () => {
     ],
     [
       'an unknown isolation',
-      { isolation: 'max' },
+      { sandbox: { isolation: 'max' } },
       'spec.sandbox.isolation',
       'one-of',
     ],
     [
       'an egress entry to loopback',
-      { allowedEndpoints: [{ host: '127.0.0.1' }] },
+      { networkPolicy: { allowedEndpoints: [{ host: '127.0.0.1' }] } },
       'spec.networkPolicy.allowedEndpoints.0.host',
       'egress-range-forbidden',
     ],
@@ -203,8 +194,8 @@ describe('kars:sandbox:update', () => {
     ],
   ])(
     'surfaces the backend 400 for %s as an input error naming the field',
-    async (_what, input, field, rule) => {
-      const { ctx } = actionContext({ input: { name: 'tenant-a', ...input } });
+    async (_what, spec, field, rule) => {
+      const { ctx } = actionContext({ input: { name: 'tenant-a', spec } });
       const error = await action()
         .handler(ctx)
         .catch(e => e);

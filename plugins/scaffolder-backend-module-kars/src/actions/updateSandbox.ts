@@ -1,47 +1,60 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { InputError } from '@backstage/errors';
 import {
   ManifestsResponse,
+  sandboxPatchJsonSchema,
   UpdateSandboxRequest,
 } from '@kars-portal/plugin-kars-common';
 import { examples } from './updateSandbox.examples';
-import {
-  InjectedZod,
-  PATCHABLE_FIELDS,
-  sandboxSpecFieldInputs,
-  toSpec,
-} from './inputs';
+import { InjectedZod, ISOLATION_LEVELS_TEXT, withSpecSchema } from './inputs';
 import { callKars, karsCaller, KarsActionOptions } from './karsClient';
 
-const patchableInputs = Object.fromEntries(
-  PATCHABLE_FIELDS.map(f => [f, sandboxSpecFieldInputs[f]]),
-) as Pick<typeof sandboxSpecFieldInputs, (typeof PATCHABLE_FIELDS)[number]>;
+/**
+ * The change without the objects that carry nothing: a merge of `tokenBudget: {}` changes nothing,
+ * so it is neither sent nor named. A form leaves such objects behind for fields nobody filled in.
+ */
+function withoutEmptyObjects(
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(patch).flatMap(([key, value]) => {
+      if (value === undefined) return [];
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return [[key, value]];
+      }
+      const inner = withoutEmptyObjects(value as Record<string, unknown>);
+      return Object.keys(inner).length ? [[key, inner]] : [];
+    }),
+  );
+}
 
 /**
- * `kars:sandbox:update`: changes isolation, model, budgets, content safety, channels, egress
- * allowlist, governance, A2A card, limits, identity or suspension of a sandbox. Objects merge into the
- * current spec; arrays (channels, allowlist, skills) replace. Absent inputs are left as they are.
- * `clearWorkloadIdentity: true` removes the workload identity (sends `workloadIdentity: null`).
+ * `kars:sandbox:update`: changes a sandbox with a change in the shape of its spec: isolation, model,
+ * budgets, content safety, channels, egress allowlist, governance, A2A card, limits, identity or
+ * suspension. Objects merge into the current spec; arrays (channels, allowlist, skills) replace;
+ * `workloadIdentity: null` removes the workload identity. Fields left out are left as they are.
  * @public
  */
 export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
   const { client, callOptions } = karsCaller(options);
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'kars:sandbox:update',
     description:
-      'Changes a kars sandbox through the kars backend: isolation, model, budgets, content safety, channels, egress allowlist, governance, A2A card, limits, workload identity, suspension. Absent inputs are left unchanged; arrays replace; clearWorkloadIdentity removes the workload identity.',
+      'Changes a kars sandbox through the kars backend: isolation, model, budgets, content safety, channels, egress allowlist, governance, A2A card, limits, workload identity, suspension. ' +
+      'The change has the shape of the spec; fields left out are left as they are, objects merge, arrays replace, workloadIdentity: null removes the workload identity.',
     examples,
     supportsDryRun: true,
     schema: {
       input: {
         name: (z: InjectedZod) => z.string().describe('The sandbox to change'),
-        ...patchableInputs,
-        clearWorkloadIdentity: (z: InjectedZod) =>
+        spec: (z: InjectedZod) =>
           z
-            .boolean()
-            .optional()
+            .custom<UpdateSandboxRequest>()
             .describe(
-              "Remove the sandbox's own workload-identity client id (the ServiceAccount falls back to the cluster's default, if any). An empty workloadIdentityClientId leaves it as it is; this clears it. Not together with workloadIdentityClientId",
+              'The change, in the shape of the KarsSandbox spec (kars-common): any of owner, ' +
+                `sandbox.isolation (${ISOLATION_LEVELS_TEXT}), model, tokenBudget, contentSafety, channels, ` +
+                'networkPolicy.allowedEndpoints, governance, a2a, resources.limits, workloadIdentity, suspended; ' +
+                'the runtime is fixed at creation. Objects merge into the current spec; arrays replace it, so [] clears; ' +
+                'workloadIdentity: null removes the workload identity. The backend judges the merged spec as a whole',
             ),
       },
       output: {
@@ -63,16 +76,8 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
       },
     },
     async handler(ctx) {
-      const { name, clearWorkloadIdentity, ...fields } = ctx.input;
-      const patch: UpdateSandboxRequest = toSpec(fields);
-      if (clearWorkloadIdentity) {
-        if (patch.workloadIdentity) {
-          throw new InputError(
-            'Give either clearWorkloadIdentity or workloadIdentityClientId, not both',
-          );
-        }
-        patch.workloadIdentity = null;
-      }
+      const { name } = ctx.input;
+      const patch = withoutEmptyObjects(ctx.input.spec) as UpdateSandboxRequest;
       const changing = Object.keys(patch).sort();
       ctx.logger.info(
         `Sandbox ${name}: changing ${
@@ -127,4 +132,5 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
       ctx.output('generation', result.generation);
     },
   });
+  return withSpecSchema(action, sandboxPatchJsonSchema(), { required: true });
 }
