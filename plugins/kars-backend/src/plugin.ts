@@ -7,8 +7,6 @@ import {
   karsPermissions,
   ClusterInfo,
   KARS_PLUGIN_ID,
-  KARS_SANDBOX_EVENTS_TOPIC,
-  KarsSandboxEventPayload,
 } from '@kars-portal/plugin-kars-common';
 import { connectClusters } from './cluster/connectClusters';
 import { readKarsConfig } from './config/readKarsConfig';
@@ -18,6 +16,7 @@ import { createRouter } from './router';
 import { ClusterConnection } from './service/ClusterConnection';
 import { SandboxService } from './service/SandboxService';
 import { createDemoTenants } from './service/demoTenants';
+import { publishSandboxEvents } from './service/sandboxEvents';
 import { ClusterController } from './reconcile/ClusterController';
 
 async function clusterInfo(
@@ -103,19 +102,7 @@ export const karsPlugin = createBackendPlugin({
         );
         const service = new SandboxService(clusters, audit, logger);
         for (const cluster of clusters) {
-          cluster.sandboxes.onChange(event => {
-            if (event.type === 'resync') return;
-            const eventPayload: KarsSandboxEventPayload = {
-              name: event.object.metadata.name,
-              cluster: cluster.name,
-              change: event.type === 'delete' ? 'deleted' : 'upserted',
-            };
-            events
-              .publish({ topic: KARS_SANDBOX_EVENTS_TOPIC, eventPayload })
-              .catch(error =>
-                logger.warn(`could not publish a sandbox event: ${error}`),
-              );
-          });
+          publishSandboxEvents(cluster, events, logger);
         }
 
         permissionsRegistry.addPermissions(karsPermissions);

@@ -13,9 +13,12 @@ export interface InformerOptions {
   retryDelayMs?: number;
 }
 
-/** A change the informer saw, after its cache applied it. */
+/**
+ * A change the informer saw, after its cache applied it. An upsert carries the object the cache held
+ * before (`old`), absent when the object is new to the cache.
+ */
 export type InformerEvent<T> =
-  | { type: 'upsert'; object: T }
+  | { type: 'upsert'; object: T; old?: T }
   | { type: 'delete'; object: T }
   | { type: 'resync' };
 
@@ -154,7 +157,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         const old = this.items.get(key);
         this.items.set(key, item);
         if (old?.metadata.resourceVersion !== item.metadata.resourceVersion) {
-          this.emit({ type: 'upsert', object: item });
+          this.emit({ type: 'upsert', object: item, old });
         }
       }
       this.resourceVersion = resourceVersion;
@@ -217,8 +220,9 @@ export class Informer<T extends KubeObject = KubeObject> {
           this.items.delete(key);
           this.emit({ type: 'delete', object: event.object });
         } else {
+          const old = this.items.get(key);
           this.items.set(key, event.object);
-          this.emit({ type: 'upsert', object: event.object });
+          this.emit({ type: 'upsert', object: event.object, old });
         }
       },
       error => {

@@ -28,6 +28,11 @@ import {
   readSandboxSpec,
   readSandboxStatus,
 } from '../service/sandboxObject';
+import {
+  deploymentObservation,
+  ownedNeedsReconcile,
+  sandboxNeedsReconcile,
+} from './predicates';
 import { computeStatus, Observation } from './status';
 import { WorkQueue } from './WorkQueue';
 
@@ -93,9 +98,13 @@ export function hasForeignEdits(
   });
 }
 
+/** How long a pass waits for the sandbox cache to hold the status it wrote. */
+const STATUS_SEEN_TIMEOUT_MS = 5000;
+
 /**
  * The controller of one cluster: level-triggered, idempotent. It watches KarsSandbox objects and, by
- * label, the objects it made; renders the desired objects; applies only those whose desired-hash
+ * label, the objects it made, and queues a sandbox only for the changes its predicates pass (never
+ * for a status write of its own); renders the desired objects; applies only those whose desired-hash
  * annotation differs from the live one (server-side apply, one field manager); prunes what is no
  * longer desired; deletes through a finalizer; and writes status only when it changed.
  */
@@ -158,17 +167,22 @@ export class Reconciler {
         if (event.type === 'resync') {
           this.confirmedSecrets.clear();
           this.enqueueAll();
-        } else {
+        } else if (sandboxNeedsReconcile(event)) {
           this.queue.add(event.object.metadata.name);
         }
       }),
     );
-    for (const informer of this.owned.values()) {
+    for (const [kind, informer] of this.owned) {
+      const relevant = ownedNeedsReconcile(kind);
       this.unsubscribe.push(
         informer.onChange(event => {
-          if (event.type === 'resync') return;
-          const name = event.object.metadata.labels?.[KARS_LABELS.sandbox];
-          if (name) this.queue.add(name);
+          if (event.type === 'resync' || !relevant(event)) return;
+          // A relabelled object leaves one sandbox for another: both are queued.
+          const before = event.type === 'upsert' ? event.old : undefined;
+          for (const o of [event.object, before]) {
+            const name = o?.metadata.labels?.[KARS_LABELS.sandbox];
+            if (name) this.queue.add(name);
+          }
         }),
       );
     }
@@ -290,26 +304,8 @@ export class Reconciler {
       'Deployment',
       sandboxObjectNames(name).deployment,
       namespaceName,
-    ) as
-      | (KubeObject & { spec?: { replicas?: number }; status?: any })
-      | undefined;
-    if (deployment) {
-      const conditions = (deployment.status?.conditions ?? []) as Array<{
-        type: string;
-        reason?: string;
-      }>;
-      observation.deployment = {
-        replicas: deployment.spec?.replicas ?? 1,
-        availableReplicas: deployment.status?.availableReplicas ?? 0,
-        updatedReplicas: deployment.status?.updatedReplicas ?? 0,
-        observedGeneration: deployment.status?.observedGeneration ?? 0,
-        generation: Number(deployment.metadata.generation ?? 0),
-        progressDeadlineExceeded: conditions.some(
-          c =>
-            c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
-        ),
-      };
-    }
+    );
+    if (deployment) observation.deployment = deploymentObservation(deployment);
     const policy = this.liveOwned(
       'NetworkPolicy',
       sandboxObjectNames(name).networkPolicy,
@@ -427,7 +423,7 @@ export class Reconciler {
     );
     const strip = ({ lastReconciledAt: _l, ...rest }: typeof next) => rest;
     if (canonicalJson(strip(next)) === canonicalJson(strip(previous))) return;
-    await this.gateway.mergePatch(
+    const written = await this.gateway.mergePatch(
       {
         apiVersion: KARS_API_GROUP_VERSION,
         kind: KARS_SANDBOX_KIND,
@@ -436,6 +432,17 @@ export class Reconciler {
       },
       { status: { ...next, lastReconciledAt: new Date().toISOString() } },
       { subresource: 'status', fieldManager: KARS_FIELD_MANAGER },
+    );
+    // The write queues no pass (its own status), so the next pass must find it in the cache: a
+    // pass that compared with the status before it could leave a stale phase until the resync.
+    const version = written.metadata.resourceVersion;
+    await this.cluster.sandboxes.waitFor(
+      () =>
+        this.cluster.sandboxes.get(
+          sandbox.metadata.name,
+          this.operatorNamespace,
+        )?.metadata.resourceVersion === version,
+      STATUS_SEEN_TIMEOUT_MS,
     );
   }
 

@@ -1,0 +1,295 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  KARS_FIELD_MANAGER,
+  sandboxSpecSchema,
+} from '@kars-portal/plugin-kars-common';
+import { readKarsConfig } from '../config/readKarsConfig';
+import { ClientNodeGateway } from '../kube/ClientNodeGateway';
+import { KubeGateway, KubeObject } from '../kube/types';
+import { ClusterConnection } from '../service/ClusterConnection';
+import { publishSandboxEvents } from '../service/sandboxEvents';
+import {
+  buildSandboxObject,
+  CREDENTIAL_KEYS_ANNOTATION,
+} from '../service/sandboxObject';
+import {
+  ClusterTarget,
+  clusterTargetNames,
+  startClusterTarget,
+} from '../__testUtils__/clusterTargets';
+import { ClusterController } from './ClusterController';
+import { Reconciler } from './Reconciler';
+
+jest.setTimeout(180_000);
+
+const logger = mockServices.logger.mock();
+
+async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** How far the sandbox watch lags behind the API server here, as under load. */
+const SANDBOX_WATCH_LAG_MS = 300;
+
+/** The gateway, with every KarsSandbox watch event delivered late (in order). */
+function laggingSandboxWatch(gateway: KubeGateway): KubeGateway {
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      if (property !== 'watch') return Reflect.get(target, property, receiver);
+      const watch: KubeGateway['watch'] = (
+        apiVersion,
+        kind,
+        o,
+        onEvent,
+        onDone,
+      ) =>
+        target.watch(
+          apiVersion,
+          kind,
+          o,
+          event =>
+            kind === 'KarsSandbox'
+              ? void setTimeout(() => onEvent(event), SANDBOX_WATCH_LAG_MS)
+              : onEvent(event),
+          onDone,
+        );
+      return watch;
+    },
+  });
+}
+
+const NAME = 'tenant-a';
+const sandboxRef = {
+  apiVersion: 'kars.azure.com/v1alpha1',
+  kind: 'KarsSandbox',
+  name: NAME,
+  namespace: 'kars-system',
+};
+const deploymentRef = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  name: NAME,
+  namespace: `kars-${NAME}`,
+};
+
+describe.each(clusterTargetNames())(
+  'which changes reach the reconciler and the catalog, on the %s',
+  targetName => {
+    let target: ClusterTarget;
+    let connection: ClusterConnection;
+    let controller: ClusterController;
+    let stopPublishing: () => void;
+    const published: EventParams[] = [];
+    let passes: jest.SpyInstance<
+      ReturnType<Reconciler['reconcile']>,
+      Parameters<Reconciler['reconcile']>
+    >;
+    const passesOf = (name: string) =>
+      passes.mock.calls.filter(([n]) => n === name).length;
+    const events: EventsService = {
+      publish: async params => void published.push(params),
+      subscribe: async () => {},
+    };
+
+    /** Resolves once the sandbox cache holds this version of the object. */
+    const cached = async (written: KubeObject) => {
+      const seen = await connection.sandboxes.waitFor(
+        () =>
+          connection.sandboxes.get(NAME, 'kars-system')?.metadata
+            .resourceVersion === written.metadata.resourceVersion,
+        10_000,
+      );
+      expect(seen).toBe(true);
+    };
+
+    /** Waits until a second passes without a reconcile pass. */
+    const quiet = async () => {
+      let before = -1;
+      while (before !== passes.mock.calls.length) {
+        before = passes.mock.calls.length;
+        await controller.whenIdle();
+        await new Promise(r => setTimeout(r, 1000));
+        await controller.whenIdle();
+      }
+    };
+
+    const reset = () => {
+      passes.mockClear();
+      published.length = 0;
+    };
+
+    const phase = async () =>
+      (await target.admin.get<any>(sandboxRef))?.status?.phase;
+
+    beforeAll(async () => {
+      passes = jest.spyOn(Reconciler.prototype, 'reconcile');
+      target = await startClusterTarget(targetName, { readyDelayMs: 1500 });
+      const kc = new KubeConfig();
+      kc.loadFromFile(target.backendKubeconfigPath);
+      const config = readKarsConfig(
+        new ConfigReader({
+          kars: {
+            clusters: [
+              {
+                name: 'primary',
+                type: 'kubeconfig',
+                kubeconfigPath: target.backendKubeconfigPath,
+              },
+            ],
+          },
+        }),
+      );
+      connection = new ClusterConnection(
+        config.clusters[0],
+        laggingSandboxWatch(new ClientNodeGateway(kc)),
+        logger,
+      );
+      await connection.sandboxes.start();
+      stopPublishing = publishSandboxEvents(connection, events, logger);
+      controller = new ClusterController(connection, logger, {
+        identity: 'replica-1',
+        leaseDurationSeconds: 3,
+        reconcilerOptions: { baseDelayMs: 100, maxDelayMs: 1000 },
+      });
+      await target.admin.create(
+        buildSandboxObject(
+          NAME,
+          sandboxSpecSchema.parse({
+            model: 'gpt-4.1',
+            owner: 'group:default/team-a',
+          }),
+          'kars-system',
+        ),
+      );
+      controller.start();
+      await eventually(
+        `${NAME} Running`,
+        async () => (await phase()) === 'Running',
+      );
+      await quiet();
+    });
+
+    afterAll(async () => {
+      stopPublishing?.();
+      await controller?.stop();
+      await connection?.stop();
+      await target?.stop();
+      passes?.mockRestore();
+    });
+
+    beforeEach(async () => {
+      await quiet();
+      reset();
+    });
+
+    it('makes no reconcile pass and publishes no catalog event for a status-only write to the sandbox', async () => {
+      const written = await target.admin.mergePatch(
+        sandboxRef,
+        { status: { lastReconciledAt: '2030-01-01T00:00:00Z' } },
+        { subresource: 'status', fieldManager: KARS_FIELD_MANAGER },
+      );
+      await cached(written);
+      await quiet();
+      expect(passesOf(NAME)).toBe(0);
+      expect(published).toEqual([]);
+    });
+
+    it('makes exactly one pass and publishes exactly one catalog event for a spec change', async () => {
+      const written = await target.admin.mergePatch(sandboxRef, {
+        spec: { owner: 'group:default/team-z' },
+      });
+      await cached(written);
+      await eventually(
+        'the new generation observed',
+        async () =>
+          (
+            await target.admin.get<any>(sandboxRef)
+          ).status.observedGeneration === written.metadata.generation,
+      );
+      await quiet();
+      expect(passesOf(NAME)).toBe(1);
+      expect(published).toEqual([
+        {
+          topic: 'kars.sandbox',
+          eventPayload: { name: NAME, cluster: 'primary', change: 'upserted' },
+        },
+      ]);
+    });
+
+    it('makes exactly one pass and publishes no catalog event when an annotation the reconciler reads changes', async () => {
+      const written = await target.admin.mergePatch(sandboxRef, {
+        metadata: {
+          annotations: { [CREDENTIAL_KEYS_ANNOTATION]: 'SLACK_BOT_TOKEN' },
+        },
+      });
+      await cached(written);
+      await quiet();
+      expect(passesOf(NAME)).toBe(1);
+      expect(published).toEqual([]);
+    });
+
+    it('ignores a status-only write to the Deployment that the phase does not read, and follows one that it does', async () => {
+      await target.admin.mergePatch(
+        deploymentRef,
+        { status: { collisionCount: 1 } },
+        { subresource: 'status', fieldManager: 'kube-controller-manager' },
+      );
+      await new Promise(r => setTimeout(r, 500));
+      await quiet();
+      expect(passesOf(NAME)).toBe(0);
+
+      await target.admin.mergePatch(
+        deploymentRef,
+        { status: { availableReplicas: 0, updatedReplicas: 0 } },
+        { subresource: 'status', fieldManager: 'kube-controller-manager' },
+      );
+      await eventually(
+        'the phase to follow',
+        async () => (await phase()) === 'Creating',
+        1400,
+      );
+      expect(passesOf(NAME)).toBeGreaterThanOrEqual(1);
+      await eventually(
+        'Running again',
+        async () => (await phase()) === 'Running',
+      );
+      expect(published).toEqual([]);
+    });
+
+    it('keeps the phase right when a pass starts before its last status write reached the cache', async () => {
+      await target.admin.mergePatch(
+        deploymentRef,
+        { status: { availableReplicas: 0 } },
+        { subresource: 'status', fieldManager: 'kube-controller-manager' },
+      );
+      await eventually(
+        'Creating',
+        async () => (await phase()) === 'Creating',
+        SANDBOX_WATCH_LAG_MS,
+      );
+      // Available again while the sandbox cache still holds Running: the next pass must compare
+      // with the Creating it wrote, not with the Running it has not seen go.
+      await target.admin.mergePatch(
+        deploymentRef,
+        { status: { availableReplicas: 1 } },
+        { subresource: 'status', fieldManager: 'kube-controller-manager' },
+      );
+      await new Promise(r => setTimeout(r, 3 * SANDBOX_WATCH_LAG_MS));
+      await quiet();
+      expect(await phase()).toBe('Running');
+    });
+  },
+);
