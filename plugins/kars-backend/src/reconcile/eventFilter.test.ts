@@ -8,7 +8,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { readKarsConfig } from '../config/readKarsConfig';
 import { ClientNodeGateway } from '../kube/ClientNodeGateway';
-import { KubeGateway, KubeObject } from '../kube/types';
+import { KubeGateway, KubeObject, WatchEvent } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { publishSandboxEvents } from '../service/sandboxEvents';
 import {
@@ -46,28 +46,27 @@ const SANDBOX_WATCH_LAG_MS = 300;
 
 /** The gateway, with every KarsSandbox watch event delivered late (in order). */
 function laggingSandboxWatch(gateway: KubeGateway): KubeGateway {
+  function watch<T extends KubeObject>(
+    apiVersion: string,
+    kind: string,
+    options: Parameters<KubeGateway['watch']>[2],
+    onEvent: (event: WatchEvent<T>) => void,
+    onDone: (error?: unknown) => void,
+  ) {
+    return gateway.watch<T>(
+      apiVersion,
+      kind,
+      options,
+      event =>
+        kind === 'KarsSandbox'
+          ? void setTimeout(() => onEvent(event), SANDBOX_WATCH_LAG_MS)
+          : onEvent(event),
+      onDone,
+    );
+  }
   return new Proxy(gateway, {
-    get(target, property, receiver) {
-      if (property !== 'watch') return Reflect.get(target, property, receiver);
-      const watch: KubeGateway['watch'] = (
-        apiVersion,
-        kind,
-        o,
-        onEvent,
-        onDone,
-      ) =>
-        target.watch(
-          apiVersion,
-          kind,
-          o,
-          event =>
-            kind === 'KarsSandbox'
-              ? void setTimeout(() => onEvent(event), SANDBOX_WATCH_LAG_MS)
-              : onEvent(event),
-          onDone,
-        );
-      return watch;
-    },
+    get: (target, property, receiver) =>
+      property === 'watch' ? watch : Reflect.get(target, property, receiver),
   });
 }
 
