@@ -674,6 +674,13 @@ const MALFORMED = (secret: string, marker: string) => [
   `{"name":"x","spec":{"model":"${marker}"`,
 ];
 
+/** A PATCH names a field it does not know (the runtime is fixed at creation) at its top. */
+function patchNames(path: Path): Path {
+  return Object.keys(sandboxPatchSchema.shape).includes(String(path[0]))
+    ? path
+    : path.slice(0, 1);
+}
+
 /** One of three values, by the body route: PATCH, PUT credentials, or create and validate. */
 function perRoute<T>(
   route: string,
@@ -932,7 +939,9 @@ export function generateCampaign(
             ),
           ] as [Path, unknown[]],
       )
-      .flatMap(([path, values]) => values.map(v => one(path, v))),
+      .flatMap(([path, values]) =>
+        values.map(v => one(path, v, patchNames(path))),
+      ),
     ...[
       'runtime',
       'name',
@@ -1342,18 +1351,26 @@ export function generateCampaign(
         contentType: JSON_TYPE,
       },
     });
+    // Bytes that are no UTF-8 inside a string of a known field.
+    const invalid = Buffer.from([0xff, 0xfe, 0xc3, 0x28]);
+    const [prefix, field] = perRoute(b.route, {
+      patch: ['{"model":"', 'model'],
+      credentials: ['{"credentials":{"BRAVE_API_KEY":"', 'BRAVE_API_KEY'],
+      create: ['{"name":"', 'name'],
+    });
     add({
       route: b.route,
       category: 'invalid UTF-8',
-      names: /json|body|utf|encoding|charset|parse/i,
+      names: new RegExp(`${field}|utf|encoding|charset`, 'i'),
       echo: [],
       request: {
         method: b.method,
         path: b.path,
         auth: GUEST,
-        body: Buffer.from([
-          0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22,
-          0x7d,
+        body: Buffer.concat([
+          Buffer.from(prefix),
+          invalid,
+          Buffer.from(b.route === ROUTES.credentials ? '"}}' : '"}'),
         ]),
         contentType: JSON_TYPE,
       },
@@ -1526,7 +1543,7 @@ export function generateCampaign(
       for (let i = 0; i < count; i++) {
         const [path, known] = r.pick(specFields);
         m.set.push([path, randomValue(known)]);
-        m.names.push(path);
+        m.names.push(patchNames(path));
       }
       const body = applyPatch(m, cases.length);
       if (isBadPatch(body))
