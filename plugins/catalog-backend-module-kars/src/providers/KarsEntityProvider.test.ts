@@ -6,11 +6,14 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import {
+  buildAgentCard,
   KarsClient,
+  listSandboxesQuerySchema,
   Sandbox,
+  SandboxListItem,
   sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
-import { KarsEntityProvider } from './KarsEntityProvider';
+import { KarsEntityProvider, PAGE_SIZE } from './KarsEntityProvider';
 import { SandboxEntityOptions } from './sandboxToEntities';
 
 const options: SandboxEntityOptions = {
@@ -42,13 +45,40 @@ function sandbox(name: string, a2a = true): Sandbox {
   };
 }
 
-/** A kars REST API on a real local HTTP server, whose failures the test chooses. */
+/** The list item the kars backend serves for a sandbox, with what `include` asks for. */
+function listItem(s: Sandbox, include: string[]): SandboxListItem {
+  return {
+    name: s.name,
+    cluster: s.cluster,
+    owner: s.spec.owner,
+    isolation: s.spec.sandbox.isolation,
+    model: s.spec.model,
+    phase: s.status.phase,
+    ready: true,
+    suspended: false,
+    deleting: false,
+    budget: { dailyFraction: null, monthlyFraction: null },
+    channelTrouble: [],
+    ...(include.includes('spec') ? { spec: s.spec } : {}),
+    ...(include.includes('agentCard')
+      ? { agentCard: buildAgentCard(s.name, s.spec) ?? null }
+      : {}),
+  };
+}
+
+/**
+ * A kars REST API on a real local HTTP server, whose failures the test chooses. It refuses a list
+ * query the real contract refuses, and counts the calls of each route.
+ */
 class FakeKarsBackend {
   sandboxes = new Map<string, Sandbox>();
   failPage?: number;
-  failGet?: string;
-  goneOnRead?: string;
+  failName?: string;
+  /** Rewrites each list item before it is sent. */
+  alter?: (item: SandboxListItem) => SandboxListItem;
   tokens: string[] = [];
+  /** `GET /sandboxes` and the routes of one sandbox, as called. */
+  calls: Array<'list' | 'sandbox'> = [];
   private server?: http.Server;
   baseUrl = '';
 
@@ -77,12 +107,23 @@ class FakeKarsBackend {
         response: { statusCode: status },
       });
     if (url.pathname === '/api/kars/sandboxes') {
-      const limit = Number(url.searchParams.get('limit'));
-      const start = Number(url.searchParams.get('cursor') ?? 0);
+      this.calls.push('list');
+      const query = listSandboxesQuerySchema.safeParse(
+        Object.fromEntries(url.searchParams),
+      );
+      if (!query.success) return error(400, 'InputError');
+      const { limit, name, include = [] } = query.data;
+      const start = Number(query.data.cursor ?? 0);
       const page = start / limit + 1;
       if (page === this.failPage) return error(503, 'ServiceUnavailableError');
-      const names = [...this.sandboxes.keys()].sort();
-      const items = names.slice(start, start + limit).map(name => ({ name }));
+      if (name && name === this.failName) return error(500, 'Error');
+      const names = [...this.sandboxes.keys()]
+        .filter(n => !name || n === name)
+        .sort();
+      const items = names
+        .slice(start, start + limit)
+        .map(n => listItem(this.sandboxes.get(n)!, include))
+        .map(item => (this.alter ? this.alter(item) : item));
       return send(200, {
         items,
         totalCount: names.length,
@@ -90,13 +131,8 @@ class FakeKarsBackend {
           start + limit < names.length ? String(start + limit) : undefined,
       });
     }
-    const match = url.pathname.match(/^\/api\/kars\/sandboxes\/([^/]+)$/);
-    if (match) {
-      const name = decodeURIComponent(match[1]);
-      if (name === this.failGet) return error(500, 'Error');
-      const found =
-        name === this.goneOnRead ? undefined : this.sandboxes.get(name);
-      return found ? send(200, found) : error(404, 'NotFoundError');
+    if (url.pathname.startsWith('/api/kars/sandboxes/')) {
+      this.calls.push('sandbox');
     }
     return error(404, 'NotFoundError');
   }
@@ -148,9 +184,10 @@ describe('KarsEntityProvider', () => {
     mutations = [];
     backend.sandboxes.clear();
     backend.failPage = undefined;
-    backend.failGet = undefined;
-    backend.goneOnRead = undefined;
+    backend.failName = undefined;
+    backend.alter = undefined;
     backend.tokens = [];
+    backend.calls = [];
   });
 
   const seed = (count: number) => {
@@ -159,6 +196,37 @@ describe('KarsEntityProvider', () => {
       backend.sandboxes.set(name, sandbox(name));
     }
   };
+
+  it('reads 250 sandboxes with one list call per page and no call per sandbox', async () => {
+    seed(250);
+    await scheduled();
+    expect(backend.calls).toEqual(
+      Array(Math.ceil(250 / PAGE_SIZE)).fill('list'),
+    );
+    expect(backend.calls).toHaveLength(3);
+    const [mutation] = mutations;
+    if (mutation.type !== 'full') throw new Error('not full');
+    expect(mutation.entities).toHaveLength(1 + 250 * 3);
+  });
+
+  it('takes the card the backend built as the definition, and only what the card schema knows', async () => {
+    seed(1);
+    backend.alter = item => ({
+      ...item,
+      agentCard: {
+        ...item.agentCard!,
+        description: 'Built by the backend',
+        token: SECRET,
+      } as SandboxListItem['agentCard'],
+    });
+    await provider.refresh();
+    const [mutation] = mutations;
+    if (mutation.type !== 'full') throw new Error('not full');
+    const api = mutation.entities.find(e => e.entity.kind === 'API')!;
+    const definition = JSON.parse(api.entity.spec?.definition as string);
+    expect(definition.description).toBe('Built by the backend');
+    expect(definition).not.toHaveProperty('token');
+  });
 
   it('applies a full mutation of every sandbox across pages, with its own token', async () => {
     seed(150);
@@ -217,9 +285,17 @@ describe('KarsEntityProvider', () => {
     expect(mutations).toEqual([]);
   });
 
-  it('applies nothing when reading one sandbox fails', async () => {
+  it.each([
+    ['without its spec', ({ spec: _s, ...item }: SandboxListItem) => item],
+    ['without its card', ({ agentCard: _c, ...item }: SandboxListItem) => item],
+    [
+      'with a card that is no A2A card',
+      (item: SandboxListItem) =>
+        ({ ...item, agentCard: { name: 'x' } } as SandboxListItem),
+    ],
+  ])('applies nothing when an item comes %s', async (_, alter) => {
     seed(20);
-    backend.failGet = 'tenant-013';
+    backend.alter = item => (item.name === 'tenant-013' ? alter(item) : item);
     await expect(provider.refresh()).resolves.toBe(false);
     expect(mutations).toEqual([]);
   });
@@ -232,24 +308,28 @@ describe('KarsEntityProvider', () => {
     expect(mutation.entities.map(e => e.entity.kind)).toEqual(['System']);
   });
 
-  it('leaves out a sandbox deleted between the list and its read', async () => {
-    seed(2);
-    // The list still names tenant-001, its read answers 404.
-    backend.goneOnRead = 'tenant-001';
+  it('emits a sandbox once when the list moved it onto the next page between two reads', async () => {
+    seed(PAGE_SIZE + 1);
+    // Made while the first page is served; it sorts second, so tenant-099 is on both pages.
+    backend.alter = item => {
+      if (item.name === 'tenant-099') {
+        backend.sandboxes.set('tenant-000a', sandbox('tenant-000a'));
+      }
+      return item;
+    };
     await provider.refresh();
+    expect(backend.calls).toEqual(['list', 'list']);
     const [mutation] = mutations;
     if (mutation.type !== 'full') throw new Error('not full');
-    expect(mutation.entities.map(e => e.entity.metadata.name)).toEqual([
-      'kars',
-      'tenant-000',
-      'tenant-000-agent',
-      'tenant-000-agent-card',
-    ]);
+    const names = mutation.entities.map(e => e.entity.metadata.name);
+    expect(names.filter(n => n === 'tenant-099')).toHaveLength(1);
+    expect(names).toContain('tenant-100');
   });
 
   it('turns an upserted event into a delta that adds the sandbox entities', async () => {
     backend.sandboxes.set('tenant-new', sandbox('tenant-new'));
     await publish('tenant-new', 'upserted');
+    expect(backend.calls).toEqual(['list']);
     expect(mutations).toHaveLength(1);
     const [mutation] = mutations;
     if (mutation.type !== 'delta') throw new Error('not delta');
@@ -311,7 +391,7 @@ describe('KarsEntityProvider', () => {
 
   it('applies nothing for an event it cannot read, and ignores malformed ones', async () => {
     backend.sandboxes.set('tenant-z', sandbox('tenant-z'));
-    backend.failGet = 'tenant-z';
+    backend.failName = 'tenant-z';
     await publish('tenant-z', 'upserted');
     await events.publish({ topic: 'kars.sandbox', eventPayload: { what: 1 } });
     expect(mutations).toEqual([]);

@@ -14,12 +14,15 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
+  agentCardSchema,
   KARS_PLUGIN_ID,
   KARS_SANDBOX_EVENTS_TOPIC,
   KarsApi,
   KarsClient,
   KarsSandboxEventPayload,
+  ListSandboxesQuery,
   sandboxEntityRefs,
+  SandboxListItem,
 } from '@kars-portal/plugin-kars-common';
 import { readKarsProviderConfig } from './config';
 import {
@@ -28,15 +31,11 @@ import {
   sandboxToEntities,
 } from './sandboxToEntities';
 
-/** Page size of the full read. */
-const PAGE_SIZE = 100;
-/** At most this many `GET /sandboxes/:name` at a time. */
-const CONCURRENCY = 8;
+/** Page size of the full read: one `GET /sandboxes` per page. */
+export const PAGE_SIZE = 100;
 
-function isNotFound(error: unknown) {
-  const e = error as { name?: string; response?: { status?: number } };
-  return e?.name === 'ResponseError' && e.response?.status === 404;
-}
+/** What each item of the list carries for the entities: the spec and the card the backend built. */
+const INCLUDE: ListSandboxesQuery['include'] = 'spec,agentCard';
 
 function isSandboxEvent(payload: unknown): payload is KarsSandboxEventPayload {
   const p = payload as Partial<KarsSandboxEventPayload> | undefined;
@@ -61,9 +60,10 @@ export interface KarsEntityProviderDeps {
 
 /**
  * Every sandbox the kars backend serves, as catalog entities: a full mutation on a schedule, and
- * deltas when the backend announces a change on the `kars.sandbox` events topic. A full mutation
- * is applied only after every page and every sandbox was read; on any error nothing is applied,
- * so an outage of the backend never empties the catalog.
+ * deltas when the backend announces a change on the `kars.sandbox` events topic. Both read
+ * `GET /sandboxes` with each sandbox's spec and agent card in its item (one call per page, none
+ * per sandbox). A full mutation is applied only after every page was read; on any error nothing is
+ * applied, so an outage of the backend never empties the catalog.
  */
 export class KarsEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
@@ -201,12 +201,12 @@ export class KarsEntityProvider implements EntityProvider {
         return;
       }
       const token = await this.deps.token();
-      let entities: Entity[];
-      try {
-        const sandbox = await this.deps.client.getSandbox(name, { token });
-        entities = sandboxToEntities(sandbox, this.deps.entities);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
+      const page = await this.deps.client.listSandboxes(
+        { name, include: INCLUDE, limit: 1 },
+        { token },
+      );
+      const item = page.items.find(i => i.name === name);
+      if (!item) {
         await connection.applyMutation({
           type: 'delta',
           added: [],
@@ -214,6 +214,7 @@ export class KarsEntityProvider implements EntityProvider {
         });
         return;
       }
+      const entities = this.entitiesOf(item);
       const emitted = new Set(entities.map(e => stringifyEntityRef(e)));
       await connection.applyMutation({
         type: 'delta',
@@ -232,18 +233,24 @@ export class KarsEntityProvider implements EntityProvider {
     }
   }
 
-  /** Every page, then every sandbox; any failure rejects the whole read. */
+  /** Every page, one call each; any failure rejects the whole read. */
   private async readAll(): Promise<Entity[]> {
     const token = await this.deps.token();
-    const names: string[] = [];
+    // By name: a sandbox that moved to the next page between two reads is emitted once.
+    const items = new Map<string, SandboxListItem>();
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.deps.client.listSandboxes(
-        { limit: PAGE_SIZE, sort: 'name', ...(cursor ? { cursor } : {}) },
+        {
+          limit: PAGE_SIZE,
+          sort: 'name',
+          include: INCLUDE,
+          ...(cursor ? { cursor } : {}),
+        },
         { token },
       );
-      names.push(...page.items.map(item => item.name));
+      for (const item of page.items) items.set(item.name, item);
       cursor = page.nextCursor;
       if (cursor !== undefined) {
         if (seenCursors.has(cursor)) {
@@ -252,25 +259,30 @@ export class KarsEntityProvider implements EntityProvider {
         seenCursors.add(cursor);
       }
     } while (cursor !== undefined);
+    return [
+      karsSystemEntity(this.deps.entities),
+      ...[...items.values()].flatMap(item => this.entitiesOf(item)),
+    ];
+  }
 
-    const entities: Entity[] = [karsSystemEntity(this.deps.entities)];
-    const unique = [...new Set(names)];
-    for (let i = 0; i < unique.length; i += CONCURRENCY) {
-      const batch = await Promise.all(
-        unique.slice(i, i + CONCURRENCY).map(async name => {
-          try {
-            const sandbox = await this.deps.client.getSandbox(name, { token });
-            return sandboxToEntities(sandbox, this.deps.entities);
-          } catch (error) {
-            // Deleted between the list and the read: it is gone, which is no error.
-            if (isNotFound(error)) return [];
-            throw error;
-          }
-        }),
+  /** The entities of one list item; its card is checked against the A2A card schema. */
+  private entitiesOf(item: SandboxListItem): Entity[] {
+    if (!item.spec || item.agentCard === undefined) {
+      throw new Error(
+        `the kars backend listed sandbox ${item.name} without its spec and agent card`,
       );
-      entities.push(...batch.flat());
     }
-    return entities;
+    return sandboxToEntities(
+      {
+        name: item.name,
+        cluster: item.cluster,
+        spec: item.spec,
+        agentCard: item.agentCard
+          ? agentCardSchema.parse(item.agentCard)
+          : undefined,
+      },
+      this.deps.entities,
+    );
   }
 
   private deferred(entity: Entity) {

@@ -5,7 +5,7 @@ import {
 import { Config } from '@backstage/config';
 import { SandboxEntityOptions } from './sandboxToEntities';
 
-/** The provider's settings: `catalog.providers.kars`, and the card settings under `kars`. */
+/** The provider's settings: `catalog.providers.kars`. */
 export interface KarsProviderConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   entities: SandboxEntityOptions;
@@ -24,10 +24,7 @@ export const DEFAULT_OWNER = 'group:default/platform';
 /** Default lifecycle: the sandboxes are running tenants, not experiments. */
 export const DEFAULT_LIFECYCLE = 'production';
 
-/**
- * Reads `catalog.providers.kars`. The card's provider and cluster domains are read from `kars.*`,
- * the same keys the kars backend reads, so the catalog's card is the document the backend serves.
- */
+/** Reads `catalog.providers.kars`. */
 export function readKarsProviderConfig(config: Config): KarsProviderConfig {
   const c = config.getOptionalConfig('catalog.providers.kars');
   const schedule = c?.has('schedule')
@@ -35,13 +32,6 @@ export function readKarsProviderConfig(config: Config): KarsProviderConfig {
         c.getConfig('schedule'),
       )
     : DEFAULT_SCHEDULE;
-  const provider = config.getOptionalConfig('kars.agentCardProvider');
-  const clusterDomains = new Map(
-    (config.getOptionalConfigArray('kars.clusters') ?? []).map(cluster => [
-      cluster.getString('name'),
-      cluster.getOptionalString('clusterDomain'),
-    ]),
-  );
   const template = c?.getOptionalString('sandboxUrlTemplate');
   return {
     schedule,
@@ -49,13 +39,6 @@ export function readKarsProviderConfig(config: Config): KarsProviderConfig {
       defaultOwner: c?.getOptionalString('defaultOwner') ?? DEFAULT_OWNER,
       systemOwner: c?.getOptionalString('systemOwner') ?? DEFAULT_OWNER,
       lifecycle: c?.getOptionalString('lifecycle') ?? DEFAULT_LIFECYCLE,
-      agentCardProvider: provider
-        ? {
-            organization: provider.getString('organization'),
-            url: provider.getString('url'),
-          }
-        : undefined,
-      clusterDomain: cluster => clusterDomains.get(cluster),
       sandboxUrl: template
         ? name => template.replace(/\{name\}/g, encodeURIComponent(name))
         : undefined,

@@ -28,24 +28,27 @@ const options: SandboxEntityOptions = {
   defaultOwner: 'group:default/platform',
   systemOwner: 'group:default/platform',
   lifecycle: 'production',
-  agentCardProvider: {
-    organization: 'Contoso',
-    url: 'https://contoso.example',
-  },
-  clusterDomain: cluster => (cluster === 'west' ? 'west.local' : undefined),
 };
 
+/** A sandbox with the card the kars backend builds for it (none with A2A off). */
 const sandbox = (
   name: string,
-  spec: SandboxSpecInput,
+  input: SandboxSpecInput,
   cluster = 'primary',
-) => ({
-  name,
-  cluster,
-  spec: sandboxSpecSchema.parse(spec),
-});
+) => {
+  const spec = sandboxSpecSchema.parse(input);
+  return {
+    name,
+    cluster,
+    spec,
+    agentCard: buildAgentCard(name, spec, {
+      provider: { organization: 'Contoso', url: 'https://contoso.example' },
+      clusterDomain: cluster === 'west' ? 'west.local' : undefined,
+    }),
+  };
+};
 
-const tenantA = sandbox('tenant-a', {
+const tenantASpec: SandboxSpecInput = {
   owner: 'group:default/team-a',
   model: 'gpt-4.1',
   sandbox: { isolation: 'enhanced' },
@@ -54,7 +57,8 @@ const tenantA = sandbox('tenant-a', {
     description: 'Answers questions about invoices',
     skills: [{ id: 'invoices', name: 'Invoices', tags: ['finance'] }],
   },
-});
+};
+const tenantA = sandbox('tenant-a', tenantASpec);
 
 describe('sandboxToEntities', () => {
   it('emits the Resource, the Component and the API with every relation', () => {
@@ -121,14 +125,10 @@ describe('sandboxToEntities', () => {
     }
   });
 
-  it('makes the definition the card of the one builder, provider and cluster domain included', () => {
-    const west = { ...tenantA, cluster: 'west' };
+  it('makes the definition the card the kars backend built, provider and cluster domain included', () => {
+    const west = sandbox('tenant-a', tenantASpec, 'west');
     const api = sandboxToEntities(west, options)[2];
-    const expected = buildAgentCard('tenant-a', west.spec, {
-      provider: options.agentCardProvider,
-      clusterDomain: 'west.local',
-    });
-    expect(api.spec?.definition).toBe(JSON.stringify(expected, null, 2));
+    expect(api.spec?.definition).toBe(JSON.stringify(west.agentCard, null, 2));
     const card = agentCardSchema.parse(
       JSON.parse(api.spec?.definition as string),
     );

@@ -8,8 +8,7 @@ import {
   SystemEntity,
 } from '@backstage/catalog-model';
 import {
-  AgentCardProvider,
-  buildAgentCard,
+  AgentCard,
   KARS_ANNOTATIONS,
   KARS_ENTITY_NAMESPACE,
   KARS_ENTITY_TYPES,
@@ -39,16 +38,17 @@ export interface SandboxEntityOptions {
   systemOwner: string;
   /** spec.lifecycle of the sandbox, agent and card entities. */
   lifecycle: string;
-  /** Who publishes the agent cards (`kars.agentCardProvider`, as the backend reads it). */
-  agentCardProvider?: AgentCardProvider;
-  /** The cluster domain of a sandbox's cluster (`kars.clusters[].clusterDomain`). */
-  clusterDomain?: (cluster: string) => string | undefined;
   /** A link to the sandbox, if any. */
   sandboxUrl?: (name: string) => string | undefined;
 }
 
-/** The fields of a sandbox the entities are made of; never its status, never credentials. */
-export type SandboxForEntities = Pick<Sandbox, 'name' | 'cluster' | 'spec'>;
+/**
+ * What the entities of a sandbox are made of: its name, cluster and spec, and the A2A card the kars
+ * backend built (absent with A2A off); never its status, never credentials.
+ */
+export type SandboxForEntities = Pick<Sandbox, 'name' | 'cluster' | 'spec'> & {
+  agentCard?: AgentCard;
+};
 
 /**
  * A catalog tag from a free value: lowercase, every character outside `[a-z0-9:+#]` turned
@@ -91,15 +91,15 @@ export function karsSystemEntity(
 }
 
 /**
- * The entities a sandbox becomes: the Resource (kars-sandbox), the Component (ai-agent) and, when
- * A2A is on, the API (a2a) whose definition is the agent card from the one builder in kars-common.
- * Pure; only spec fields that describe the sandbox go in, no live state and no credentials.
+ * The entities a sandbox becomes: the Resource (kars-sandbox), the Component (ai-agent) and, with a
+ * card, the API (a2a) whose definition is the card the kars backend serves. Pure; only spec fields
+ * that describe the sandbox go in, no live state and no credentials.
  */
 export function sandboxToEntities(
   sandbox: SandboxForEntities,
   options: SandboxEntityOptions,
 ): Entity[] {
-  const { name, cluster, spec } = sandbox;
+  const { name, cluster, spec, agentCard: card } = sandbox;
   const names = sandboxEntityNames(name);
   const refs = sandboxEntityRefs(name);
   const owner = spec.owner || options.defaultOwner;
@@ -130,10 +130,6 @@ export function sandboxToEntities(
     annotations: { ...annotations },
     tags: [...tags],
     ...(links ? { links: links.map(l => ({ ...l })) } : {}),
-  });
-  const card = buildAgentCard(name, spec, {
-    provider: options.agentCardProvider,
-    clusterDomain: options.clusterDomain?.(cluster),
   });
 
   const resource: ResourceEntity = {

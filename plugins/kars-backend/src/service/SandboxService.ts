@@ -26,7 +26,7 @@ import {
   SandboxSpec,
   sandboxSpecSchema,
   SandboxHealth,
-  SandboxSummary,
+  SandboxListItem,
   SandboxWriteResponse,
   SEVERITIES,
   Severity,
@@ -41,7 +41,7 @@ import { renderedManifestList, renderSandbox } from '../render/renderSandbox';
 import { KubeApiError } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
 import { CredentialsWriter } from './CredentialsWriter';
-import { BudgetFractions, pageSummaries, toSummary } from './listing';
+import { BudgetFractions, listPage } from './listing';
 import {
   buildSandboxObject,
   isClaimedNamespace,
@@ -234,13 +234,15 @@ export class SandboxService {
   listSandboxes(
     query: ListSandboxesQuery,
     visible: (sandbox: Sandbox) => boolean = () => true,
-  ): Page<SandboxSummary> {
+  ): Page<SandboxListItem> {
     const parsed = parseOrThrow(listSandboxesQuerySchema, query, 'query');
     for (const cluster of this.clusters) void cluster.usage.snapshot();
-    const rows = this.allSandboxes()
-      .filter(visible)
-      .map(s => toSummary(s, this.fractions(s)));
-    return pageSummaries(rows, parsed);
+    return listPage(
+      this.allSandboxes().filter(visible),
+      parsed,
+      s => this.fractions(s),
+      s => this.cardOf(s),
+    );
   }
 
   /**
@@ -794,13 +796,20 @@ export class SandboxService {
   }
 
   agentCard(name: string): AgentCard {
-    const { cluster, object } = this.mustLocate(name);
-    const card = buildAgentCard(name, readSandboxSpec(object.spec), {
-      provider: cluster.config.settings.agentCardProvider,
-      clusterDomain: cluster.config.settings.clusterDomain,
-    });
+    const card = this.cardOf(this.getSandbox(name));
     if (!card) throw new NotFoundError(`sandbox ${name} has A2A turned off`);
     return card;
+  }
+
+  /** The A2A card of a sandbox, with its cluster's settings; undefined with A2A off. */
+  private cardOf(sandbox: Sandbox): AgentCard | undefined {
+    const { settings } = this.clusters.find(
+      c => c.name === sandbox.cluster,
+    )!.config;
+    return buildAgentCard(sandbox.name, sandbox.spec, {
+      provider: settings.agentCardProvider,
+      clusterDomain: settings.clusterDomain,
+    });
   }
 
   async events(name: string) {

@@ -1,5 +1,12 @@
-import { SandboxSummary } from '@kars-portal/plugin-kars-common';
-import { pageSummaries } from './listing';
+import {
+  buildAgentCard,
+  listSandboxesQuerySchema,
+  ListSandboxesQuery,
+  Sandbox,
+  sandboxSpecSchema,
+  SandboxSummary,
+} from '@kars-portal/plugin-kars-common';
+import { listPage, pageSummaries } from './listing';
 
 const row = (
   name: string,
@@ -82,5 +89,67 @@ describe('pageSummaries', () => {
       'd',
       'c',
     ]);
+  });
+});
+
+describe('listPage', () => {
+  const sandbox = (name: string, a2a: boolean): Sandbox => ({
+    name,
+    cluster: 'primary',
+    namespace: `kars-${name}`,
+    spec: sandboxSpecSchema.parse({ model: 'gpt-4o', a2a: { enabled: a2a } }),
+    status: { phase: 'Running', conditions: [] },
+    credentialKeys: [],
+    uid: `uid-${name}`,
+    generation: 1,
+    createdAt: '2026-01-01T00:00:00Z',
+    deleting: false,
+  });
+  const fleet = ['c', 'a', 'b'].map((name, i) => sandbox(name, i !== 1));
+  const cards: string[] = [];
+  const card = (s: Sandbox) => {
+    cards.push(s.name);
+    return buildAgentCard(s.name, s.spec, { clusterDomain: 'west.local' });
+  };
+  const list = (query: ListSandboxesQuery) =>
+    listPage(
+      fleet,
+      listSandboxesQuerySchema.parse(query),
+      () => ({ dailyFraction: null, monthlyFraction: null }),
+      card,
+    );
+
+  beforeEach(() => {
+    cards.length = 0;
+  });
+
+  it('adds the spec and the card the backend serves to the items of the page only, null with A2A off', () => {
+    const page = list({ limit: 2, include: 'spec,agentCard' });
+    expect(page.items.map(i => [i.name, i.spec?.model])).toEqual([
+      ['a', 'gpt-4o'],
+      ['b', 'gpt-4o'],
+    ]);
+    expect(page.items[0].agentCard).toBeNull();
+    expect(page.items[1].agentCard).toEqual(
+      buildAgentCard('b', fleet[2].spec, { clusterDomain: 'west.local' }),
+    );
+    expect(cards).toEqual(['a', 'b']);
+    expect(page.totalCount).toBe(3);
+  });
+
+  it('adds only what include names, and nothing without it', () => {
+    const specOnly = list({ include: 'spec' }).items[0];
+    expect(specOnly.spec).toBeDefined();
+    expect('agentCard' in specOnly).toBe(false);
+    const plain = list({}).items[0];
+    expect(Object.keys(plain)).not.toContain('spec');
+    expect(Object.keys(plain)).not.toContain('agentCard');
+    expect(cards).toEqual([]);
+  });
+
+  it('keeps only the sandbox of the exact name', () => {
+    expect(list({ name: 'b' }).items.map(i => i.name)).toEqual(['b']);
+    expect(list({ name: 'b', q: 'b' }).totalCount).toBe(1);
+    expect(list({ name: 'tenant' }).items).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import {
+  AgentCard,
   canonicalEntityRef,
   channelHasCredentials,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
   Page,
   Sandbox,
+  SandboxListItem,
   SandboxSummary,
 } from '@kars-portal/plugin-kars-common';
 import { InputError } from '@backstage/errors';
@@ -83,6 +85,7 @@ const fingerprint = (q: Query) =>
     q.model,
     q.trouble,
     q.q,
+    q.name,
   ]);
 
 const encodeCursor = (c: Cursor) =>
@@ -121,6 +124,7 @@ export function pageSummaries(
       (!query.phase || s.phase === query.phase) &&
       (!query.isolation || s.isolation === query.isolation) &&
       (!query.model || s.model === query.model) &&
+      (!query.name || s.name === query.name) &&
       (query.trouble === undefined ||
         hasTrouble(s) === (query.trouble === 'true')) &&
       (!needle ||
@@ -151,5 +155,40 @@ export function pageSummaries(
           }),
         }
       : {}),
+  };
+}
+
+/**
+ * `GET /sandboxes`: the fleet rows of the sandboxes, filtered, sorted and paged, each item with what
+ * `include` asks for (the spec, the agent card the backend serves). Pure.
+ */
+export function listPage(
+  sandboxes: Sandbox[],
+  query: Query,
+  fractions: (sandbox: Sandbox) => BudgetFractions,
+  agentCard: (sandbox: Sandbox) => AgentCard | undefined,
+): Page<SandboxListItem> {
+  const { include: includes, ...paging } = query;
+  const page = pageSummaries(
+    sandboxes.map(s => toSummary(s, fractions(s))),
+    paging,
+  );
+  const include = new Set(includes);
+  if (include.size === 0) return page;
+  const key = (s: { cluster: string; name: string }) =>
+    `${s.cluster}/${s.name}`;
+  const byKey = new Map(sandboxes.map(s => [key(s), s]));
+  return {
+    ...page,
+    items: page.items.map(item => {
+      const sandbox = byKey.get(key(item))!;
+      return {
+        ...item,
+        ...(include.has('spec') ? { spec: sandbox.spec } : {}),
+        ...(include.has('agentCard')
+          ? { agentCard: agentCard(sandbox) ?? null }
+          : {}),
+      };
+    }),
   };
 }

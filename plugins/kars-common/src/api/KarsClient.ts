@@ -18,7 +18,7 @@ import {
   PutCredentialsResponse,
   Sandbox,
   SandboxHealth,
-  SandboxSummary,
+  SandboxListItem,
   SandboxWriteResponse,
   UpdateSandboxRequest,
   ValidateResponse,
@@ -33,10 +33,11 @@ export interface KarsRequestOptions {
 /** The typed client of the kars REST API, for the frontend, the scaffolder and the catalog. @public */
 export interface KarsApi {
   getCluster(options?: KarsRequestOptions): Promise<ClusterInfo>;
+  /** One page of the sandboxes the caller may read; `include` adds the spec and agent card to each. */
   listSandboxes(
     query?: ListSandboxesQuery,
     options?: KarsRequestOptions,
-  ): Promise<Page<SandboxSummary>>;
+  ): Promise<Page<SandboxListItem>>;
   validateSandbox(
     request: {
       name?: string;
@@ -111,7 +112,7 @@ export class KarsClient implements KarsApi {
   }
 
   listSandboxes(query: ListSandboxesQuery = {}, options?: KarsRequestOptions) {
-    return this.request<Page<SandboxSummary>>(
+    return this.request<Page<SandboxListItem>>(
       'GET',
       `/sandboxes${this.queryString(query)}`,
       undefined,

@@ -1,5 +1,9 @@
 import { validateWith } from '../validation';
-import { auditPageSchema, listAuditQuerySchema } from './contract';
+import {
+  auditPageSchema,
+  listAuditQuerySchema,
+  listSandboxesQuerySchema,
+} from './contract';
 
 const issues = (query: unknown) => {
   const result = validateWith(listAuditQuerySchema, query, 'query');
@@ -68,5 +72,32 @@ describe('the audit route contract', () => {
       auditPageSchema.safeParse({ items: [withoutCluster], totalCount: 1 })
         .success,
     ).toBe(false);
+  });
+});
+
+describe('the list route contract', () => {
+  const listIssues = (query: unknown) => {
+    const result = validateWith(listSandboxesQuerySchema, query, 'query');
+    return result.success ? [] : result.issues.map(i => [i.field, i.rule]);
+  };
+
+  it('takes an exact name and what to include in each item, once each', () => {
+    expect(
+      listSandboxesQuerySchema.parse({
+        name: 'tenant-a',
+        include: 'agentCard,spec,agentCard',
+      }),
+    ).toMatchObject({ name: 'tenant-a', include: ['agentCard', 'spec'] });
+    expect(listSandboxesQuerySchema.parse({}).include).toBeUndefined();
+  });
+
+  it.each([
+    [{ include: 'status' }, 'query.include', 'one-of'],
+    [{ include: 'spec,' }, 'query.include', 'one-of'],
+    [{ include: ['spec', 'agentCard'] }, 'query.include', 'type-string'],
+    [{ name: '' }, 'query.name', 'required'],
+    [{ name: 'x'.repeat(64) }, 'query.name', 'max-length'],
+  ])('refuses %j naming %s', (query, field, rule) => {
+    expect(listIssues(query)).toEqual([[field, rule]]);
   });
 });

@@ -121,7 +121,23 @@ export const SANDBOX_SORT_KEYS = [
   'lastReconciled',
 ] as const;
 
-/** `GET /sandboxes` query. @public */
+/**
+ * What `include` may add to each item of `GET /sandboxes`: the spec, and the A2A agent card the
+ * backend serves at `/sandboxes/:name/agent-card`.
+ * @public
+ */
+export const SANDBOX_LIST_INCLUDES = ['spec', 'agentCard'] as const;
+/** @public */
+export type SandboxListInclude = (typeof SANDBOX_LIST_INCLUDES)[number];
+
+const isListInclude = (value: string): value is SandboxListInclude =>
+  (SANDBOX_LIST_INCLUDES as readonly string[]).includes(value);
+
+/**
+ * `GET /sandboxes` query. `name` keeps only the sandbox of that exact name (a page of one or none);
+ * `include` is a comma-separated list of {@link SANDBOX_LIST_INCLUDES}.
+ * @public
+ */
 export const listSandboxesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
@@ -133,6 +149,18 @@ export const listSandboxesQuerySchema = z.strictObject({
   model: z.string().max(100).optional(),
   trouble: z.enum(['true', 'false']).optional(),
   q: z.string().max(100).optional(),
+  name: z.string().min(1).max(63).optional(),
+  include: z
+    .string()
+    .max(100)
+    .refine(value => value.split(',').every(isListInclude), {
+      error: `must be a comma-separated list of ${SANDBOX_LIST_INCLUDES.join(
+        ', ',
+      )}`,
+      params: { rule: 'one-of' },
+    })
+    .transform(value => [...new Set(value.split(',').filter(isListInclude))])
+    .optional(),
 });
 /** @public */
 export type ListSandboxesQuery = z.input<typeof listSandboxesQuerySchema>;
@@ -175,6 +203,17 @@ export interface SandboxSummary {
   budget: { dailyFraction: number | null; monthlyFraction: number | null };
   channelTrouble: ChannelType[];
   lastReconciledAt?: string;
+}
+
+/**
+ * One item of `GET /sandboxes`: the fleet row, and what `include` asked for.
+ * @public
+ */
+export interface SandboxListItem extends SandboxSummary {
+  /** With `include=spec`: the spec, as `GET /sandboxes/:name` has it. */
+  spec?: SandboxSpec;
+  /** With `include=agentCard`: the card `GET /sandboxes/:name/agent-card` serves; null with A2A off. */
+  agentCard?: AgentCard | null;
 }
 
 /** A page of a list. @public */
