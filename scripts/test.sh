@@ -69,16 +69,18 @@ start=$SECONDS
 CI=true yarn backstage-cli repo test --json --outputFile="$OUT/jest.json" || status=1
 echo "unit, component and integration tests took $((SECONDS - start))s"
 
-# End to end, in Chromium, against the dev portal started as the README says (scripts/dev.sh): the
-# Playwright config starts it on :3000/:7007, or outside CI reuses one already running there.
-if [ -x "$CHROMIUM" ]; then
-  start=$SECONDS
-  if ! KARS_CHROMIUM="$CHROMIUM" yarn workspace @kars-portal/e2e e2e; then
-    status=1
-    [ -f "$OUT/e2e.json" ] || node -e 'console.log(JSON.stringify({suite: "e2e", failed: 1}))' > "$OUT/e2e-crash.json"
-  fi
-  echo "end-to-end tests took $((SECONDS - start))s (portal log: .ci-out/e2e-portal.log)"
+# End to end, in Chromium, then the outside-in acceptance suite (test/acceptance: HTTP and the
+# cluster only), against one dev portal started as the README says (scripts/dev.sh): the Playwright
+# config starts it on :3000/:7007, or outside CI reuses one already running there. Without Chromium
+# only the acceptance suite runs.
+start=$SECONDS
+projects=()
+[ -x "$CHROMIUM" ] || projects=(--project acceptance)
+if ! KARS_CHROMIUM="$CHROMIUM" yarn workspace @kars-portal/e2e e2e "${projects[@]}"; then
+  status=1
+  [ -f "$OUT/e2e.json" ] || node -e 'console.log(JSON.stringify({suite: "e2e and acceptance", failed: 1}))' > "$OUT/e2e-crash.json"
 fi
+echo "end-to-end and acceptance tests took $((SECONDS - start))s (portal log: .ci-out/e2e-portal.log)"
 
 if [ ${#reasons[@]} -gt 0 ]; then
   node -e 'console.log(JSON.stringify({suite: "prerequisites", reasons: process.argv.slice(1)}))' \

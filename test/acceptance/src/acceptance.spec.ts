@@ -4,7 +4,7 @@ import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { Case, generateCampaign, judge, ROUTES, Verdict } from './campaign';
 import { Check, failing } from './checks';
 import { EMBEDDED_STATE_FILE, PORTAL_LOG, serviceToken } from './config';
-import { excerpt, readFigures, redact } from './figures';
+import { excerpt, readFigures, redact, resetFigures } from './figures';
 import { HttpReply, HttpRequest } from './http';
 import {
   judgeCluster,
@@ -83,6 +83,7 @@ const describeRequest = (r: HttpRequest) =>
 const describeReply = (r: HttpReply) => `${r.status} ${excerpt(r.text, 300)}`;
 
 test('setup: the suite makes its sandboxes, changes them, rotates credentials by PUT and through the scaffolder', async () => {
+  resetFigures();
   await ready();
   const made = suite.madeTenants();
   for (const t of made) {

@@ -25,9 +25,22 @@ export function readFigures(file = RESULTS_FILE): FiguresFile {
   }
 }
 
+/** The phases in the order they run and are printed. */
+const ORDER = ['setup', 'invariants', 'matrix', 'campaign', 'secret-scan'];
+
+/** Starts the run's figures afresh. */
+export function resetFigures(file = RESULTS_FILE) {
+  fs.rmSync(file, { force: true });
+}
+
 export function recordFigure(key: string, figure: Figure, file = RESULTS_FILE) {
   const figures = readFigures(file);
   figures.figures[key] = figure;
+  figures.figures = Object.fromEntries(
+    Object.entries(figures.figures).sort(
+      ([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b),
+    ),
+  );
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
 }
