@@ -189,6 +189,10 @@ describe.each(clusterTargetNames())(
         spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
       });
       const health = (await get('/sandboxes/tenant-c/health')).body;
+      expect(
+        health.layers.find((l: { layer: string }) => l.layer === 'network')
+          .state,
+      ).toBe('missing');
       expect(health.findings).toContainEqual(
         expect.objectContaining({
           code: 'ForeignNetworkPolicy',
@@ -378,10 +382,12 @@ describe('the network layer, from the live NetworkPolicies', () => {
     ],
     ['no policy', [], 'missing', [], ['NetworkPolicyMissing']],
     [
-      'a foreign policy beside ours',
+      'a foreign policy beside ours (policies add up: ours may be widened)',
       [live(), foreign],
-      'verified',
-      verified,
+      'missing',
+      [
+        'NetworkPolicy kars-tenant-n/allow-all is not one kars portal renders for this sandbox',
+      ],
       ['ForeignNetworkPolicy'],
     ],
   ])('%s', (_what, policies, state, evidence, findings) => {

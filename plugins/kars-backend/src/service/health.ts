@@ -215,7 +215,10 @@ const differenceLine = (name: string, d: SubsetDifference) =>
     d.problem === 'missing' ? ' on the live object' : ''
   }`;
 
-function networkLayer(comparisons: NetworkPolicyComparison[]): LayerReport {
+function networkLayer(
+  comparisons: NetworkPolicyComparison[],
+  foreign: KubeObject[],
+): LayerReport {
   const absent = comparisons.filter(c => !c.live);
   const differing = comparisons.filter(c => c.live && c.differences.length);
   if (absent.length) {
@@ -238,6 +241,22 @@ function networkLayer(comparisons: NetworkPolicyComparison[]): LayerReport {
         : 'no NetworkPolicy is rendered for this sandbox',
       evidence: differing.flatMap(c =>
         c.differences.map(d => differenceLine(c.name, d)),
+      ),
+    });
+  }
+  if (foreign.length) {
+    return layer({
+      layer: 'network',
+      required: true,
+      state: 'missing',
+      summary: `NetworkPolicy ${foreign
+        .map(p => p.metadata.name)
+        .join(
+          ', ',
+        )} in the namespace was not made by kars portal; policies add up, so the sandbox's rules may be widened`,
+      evidence: foreign.map(
+        p =>
+          `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name} is not one kars portal renders for this sandbox`,
       ),
     });
   }
@@ -308,7 +327,7 @@ export function isolationLayers(
           ]
         : [],
     }),
-    networkLayer(networkPolicies),
+    networkLayer(networkPolicies, foreignNetworkPolicies(o, networkPolicies)),
     layer({
       layer: 'perContainerEgress',
       required: true,
@@ -488,6 +507,19 @@ export function budgetWindows(
   ];
 }
 
+/** The NetworkPolicies in the sandbox's namespace that kars portal does not render for it. Pure. */
+function foreignNetworkPolicies(
+  o: HealthObservation,
+  comparisons: NetworkPolicyComparison[],
+) {
+  const rendered = new Set(comparisons.map(c => c.name));
+  return o.networkPolicies.filter(
+    p =>
+      p.metadata.labels?.[KARS_LABELS.managedBy] !==
+        KARS_LABEL_VALUES.managedBy || !rendered.has(p.metadata.name),
+  );
+}
+
 /**
  * NetworkPolicies in the sandbox's namespace that the backend did not make (policies add up, so one
  * may widen), and rendered ones that are absent or whose live rules differ. Pure.
@@ -496,12 +528,7 @@ function networkFindings(
   o: HealthObservation,
   comparisons: NetworkPolicyComparison[],
 ): Finding[] {
-  const rendered = new Set(comparisons.map(c => c.name));
-  const foreign = o.networkPolicies.filter(
-    p =>
-      p.metadata.labels?.[KARS_LABELS.managedBy] !==
-        KARS_LABEL_VALUES.managedBy || !rendered.has(p.metadata.name),
-  );
+  const foreign = foreignNetworkPolicies(o, comparisons);
   return [
     ...foreign.map(p => ({
       severity: 'warning' as const,
