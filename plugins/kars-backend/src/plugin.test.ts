@@ -854,7 +854,9 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
         ]) {
           const res = keep(await send(method, `${path}?${query}`).send(body));
           expect({ query, status: res.status }).toEqual({ query, status: 400 });
-          expect(res.body.error.message).toMatch(/dryRun.*\[dry-run-value\]/);
+          expect(res.body.error.message).toMatch(
+            /dryRun.*\[(dry-run-value|single-value)\]/,
+          );
         }
         const unknown = keep(await send(method, `${path}?force=1`).send(body));
         expect(unknown.status).toBe(400);
@@ -865,6 +867,21 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
         expect(spec.model).toBe(tenants['tenant-a'].model);
       },
     );
+
+    it('refuses a query parameter given twice or as a structure, naming it, and names an unknown route', async () => {
+      for (const query of ['limit[]=1', 'limit=1&limit=2', 'q[x]=a']) {
+        const res = keep(await api().get(`/sandboxes?${query}`));
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(res.body.error.message).toMatch(
+          /query\.(limit|q) .*\[single-value\]/,
+        );
+      }
+      for (const method of ['put', 'patch', 'delete'] as const) {
+        const res = keep(await send(method, '/sandboxes').send({}));
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toContain('no route');
+      }
+    });
 
     it('takes PATCH as JSON or JSON merge patch, and answers 415 to any other content type', async () => {
       const before = await snapshot();

@@ -1,4 +1,4 @@
-import { CustomErrorBase } from '@backstage/errors';
+import { CustomErrorBase, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import { KarsInputError } from './service/validation';
 
@@ -102,4 +102,42 @@ export function onlyQuery(req: express.Request, allowed: string[]) {
       },
     ]);
   }
+}
+
+/**
+ * Refuses a query parameter given twice or as a structure (`limit[]=1`, `a[b]=c`): every parameter
+ * the API takes is one plain value, and a schema coercing `['1']` to 1 would take it otherwise.
+ * The parameter is named only when its name is a plain word, so nothing odd is echoed.
+ */
+export function plainQuery(): express.RequestHandler {
+  return (req, _res, next) => {
+    const odd = Object.entries(req.query).find(
+      ([, value]) => typeof value !== 'string',
+    );
+    if (!odd) {
+      next();
+      return;
+    }
+    const [name] = odd;
+    next(
+      new KarsInputError([
+        {
+          field: /^[A-Za-z]{1,40}$/.test(name) ? `query.${name}` : 'query',
+          rule: 'single-value',
+          message: 'must be given once, as a plain value',
+        },
+      ]),
+    );
+  };
+}
+
+/** The last handler of the API: a 404 that says no route matched, echoing nothing of the request. */
+export function noSuchRoute(): express.RequestHandler {
+  return (_req, _res, next) => {
+    next(
+      new NotFoundError(
+        'not found: the kars API has no route for this method and path',
+      ),
+    );
+  };
 }

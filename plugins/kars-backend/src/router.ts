@@ -28,7 +28,13 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore } from './database/AuditStore';
 import { karsSandboxResourceRef } from './permissions';
-import { dryRunOf, jsonBody, onlyQuery } from './requests';
+import {
+  dryRunOf,
+  jsonBody,
+  noSuchRoute,
+  onlyQuery,
+  plainQuery,
+} from './requests';
 import { Actor, SandboxService } from './service/SandboxService';
 import { parseOrThrow } from './service/validation';
 
@@ -52,6 +58,7 @@ export async function createRouter(
   const { service, httpAuth, userInfo, permissions, permissionsRegistry } =
     options;
   const router = Router();
+  router.use(plainQuery());
   router.use(jsonBody());
 
   const isAllowed = createConditionAuthorizer(
@@ -286,6 +293,8 @@ export async function createRouter(
     const query = parseOrThrow(listAuditQuerySchema, req.query, 'query');
     res.json(await options.audit.query(query));
   });
+
+  router.use(noSuchRoute());
 
   return router;
 }
