@@ -2,6 +2,7 @@ import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { CheckList } from './checks';
 import {
   deepSubsetDiff,
+  ipv4Network,
   judgeEgressGuardScript,
   judgeNetworkPolicy,
   SEED,
@@ -128,6 +129,26 @@ describe('judgeEgressGuardScript', () => {
   printf '%s\\n' '-A OUTPUT -m owner --uid-owner 1001 -j ACCEPT' '-A OUTPUT -j REJECT' 'COMMIT'
 } | iptables-restore --noflush`;
     expect(judgeEgressGuardScript(restore)).toEqual([]);
+  });
+
+  it("lets the agent reach exactly the allowlist's IP and CIDR entries, and nothing else", () => {
+    const guard = [
+      'iptables -t nat -A OUTPUT -p tcp -m owner --uid-owner 1000 -m multiport --dports 80,443 -j REDIRECT --to-ports 8444',
+      'iptables -A OUTPUT -d 203.0.113.7/32 -p tcp -m owner --uid-owner 1000 --dport 5432 -j ACCEPT',
+      'iptables -A OUTPUT -d 198.51.100.0/24 -p tcp -m owner --uid-owner 1000 --dport 8443 -j ACCEPT',
+      'iptables -A OUTPUT -d 192.0.2.9/32 -p tcp -m owner --uid-owner 1000 --dport 22 -j ACCEPT',
+      'iptables -A OUTPUT -j REJECT',
+    ].join('\n');
+    expect(
+      judgeEgressGuardScript(guard, [
+        '203.0.113.7/32:5432',
+        '198.51.100.0/24:8443',
+      ]),
+    ).toEqual([
+      'accepts more than loopback, DNS and the router: "-A OUTPUT -d 192.0.2.9/32 -p tcp -m owner --uid-owner 1000 --dport 22 -j ACCEPT"',
+    ]);
+    expect(ipv4Network('198.51.100.7/24')).toBe('198.51.100.0/24');
+    expect(ipv4Network('10.1.2.3')).toBe('10.1.2.3/32');
   });
 
   it('fails a guard that lets the agent out and refuses nothing', () => {

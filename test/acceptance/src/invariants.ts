@@ -359,7 +359,37 @@ export function iptablesRules(
 }
 
 /** The egress-guard's rules, judged: the agent reaches only loopback, cluster DNS and the router's proxy. */
-export function judgeEgressGuardScript(script: string): string[] {
+/** An IPv4 allowlist entry as the network it names: `198.51.100.7/24` is `198.51.100.0/24`, an address `/32`. */
+export function ipv4Network(host: string): string {
+  const [address, bits = '32'] = host.split('/');
+  const prefix = Number(bits);
+  const value = address
+    .split('.')
+    .reduce((n, octet) => n * 256 + Number(octet), 0);
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const network = (value & mask) >>> 0;
+  return `${[24, 16, 8, 0]
+    .map(s => (network >>> s) & 255)
+    .join('.')}/${prefix}`;
+}
+
+/** The IP and CIDR entries of an allowlist, as `network:port`: the agent may reach each of these directly. */
+export function directEndpoints(spec: SandboxSpec): string[] {
+  return spec.networkPolicy.allowedEndpoints
+    .filter(e => IPV4_ENTRY.test(e.host))
+    .map(e => `${ipv4Network(e.host)}:${e.port}`);
+}
+
+/**
+ * Judges an egress-guard script: the agent's web traffic goes to the router's proxy, and nothing is
+ * accepted beyond loopback, DNS to the resolvers, the router's own traffic and, for the agent, exactly
+ * the allowlist's IP and CIDR entries (`direct`, as `network:port`; the router refuses IP
+ * destinations, so those go straight out, on that address and port only).
+ */
+export function judgeEgressGuardScript(
+  script: string,
+  direct: string[] = [],
+): string[] {
   const rules = iptablesRules(script);
   if (!rules.length) return ['no iptables rules found'];
   const problems: string[] = [];
@@ -394,6 +424,14 @@ export function judgeEgressGuardScript(script: string): string[] {
     if (new RegExp(`--uid-owner ${SEED.uids.router}\\b`).test(r)) continue;
     if (/--dport 53\b/.test(r)) {
       if (!/\s-d\s/.test(r)) problems.push(`DNS to any host: "${r}"`);
+      continue;
+    }
+    const to = /\s-d (\d+\.\d+\.\d+\.\d+(?:\/\d+)?)\s.*--dport (\d+)\b/.exec(r);
+    if (
+      to &&
+      agent.test(r) &&
+      direct.includes(`${ipv4Network(to[1])}:${to[2]}`)
+    ) {
       continue;
     }
     problems.push(`accepts more than loopback, DNS and the router: "${r}"`);
@@ -786,6 +824,7 @@ export function judgeTenant(e: TenantEvidence): Check[] {
         'init.egress-guard-rules',
         judgeEgressGuardScript(
           [...(guard.command ?? []), ...(guard.args ?? [])].join('\n'),
+          directEndpoints(spec),
         ),
       );
     }
