@@ -164,6 +164,21 @@ describe('judgeEgressGuardScript', () => {
 });
 
 describe('deepSubsetDiff', () => {
+  it('takes quantities the server canonicalises as equal', () => {
+    const limits = (memory: string, cpu: string) => ({
+      resources: { limits: { memory, cpu } },
+    });
+    expect(
+      deepSubsetDiff(limits('1024Mi', '1000m'), limits('1Gi', '1')),
+    ).toEqual([]);
+    expect(deepSubsetDiff(limits('1024Mi', '1'), limits('1G', '1'))).toEqual([
+      'resources.limits.memory: rendered "1024Mi", cluster has "1G"',
+    ]);
+    expect(deepSubsetDiff({ version: '1.0' }, { version: '1' })).toEqual([
+      'version: rendered "1.0", cluster has "1"',
+    ]);
+  });
+
   it('names a rendered field the live object lacks', () => {
     const rendered = {
       spec: { ingress: [{ from: [operator], ports: [tcp(8443)] }] },

@@ -185,13 +185,41 @@ export function deepSubsetDiff(
           ),
     );
   }
-  return rendered === live
-    ? []
-    : [
-        `${path}: rendered ${JSON.stringify(
-          rendered,
-        )}, cluster has ${JSON.stringify(live)}`,
-      ];
+  const quantity =
+    /resources|sizeLimit/.test(path) && sameQuantity(rendered, live);
+  if (rendered === live || quantity) return [];
+  return [
+    `${path}: rendered ${JSON.stringify(
+      rendered,
+    )}, cluster has ${JSON.stringify(live)}`,
+  ];
+}
+
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
+const SCALE: Record<string, number> = {
+  m: 1e-3,
+  k: 1e3,
+  Ki: 1024,
+  M: 1e6,
+  Mi: 1024 ** 2,
+  G: 1e9,
+  Gi: 1024 ** 3,
+  T: 1e12,
+  Ti: 1024 ** 4,
+};
+
+/** Two resource quantities the API server may write differently: `1024Mi` is `1Gi`, `1000m` is `1`. */
+export function sameQuantity(a: unknown, b: unknown): boolean {
+  const value = (q: unknown) => {
+    const m = typeof q === 'string' ? QUANTITY.exec(q) : null;
+    return m ? Number(m[1]) * (m[2] ? SCALE[m[2]] : 1) : undefined;
+  };
+  const [x, y] = [value(a), value(b)];
+  return (
+    x !== undefined &&
+    y !== undefined &&
+    Math.abs(x - y) < 1e-9 * Math.max(1, x)
+  );
 }
 
 /** A NetworkPolicy rule's (peer, port) pairs; a missing peer list or port list is `ANY`. */
