@@ -106,9 +106,12 @@ describe('kars:sandbox:delete', () => {
     const run = action().handler(ctx);
     setTimeout(() => controller.abort(), 100);
     await expect(run).rejects.toThrow(/cancelled/);
+    // A read already on the wire when the signal fired may still reach the fake: let it land, then
+    // no new read may come in twenty poll intervals.
+    await new Promise(r => setTimeout(r, 50));
     const reads = backend.requests.length;
     expect(reads).toBeGreaterThan(0);
-    await new Promise(r => setTimeout(r, 100));
+    await new Promise(r => setTimeout(r, 200));
     expect(backend.requests.length).toBe(reads);
   });
 });
