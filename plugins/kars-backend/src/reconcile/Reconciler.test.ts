@@ -1,11 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   sandboxSpecSchema,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
 import { KubeApiError, KubeObject } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { buildSandboxObject } from '../service/sandboxObject';
@@ -15,33 +12,18 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from '../__testUtils__/clusterTargets';
-import { ConfigReader } from '@backstage/config';
 import { ClusterController } from './ClusterController';
+import {
+  backendConnection,
+  backendGateway,
+  eventually,
+} from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
 const logger = process.env.KARS_TEST_LOG
   ? mockServices.rootLogger({ level: 'debug' })
   : mockServices.logger.mock();
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 const seed: Record<string, SandboxSpecInput> = {
   'tenant-a': {
@@ -86,27 +68,8 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
 
   beforeAll(async () => {
     target = await startClusterTarget(targetName);
-    const kc = new KubeConfig();
-    kc.loadFromFile(target.backendKubeconfigPath);
-    counting = new CountingGateway(new ClientNodeGateway(kc));
-    const config = readKarsConfig(
-      new ConfigReader({
-        kars: {
-          clusters: [
-            {
-              name: 'primary',
-              type: 'kubeconfig',
-              kubeconfigPath: target.backendKubeconfigPath,
-            },
-          ],
-        },
-      }),
-    );
-    connection = new ClusterConnection(
-      config.clusters[0],
-      counting.gateway,
-      logger,
-    );
+    counting = new CountingGateway(backendGateway(target));
+    connection = backendConnection(target, counting.gateway, logger);
     controller = new ClusterController(connection, logger, {
       identity: 'replica-1',
       leaseDurationSeconds: 3,

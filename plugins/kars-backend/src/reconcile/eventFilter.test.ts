@@ -1,13 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   KARS_FIELD_MANAGER,
   sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
 import { KubeGateway, KubeObject, WatchEvent } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { publishSandboxEvents } from '../service/sandboxEvents';
@@ -22,24 +18,15 @@ import {
 } from '../__testUtils__/clusterTargets';
 import { ClusterController } from './ClusterController';
 import { Reconciler } from './Reconciler';
+import {
+  backendConnection,
+  backendGateway,
+  eventually,
+} from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
 const logger = mockServices.logger.mock();
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** How far the sandbox watch lags behind the API server here, as under load. */
 const SANDBOX_WATCH_LAG_MS = 300;
@@ -136,24 +123,9 @@ describe.each(clusterTargetNames())(
     beforeAll(async () => {
       passes = jest.spyOn(Reconciler.prototype, 'reconcile');
       target = await startClusterTarget(targetName, { readyDelayMs: 1500 });
-      const kc = new KubeConfig();
-      kc.loadFromFile(target.backendKubeconfigPath);
-      const config = readKarsConfig(
-        new ConfigReader({
-          kars: {
-            clusters: [
-              {
-                name: 'primary',
-                type: 'kubeconfig',
-                kubeconfigPath: target.backendKubeconfigPath,
-              },
-            ],
-          },
-        }),
-      );
-      connection = new ClusterConnection(
-        config.clusters[0],
-        laggingSandboxWatch(new ClientNodeGateway(kc)),
+      connection = backendConnection(
+        target,
+        laggingSandboxWatch(backendGateway(target)),
         logger,
       );
       await connection.sandboxes.start();

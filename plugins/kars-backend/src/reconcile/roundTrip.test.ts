@@ -1,6 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   GENERATED_TOKEN_KEY,
   ISOLATION_LEVELS,
@@ -10,8 +8,6 @@ import {
   SandboxSpec,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
 import { KubeObject } from '../kube/types';
 import { describeDifference, subsetDifferences } from '../render/deepSubset';
 import { renderSandbox } from '../render/renderSandbox';
@@ -30,6 +26,11 @@ import {
   startClusterTarget,
 } from '../__testUtils__/clusterTargets';
 import { Reconciler } from './Reconciler';
+import {
+  backendConnection,
+  backendGateway,
+  eventually,
+} from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
@@ -140,25 +141,6 @@ function roundTripDifferences(
   return differences;
 }
 
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-
 describe.each(clusterTargetNames())(
   'round trip of every object the reconciler writes, on the %s',
   targetName => {
@@ -207,26 +189,7 @@ describe.each(clusterTargetNames())(
 
     beforeAll(async () => {
       target = await startClusterTarget(targetName);
-      const kc = new KubeConfig();
-      kc.loadFromFile(target.backendKubeconfigPath);
-      const config = readKarsConfig(
-        new ConfigReader({
-          kars: {
-            clusters: [
-              {
-                name: 'primary',
-                type: 'kubeconfig',
-                kubeconfigPath: target.backendKubeconfigPath,
-              },
-            ],
-          },
-        }),
-      );
-      connection = new ClusterConnection(
-        config.clusters[0],
-        new ClientNodeGateway(kc),
-        logger,
-      );
+      connection = backendConnection(target, backendGateway(target), logger);
       reconciler = new Reconciler(connection, logger, {
         baseDelayMs: 100,
         maxDelayMs: 1000,

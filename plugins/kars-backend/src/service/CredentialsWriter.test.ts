@@ -1,13 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   Credentials,
   PLUGIN_CREDENTIAL_KEYS,
   sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
 import { KubeApiError } from '../kube/types';
 import { TENANT_SECRETS_CLUSTER_ROLE } from '../render/roleBinding';
 import { CountingGateway } from '../__testUtils__/CountingGateway';
@@ -23,6 +19,7 @@ import {
   CREDENTIAL_KEYS_ANNOTATION,
   KarsSandboxObject,
 } from './sandboxObject';
+import { backendConnection, backendGateway } from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
@@ -79,24 +76,9 @@ describe.each(clusterTargetNames())(
 
     beforeAll(async () => {
       target = await startClusterTarget(targetName);
-      const kc = new KubeConfig();
-      kc.loadFromFile(target.backendKubeconfigPath);
-      counting = new CountingGateway(new ClientNodeGateway(kc));
-      const config = readKarsConfig(
-        new ConfigReader({
-          kars: {
-            clusters: [
-              {
-                name: 'primary',
-                type: 'kubeconfig',
-                kubeconfigPath: target.backendKubeconfigPath,
-              },
-            ],
-          },
-        }),
-      );
-      connection = new ClusterConnection(
-        config.clusters[0],
+      counting = new CountingGateway(backendGateway(target));
+      connection = backendConnection(
+        target,
         counting.gateway,
         mockServices.logger.mock(),
       );

@@ -1,9 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { KubeConfig } from '@kubernetes/client-node';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
 import { KubeApiError, KubeGateway, KubeObject } from '../kube/types';
 import { ClusterController } from '../reconcile/ClusterController';
 import {
@@ -18,29 +14,15 @@ import {
 import { ClusterConnection } from './ClusterConnection';
 import { CredentialsWriter } from './CredentialsWriter';
 import { buildSandboxObject, KarsSandboxObject } from './sandboxObject';
+import {
+  backendConnection,
+  backendGateway,
+  eventually,
+} from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
 const logger = mockServices.logger.mock();
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 /** The HTTP status a request answers: 200 when it succeeds. */
 async function statusOf(request: Promise<unknown>) {
@@ -123,23 +105,8 @@ describe.each(clusterTargetNames())(
 
     beforeAll(async () => {
       target = await startClusterTarget(targetName);
-      const kc = new KubeConfig();
-      kc.loadFromFile(target.backendKubeconfigPath);
-      backend = new ClientNodeGateway(kc);
-      const config = readKarsConfig(
-        new ConfigReader({
-          kars: {
-            clusters: [
-              {
-                name: 'primary',
-                type: 'kubeconfig',
-                kubeconfigPath: target.backendKubeconfigPath,
-              },
-            ],
-          },
-        }),
-      );
-      connection = new ClusterConnection(config.clusters[0], backend, logger);
+      backend = backendGateway(target);
+      connection = backendConnection(target, backend, logger);
       controller = new ClusterController(connection, logger, {
         identity: 'replica-1',
         leaseDurationSeconds: 3,
