@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
+import Typography from '@material-ui/core/Typography';
 
 /** A value that follows `value` once it has stood still for `ms`. */
 export function useDebounced<T>(value: T, ms: number): T {
@@ -40,5 +43,49 @@ export function FilterSelect(props: {
         ))}
       </Select>
     </FormControl>
+  );
+}
+
+/**
+ * Previous and next page of a server-paged list: `cursors` is the stack of cursors of the pages
+ * seen so far (the first page's is undefined), `nextCursor` the server's cursor of the next page.
+ */
+export function CursorPager(props: {
+  first: number;
+  shown: number;
+  totalCount: number;
+  cursors: Array<string | undefined>;
+  nextCursor?: string;
+  onChange: (
+    update: (cursors: Array<string | undefined>) => Array<string | undefined>,
+  ) => void;
+}) {
+  const { first, shown, totalCount, cursors, nextCursor, onChange } = props;
+  return (
+    <Box
+      display="flex"
+      alignItems="center"
+      justifyContent="flex-end"
+      p={1}
+      style={{ gap: 8 }}
+    >
+      <Typography variant="body2">
+        {first + 1}–{first + shown} of {totalCount}
+      </Typography>
+      <Button
+        size="small"
+        disabled={cursors.length <= 1}
+        onClick={() => onChange(c => c.slice(0, -1))}
+      >
+        Previous page
+      </Button>
+      <Button
+        size="small"
+        disabled={!nextCursor}
+        onClick={() => onChange(c => [...c, nextCursor])}
+      >
+        Next page
+      </Button>
+    </Box>
   );
 }

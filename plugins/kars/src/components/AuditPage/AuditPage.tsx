@@ -1,8 +1,6 @@
 import { ReactNode, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import {
   EmptyState,
   Progress,
@@ -18,7 +16,7 @@ import {
   ListAuditQuery,
 } from '@kars-portal/plugin-kars-common';
 import { KarsErrorState } from '../ErrorStates';
-import { FilterSelect, useDebounced } from '../filters';
+import { CursorPager, FilterSelect, useDebounced } from '../filters';
 import { OUTCOME_TONE } from '../SandboxContent/tables';
 import { StateChip, formatTime } from '../common';
 import { useKars } from '../useKars';
@@ -155,31 +153,14 @@ export function KarsAuditContent(props: { pageSize?: number }) {
             padding: 'dense',
           }}
         />
-        <Box
-          display="flex"
-          alignItems="center"
-          justifyContent="flex-end"
-          p={1}
-          style={{ gap: 8 }}
-        >
-          <Typography variant="body2">
-            {first + 1}–{first + items.length} of {page.value?.totalCount ?? 0}
-          </Typography>
-          <Button
-            size="small"
-            disabled={cursors.length <= 1}
-            onClick={() => setCursors(c => c.slice(0, -1))}
-          >
-            Previous page
-          </Button>
-          <Button
-            size="small"
-            disabled={!page.value?.nextCursor}
-            onClick={() => setCursors(c => [...c, page.value?.nextCursor])}
-          >
-            Next page
-          </Button>
-        </Box>
+        <CursorPager
+          first={first}
+          shown={items.length}
+          totalCount={page.value?.totalCount ?? 0}
+          cursors={cursors}
+          nextCursor={page.value?.nextCursor}
+          onChange={setCursors}
+        />
       </>
     );
   }

@@ -1,6 +1,5 @@
 import { ReactNode, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -9,7 +8,6 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import {
   EmptyState,
@@ -32,7 +30,7 @@ import {
 import { KarsAuditContent } from '../AuditPage/AuditPage';
 import { KarsClusterBanner } from '../ClusterBanner';
 import { KarsErrorState } from '../ErrorStates';
-import { FilterSelect, useDebounced } from '../filters';
+import { CursorPager, FilterSelect, useDebounced } from '../filters';
 import { useKars } from '../useKars';
 import {
   CHANNEL_LABELS,
@@ -191,31 +189,14 @@ export function KarsFleetContent(props: { pageSize?: number }) {
             ))}
           </TableBody>
         </Table>
-        <Box
-          display="flex"
-          alignItems="center"
-          justifyContent="flex-end"
-          p={1}
-          style={{ gap: 8 }}
-        >
-          <Typography variant="body2">
-            {first + 1}–{first + items.length} of {page.value?.totalCount ?? 0}
-          </Typography>
-          <Button
-            size="small"
-            disabled={cursors.length <= 1}
-            onClick={() => setCursors(c => c.slice(0, -1))}
-          >
-            Previous page
-          </Button>
-          <Button
-            size="small"
-            disabled={!page.value?.nextCursor}
-            onClick={() => setCursors(c => [...c, page.value?.nextCursor])}
-          >
-            Next page
-          </Button>
-        </Box>
+        <CursorPager
+          first={first}
+          shown={items.length}
+          totalCount={page.value?.totalCount ?? 0}
+          cursors={cursors}
+          nextCursor={page.value?.nextCursor}
+          onChange={setCursors}
+        />
       </Paper>
     );
   }
