@@ -14,16 +14,21 @@ export interface Config {
     admins?: string[];
     /**
      * The clusters sandboxes live on. A sandbox lives on one; its name is unique across all.
-     * Without any, the backend starts one embedded cluster (dev only).
+     * Without any, the backend warns and serves an empty fleet.
      */
     clusters?: Array<{
       /** Name of the cluster, shown in the portal and in catalog annotations. */
       name: string;
       /**
-       * embedded: an in-process Kubernetes API emulator with simulated workloads (dev);
-       * kubeconfig: a kubeconfig file; inCluster: the pod's service account.
+       * How the backend connects: kubeconfig (a kubeconfig file), inCluster (the pod's service
+       * account), kubernetes (a cluster of the Backstage kubernetes plugin's
+       * `kubernetes.clusterLocatorMethods`, type config, auth provider serviceAccount), or a type a
+       * backend module adds: embedded (`@kars-portal/plugin-kars-backend-module-embedded-cluster`,
+       * dev and tests only).
        */
-      type: 'embedded' | 'kubeconfig' | 'inCluster';
+      type: string;
+      /** For type kubernetes: the name of the kubernetes plugin's cluster; default this cluster's name. */
+      kubernetesCluster?: string;
       /** For type kubeconfig; default: the KUBECONFIG environment variable. */
       kubeconfigPath?: string;
       /** For type kubeconfig: the context to use; default: the current context. */
@@ -59,23 +64,6 @@ export interface Config {
       usage?: {
         /** Prometheus HTTP API base URL that scrapes the routers' kars_tokens_total. */
         prometheusUrl?: string;
-      };
-      /** For type embedded. */
-      embedded?: {
-        /** Keep the embedded cluster's state in this file across restarts. */
-        stateFile?: string;
-        /**
-         * Also write the embedded cluster's kubeconfig to this file (mode 0600), so kubectl and
-         * end-to-end tests can reach the cluster the dev portal runs on.
-         */
-        kubeconfigFile?: string;
-        /** Milliseconds before the simulator makes a sandbox workload available. */
-        readyDelayMs?: number;
-        /**
-         * A folder of manifests to apply at start (the repo's deploy/ folder in dev), as
-         * `kubectl apply -f` would; CRDs always come from the plugin itself.
-         */
-        bootstrapManifests?: string;
       };
     }>;
     /** Container images of a sandbox pod. */

@@ -25,5 +25,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@kars-portal/plugin-kars-backend'));
+// Dev only: clusters of type embedded (app-config.yaml). A production backend leaves this out.
+backend.add(import('@kars-portal/plugin-kars-backend-module-embedded-cluster'));
 
 backend.start();

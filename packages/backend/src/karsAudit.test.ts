@@ -10,6 +10,7 @@ import {
 } from '@backstage/backend-test-utils';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import karsBackend from '@kars-portal/plugin-kars-backend';
+import karsModuleEmbeddedCluster from '@kars-portal/plugin-kars-backend-module-embedded-cluster';
 import fs from 'fs';
 import { AddressInfo } from 'net';
 import os from 'os';
@@ -63,6 +64,7 @@ describe('GET /api/kars/audit in the portal', () => {
     const backend = await startTestBackend({
       features: [
         karsBackend,
+        karsModuleEmbeddedCluster,
         permissionBackend,
         karsPermissionPolicyModule,
         databaseServiceFactory,

@@ -3,11 +3,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import request from 'supertest';
-import { readKarsConfig } from './config/readKarsConfig';
-import { KubeObject } from './kube/types';
+import { testClusterSettings } from './__testUtils__/clusters';
 import { karsPlugin } from './plugin';
 import { buildHealth, renderedNetworkPolicies } from './service/health';
 import { buildSandboxObject, toSandbox } from './service/sandboxObject';
@@ -17,6 +15,7 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from './__testUtils__/clusterTargets';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 
@@ -284,7 +283,7 @@ describe.each(clusterTargetNames())(
 );
 
 describe('the network layer, from the live NetworkPolicies', () => {
-  const settings = readKarsConfig(new ConfigReader({})).clusters[0].settings;
+  const settings = testClusterSettings();
   const sandbox = toSandbox(
     {
       ...buildSandboxObject(

@@ -7,7 +7,6 @@ import {
   BackstageCredentials,
   coreServices,
   createServiceFactory,
-  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -27,23 +26,12 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from './__testUtils__/clusterTargets';
+import { capturingLogger } from './__testUtils__/backend';
 
 jest.setTimeout(120_000);
 
 const SLACK = 'xoxb-1111-2222-SeCrEtSlAcKvAlUe';
 const TELEGRAM = '123456789:AAH-SeCrEtTeLeGrAmVaLuE-0123456789ab';
-
-/** Every log line, so a test can scan them for secret values. */
-function capturingLogger(lines: string[]): LoggerService {
-  const logger: LoggerService = {
-    error: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    warn: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    info: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    debug: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /**
  * A permission policy like the portal's: everyone may read and create; jane (an admin here) and

@@ -8,7 +8,18 @@ import {
   ClusterInfo,
   KARS_PLUGIN_ID,
 } from '@kars-portal/plugin-kars-common';
+import {
+  KarsClusterConnector,
+  karsClusterConnectorsExtensionPoint,
+  KarsClusterSupplier,
+  KarsClusterSupplierFactory,
+  karsClusterSupplierExtensionPoint,
+} from '@kars-portal/plugin-kars-node';
+import { ConfigClusterSupplier } from './cluster/ConfigClusterSupplier';
 import { connectClusters } from './cluster/connectClusters';
+import { inClusterConnector } from './cluster/connectors/inClusterConnector';
+import { kubeconfigConnector } from './cluster/connectors/kubeconfigConnector';
+import { kubernetesConnector } from './cluster/connectors/kubernetesConnector';
 import { readKarsConfig } from './config/readKarsConfig';
 import { AuditStore } from './database/AuditStore';
 import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
@@ -45,6 +56,8 @@ async function clusterInfo(
   };
 }
 
+const BUILT_IN_CLUSTER_TYPES = ['kubeconfig', 'inCluster', 'kubernetes'];
+
 /**
  * The kars backend plugin: the REST API of kars portal over one or more clusters.
  * @public
@@ -52,6 +65,33 @@ async function clusterInfo(
 export const karsPlugin = createBackendPlugin({
   pluginId: KARS_PLUGIN_ID,
   register(env) {
+    let supplier: KarsClusterSupplier | KarsClusterSupplierFactory | undefined;
+    env.registerExtensionPoint(karsClusterSupplierExtensionPoint, {
+      addClusterSupplier(added) {
+        if (supplier) {
+          throw new Error(
+            'a kars cluster supplier is already registered; only one may be',
+          );
+        }
+        supplier = added;
+      },
+    });
+    const addedConnectors = new Map<string, KarsClusterConnector>();
+    env.registerExtensionPoint(karsClusterConnectorsExtensionPoint, {
+      addClusterConnector(type, connector) {
+        if (BUILT_IN_CLUSTER_TYPES.includes(type)) {
+          throw new Error(
+            `kars cluster type ${type} is built in; a module cannot replace it`,
+          );
+        }
+        if (addedConnectors.has(type)) {
+          throw new Error(
+            `a connector for kars cluster type ${type} is already registered`,
+          );
+        }
+        addedConnectors.set(type, connector);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -79,7 +119,21 @@ export const karsPlugin = createBackendPlugin({
       }) {
         const karsConfig = readKarsConfig(config);
         const audit = await AuditStore.create(database);
-        const clusters = await connectClusters(karsConfig, logger);
+        const getDefault = async () => new ConfigClusterSupplier(config);
+        const clusters = await connectClusters({
+          supplier:
+            typeof supplier === 'function'
+              ? await supplier({ getDefault })
+              : supplier ?? (await getDefault()),
+          connectors: new Map([
+            ['kubeconfig', kubeconfigConnector],
+            ['inCluster', inClusterConnector],
+            ['kubernetes', kubernetesConnector(config)],
+            ...addedConnectors,
+          ]),
+          kars: karsConfig,
+          logger,
+        });
         const controllers = new Map(
           clusters.map(c => [
             c.name,

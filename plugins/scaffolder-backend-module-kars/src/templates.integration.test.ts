@@ -19,6 +19,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // The test runs the real kars backend beside the scaffolder, as the portal's backend does.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import karsPlugin from '@kars-portal/plugin-kars-backend';
+import karsModuleEmbeddedCluster from '@kars-portal/plugin-kars-backend-module-embedded-cluster';
 import { scaffolderModuleKars } from './module';
 
 /**
@@ -310,6 +311,7 @@ beforeAll(async () => {
       scaffolderModuleKars,
       scaffolderDatabaseProbe,
       karsPlugin,
+      karsModuleEmbeddedCluster,
       catalogServiceMock.factory({ entities: entities as any[] }),
       createServiceFactory({
         service: coreServices.rootLogger,

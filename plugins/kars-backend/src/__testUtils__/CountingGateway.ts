@@ -1,4 +1,4 @@
-import { KubeApiError, KubeGateway } from '../kube/types';
+import { KubeApiError, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 const WRITES = ['create', 'replace', 'apply', 'mergePatch', 'delete'] as const;
 type Method = keyof KubeGateway;

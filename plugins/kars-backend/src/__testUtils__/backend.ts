@@ -1,11 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
-import { KubeGateway } from '../kube/types';
+import { testClusters } from './clusters';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { ClusterTarget } from './clusterTargets';
+import { ClientNodeGateway, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 /** The backend's own gateway on a target: on the real server, as the backend's ServiceAccount. */
 export function backendGateway(target: ClusterTarget): ClientNodeGateway {
@@ -20,20 +18,28 @@ export function backendConnection(
   gateway: KubeGateway,
   logger: LoggerService,
 ): ClusterConnection {
-  const config = readKarsConfig(
-    new ConfigReader({
-      kars: {
-        clusters: [
-          {
-            name: 'primary',
-            type: 'kubeconfig',
-            kubeconfigPath: target.backendKubeconfigPath,
-          },
-        ],
+  const [config] = testClusters({
+    clusters: [
+      {
+        name: 'primary',
+        type: 'kubeconfig',
+        kubeconfigPath: target.backendKubeconfigPath,
       },
-    }),
-  );
-  return new ClusterConnection(config.clusters[0], gateway, logger);
+    ],
+  });
+  return new ClusterConnection(config, { gateway }, logger);
+}
+
+/** Every log line, so a test can scan them for secret values. */
+export function capturingLogger(lines: string[]): LoggerService {
+  const logger: LoggerService = {
+    error: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    warn: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    info: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    debug: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
+    child: () => logger,
+  };
+  return logger;
 }
 
 /** Polls until `fn` gives a truthy value, or fails naming what it waited for and the last error. */

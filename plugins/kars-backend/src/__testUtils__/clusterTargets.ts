@@ -2,10 +2,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  startKubeEmulator,
-  startWorkloadSimulator,
-} from '@kars-portal/kube-emulator';
+import { startKubeEmulator } from '@kars-portal/kube-emulator';
+import { startWorkloadSimulator } from '@kars-portal/workload-simulator';
 import {
   missingBinaryReason,
   startKubeTestenv,
@@ -16,9 +14,12 @@ import {
   buildInferencePolicyCrd,
   buildKarsSandboxCrd,
 } from '@kars-portal/plugin-kars-common';
-import { applyManifests, readManifests } from '../cluster/connectClusters';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
-import { KubeGateway } from '../kube/types';
+import {
+  applyManifests,
+  ClientNodeGateway,
+  KubeGateway,
+  readManifests,
+} from '@kars-portal/plugin-kars-node';
 
 /** The repository's deploy/ folder. */
 // Test utilities run from their sources, inside the repository.

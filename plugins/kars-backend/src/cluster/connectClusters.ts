@@ -1,126 +1,64 @@
-import fs from 'fs';
-import path from 'path';
-import YAML from 'yaml';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
-  startKubeEmulator,
-  startWorkloadSimulator,
-} from '@kars-portal/kube-emulator';
+  KarsClusterConnector,
+  KarsClusterSupplier,
+} from '@kars-portal/plugin-kars-node';
 import {
-  buildInferencePolicyCrd,
-  buildKarsSandboxCrd,
-} from '@kars-portal/plugin-kars-common';
-import { ClusterConfig, KarsConfig } from '../config/readKarsConfig';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
-import { KubeGateway, KubeObject } from '../kube/types';
+  checkFleet,
+  KarsConfig,
+  readClusterConfig,
+} from '../config/readKarsConfig';
 import { ClusterConnection } from '../service/ClusterConnection';
 
-/** Reads every object of the YAML files directly inside a folder, in file-name order. */
-export function readManifests(dir: string): KubeObject[] {
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .flatMap(f =>
-      YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8'))
-        .map(d => d.toJS() as KubeObject)
-        .filter(Boolean),
-    );
-}
+/** The npm package that connects clusters of type `embedded`. */
+export const EMBEDDED_CLUSTER_MODULE =
+  '@kars-portal/plugin-kars-backend-module-embedded-cluster';
 
-/** Applies manifests with server-side apply, as `kubectl apply --server-side` would. */
-export async function applyManifests(
-  gateway: KubeGateway,
-  objects: KubeObject[],
-  fieldManager: string,
-) {
-  for (const object of objects) {
-    await gateway.apply(object, { fieldManager, force: true });
-  }
-}
-
-async function connectEmbedded(
-  config: ClusterConfig,
-  logger: LoggerService,
-): Promise<ClusterConnection> {
-  const emulator = await startKubeEmulator({
-    port: 0,
-    stateFile: config.embedded?.stateFile,
-    crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()],
-  });
-  const kubeconfigFile = config.embedded?.kubeconfigFile;
-  if (kubeconfigFile) {
-    fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
-    fs.writeFileSync(kubeconfigFile, emulator.kubeconfigYaml, { mode: 0o600 });
-  }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(emulator.kubeconfigYaml);
-  const gateway = new ClientNodeGateway(kubeConfig);
-  const bootstrap = config.embedded?.bootstrapManifests;
-  if (bootstrap) {
-    await applyManifests(
-      gateway,
-      readManifests(bootstrap).filter(
-        o => o.kind !== 'CustomResourceDefinition',
-      ),
-      'kars-portal-bootstrap',
+function missingConnector(name: string, type: string, known: string[]): Error {
+  if (type === 'embedded') {
+    return new Error(
+      `kars.clusters[${name}] has type embedded, which no module connects: add backend.add(import('${EMBEDDED_CLUSTER_MODULE}')) to the backend (dev and tests only)`,
     );
   }
-  const simulator = await startWorkloadSimulator({
-    kubeconfigPath: emulator.kubeconfigPath,
-    readyDelayMs: config.embedded?.readyDelayMs ?? 3000,
-    prometheusPort: 0,
-  });
-  logger.info(
-    `embedded cluster ${config.settings.name} at ${emulator.url} (kubeconfig ${
-      kubeconfigFile ?? emulator.kubeconfigPath
-    }); simulated Prometheus at ${simulator.prometheusUrl}`,
-  );
-  return new ClusterConnection(
-    config,
-    gateway,
-    logger,
-    simulator.prometheusUrl,
-    async () => {
-      await simulator.stop();
-      await emulator.stop();
-    },
+  return new Error(
+    `kars.clusters[${name}].type ${type} has no connector; known types: ${known.join(
+      ', ',
+    )}`,
   );
 }
 
-function loadKubeConfig(config: ClusterConfig): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (config.type === 'inCluster') {
-    kubeConfig.loadFromCluster();
-  } else if (config.kubeconfigPath) {
-    kubeConfig.loadFromFile(config.kubeconfigPath);
-  } else {
-    kubeConfig.loadFromDefault();
-  }
-  if (config.context) kubeConfig.setCurrentContext(config.context);
-  return kubeConfig;
-}
-
-/** Connects to every configured cluster; an embedded one is started in-process. */
-export async function connectClusters(
-  config: KarsConfig,
-  logger: LoggerService,
-): Promise<ClusterConnection[]> {
-  const connections: ClusterConnection[] = [];
-  for (const cluster of config.clusters) {
-    if (cluster.type === 'embedded') {
-      connections.push(await connectEmbedded(cluster, logger));
-    } else {
-      connections.push(
-        new ClusterConnection(
-          cluster,
-          new ClientNodeGateway(loadKubeConfig(cluster)),
-          logger,
-          cluster.prometheusUrl,
-        ),
-      );
+/**
+ * Connects to every cluster the supplier finds, each through the connector of its type. When one
+ * fails, the ones already connected are stopped and startup fails naming the cluster.
+ */
+export async function connectClusters(options: {
+  supplier: KarsClusterSupplier;
+  connectors: ReadonlyMap<string, KarsClusterConnector>;
+  kars: KarsConfig;
+  logger: LoggerService;
+}): Promise<ClusterConnection[]> {
+  const { supplier, connectors, kars, logger } = options;
+  const found = await supplier.getClusters({ logger });
+  const configs = found.map(details => readClusterConfig(details, kars));
+  checkFleet(configs);
+  for (const details of found) {
+    if (!connectors.has(details.type)) {
+      throw missingConnector(details.name, details.type, [
+        ...connectors.keys(),
+      ]);
     }
+  }
+  const connections: ClusterConnection[] = [];
+  try {
+    for (const [i, details] of found.entries()) {
+      const access = await connectors
+        .get(details.type)!
+        .connect(details, { logger: logger.child({ cluster: details.name }) });
+      connections.push(new ClusterConnection(configs[i], access, logger));
+    }
+  } catch (error) {
+    await Promise.all(connections.map(c => c.stop()));
+    throw error;
   }
   return connections;
 }

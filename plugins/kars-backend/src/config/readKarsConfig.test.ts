@@ -1,73 +1,60 @@
 import { ConfigReader } from '@backstage/config';
+import { testClusters } from '../__testUtils__/clusters';
 import { readKarsConfig } from './readKarsConfig';
 
 describe('readKarsConfig', () => {
-  it('defaults to one embedded cluster', () => {
+  it('has defaults for everything', () => {
     const config = readKarsConfig(new ConfigReader({}));
-    expect(config.operatorNamespace).toBe('kars-system');
-    expect(config.clusters).toHaveLength(1);
-    expect(config.clusters[0]).toMatchObject({
-      type: 'embedded',
-      default: true,
-      settings: { name: 'embedded', production: false },
+    expect(config).toMatchObject({
+      operatorNamespace: 'kars-system',
+      demoTenants: false,
+      resyncSeconds: 300,
     });
+    expect(config.images.agent.default).toMatch(/agent-runtime/);
   });
 
   it('reads clusters, images and the first as default', () => {
-    const config = readKarsConfig(
-      new ConfigReader({
-        kars: {
-          images: { agent: { OpenClaw: 'x/openclaw:2' }, router: 'x/router:2' },
-          clusters: [
-            {
-              name: 'prod-eu',
-              type: 'kubeconfig',
-              kubeconfigPath: '/k',
-              production: true,
-              usage: { prometheusUrl: 'http://prom:9090' },
-            },
-            { name: 'prod-us', type: 'inCluster' },
-          ],
+    const clusters = testClusters({
+      images: { agent: { OpenClaw: 'x/openclaw:2' }, router: 'x/router:2' },
+      clusters: [
+        {
+          name: 'prod-eu',
+          type: 'kubeconfig',
+          kubeconfigPath: '/k',
+          production: true,
+          usage: { prometheusUrl: 'http://prom:9090' },
         },
-      }),
-    );
-    expect(config.clusters.map(c => [c.settings.name, c.default])).toEqual([
-      ['prod-eu', true],
-      ['prod-us', false],
+        { name: 'prod-us', type: 'inCluster' },
+      ],
+    });
+    expect(clusters.map(c => [c.settings.name, c.type, c.default])).toEqual([
+      ['prod-eu', 'kubeconfig', true],
+      ['prod-us', 'inCluster', false],
     ]);
-    expect(config.clusters[0]).toMatchObject({
-      kubeconfigPath: '/k',
+    expect(clusters[0]).toMatchObject({
       prometheusUrl: 'http://prom:9090',
       settings: { production: true },
     });
-    expect(config.clusters[0].settings.images.agent.OpenClaw).toBe(
-      'x/openclaw:2',
-    );
-    expect(config.clusters[0].settings.images.agent.default).toMatch(
-      /agent-runtime/,
-    );
-    expect(config.clusters[0].settings.images.router).toBe('x/router:2');
+    expect(clusters[0].settings.images.agent.OpenClaw).toBe('x/openclaw:2');
+    expect(clusters[0].settings.images.agent.default).toMatch(/agent-runtime/);
+    expect(clusters[0].settings.images.router).toBe('x/router:2');
   });
 
   it('sends DNS to kube-system kube-dns unless a cluster names its DNS pods', () => {
-    const config = readKarsConfig(
-      new ConfigReader({
-        kars: {
-          clusters: [
-            { name: 'aks', type: 'inCluster' },
-            {
-              name: 'edge',
-              type: 'kubeconfig',
-              dns: {
-                namespaceLabels: { 'kubernetes.io/metadata.name': 'dns' },
-                podLabels: { 'app.kubernetes.io/name': 'coredns' },
-              },
-            },
-          ],
+    const clusters = testClusters({
+      clusters: [
+        { name: 'aks', type: 'inCluster' },
+        {
+          name: 'edge',
+          type: 'kubeconfig',
+          dns: {
+            namespaceLabels: { 'kubernetes.io/metadata.name': 'dns' },
+            podLabels: { 'app.kubernetes.io/name': 'coredns' },
+          },
         },
-      }),
-    );
-    expect(config.clusters.map(c => c.settings.dns)).toEqual([
+      ],
+    });
+    expect(clusters.map(c => c.settings.dns)).toEqual([
       {
         namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
         podLabels: { 'k8s-app': 'kube-dns' },
@@ -77,13 +64,9 @@ describe('readKarsConfig', () => {
         podLabels: { 'app.kubernetes.io/name': 'coredns' },
       },
     ]);
-    expect(
-      readKarsConfig(new ConfigReader({})).clusters[0].settings.dns,
-    ).toEqual(config.clusters[0].settings.dns);
   });
 
   it.each([
-    [{ clusters: [{ name: 'a', type: 'docker' }] }, /type must be/],
     [
       {
         clusters: [
@@ -122,11 +105,7 @@ describe('readKarsConfig', () => {
       },
       /only one/,
     ],
-    [
-      { clusters: [{ name: 'a', type: 'embedded', production: true }] },
-      /cannot be a production/,
-    ],
   ])('refuses %j', (kars, message) => {
-    expect(() => readKarsConfig(new ConfigReader({ kars }))).toThrow(message);
+    expect(() => testClusters(kars)).toThrow(message);
   });
 });

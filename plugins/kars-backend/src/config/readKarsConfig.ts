@@ -1,27 +1,24 @@
 import { Config } from '@backstage/config';
 import { KARS_SYSTEM_NAMESPACE } from '@kars-portal/plugin-kars-common';
+import { KarsClusterDetails } from '@kars-portal/plugin-kars-node';
 import { ClusterDns, ClusterSettings, SandboxImages } from '../render/types';
 
-/** One configured cluster. */
+/** One cluster, as the backend works with it. */
 export interface ClusterConfig {
   settings: ClusterSettings;
-  type: 'embedded' | 'kubeconfig' | 'inCluster';
+  /** Which connector connected it. */
+  type: string;
+  /** New sandboxes go to the default cluster unless a request names one. */
   default: boolean;
-  kubeconfigPath?: string;
-  context?: string;
+  /** `usage.prometheusUrl`: where the routers' token counters are queried. */
   prometheusUrl?: string;
-  embedded?: {
-    stateFile?: string;
-    kubeconfigFile?: string;
-    readyDelayMs: number;
-    bootstrapManifests?: string;
-  };
 }
 
-/** The backend's configuration. */
+/** The backend's configuration, apart from the clusters (a supplier finds those). */
 export interface KarsConfig {
   operatorNamespace: string;
-  clusters: ClusterConfig[];
+  images: SandboxImages;
+  agentCardProvider?: { organization: string; url: string };
   demoTenants: boolean;
   /** Seconds between full resyncs of every sandbox. */
   resyncSeconds: number;
@@ -45,11 +42,12 @@ export const DEFAULT_CLUSTER_DNS: ClusterDns = {
 
 /** A label map; an empty one would select every namespace or pod, so it is refused. */
 function readLabels(
+  name: string,
   cluster: Config,
   key: string,
   fallback: Record<string, string>,
 ): Record<string, string> {
-  const where = `kars.clusters[${cluster.getString('name')}].${key}`;
+  const where = `kars.clusters[${name}].${key}`;
   const labels = cluster.getOptional(key);
   if (labels === undefined) return fallback;
   const entries =
@@ -69,14 +67,16 @@ function readLabels(
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-function readClusterDns(cluster: Config): ClusterDns {
+function readClusterDns(name: string, cluster: Config): ClusterDns {
   return {
     namespaceLabels: readLabels(
+      name,
       cluster,
       'dns.namespaceLabels',
       DEFAULT_CLUSTER_DNS.namespaceLabels,
     ),
     podLabels: readLabels(
+      name,
       cluster,
       'dns.podLabels',
       DEFAULT_CLUSTER_DNS.podLabels,
@@ -84,90 +84,67 @@ function readClusterDns(cluster: Config): ClusterDns {
   };
 }
 
-/** Reads `kars.*`; with no cluster configured, one embedded cluster named `embedded`. */
+/** Reads `kars.*`, apart from `kars.clusters`. */
 export function readKarsConfig(config: Config): KarsConfig {
   const kars = config.getOptionalConfig('kars');
-  const operatorNamespace =
-    kars?.getOptionalString('operatorNamespace') ?? KARS_SYSTEM_NAMESPACE;
   const agentImages = kars?.getOptionalConfig('images.agent');
-  const images: SandboxImages = {
-    agent: {
-      ...DEFAULT_IMAGES.agent,
-      ...Object.fromEntries(
-        (agentImages?.keys() ?? []).map(k => [k, agentImages!.getString(k)]),
-      ),
-    },
-    router: kars?.getOptionalString('images.router') ?? DEFAULT_IMAGES.router,
-    egressGuard:
-      kars?.getOptionalString('images.egressGuard') ??
-      DEFAULT_IMAGES.egressGuard,
-  };
   const provider = kars?.getOptionalConfig('agentCardProvider');
-  const agentCardProvider = provider
-    ? {
-        organization: provider.getString('organization'),
-        url: provider.getString('url'),
-      }
-    : undefined;
-
-  const clusterConfigs = kars?.getOptionalConfigArray('clusters') ?? [];
-  const clusters: ClusterConfig[] = clusterConfigs.map(c => {
-    const type = c.getString('type');
-    if (type !== 'embedded' && type !== 'kubeconfig' && type !== 'inCluster') {
-      throw new Error(
-        `kars.clusters[${c.getString(
-          'name',
-        )}].type must be embedded, kubeconfig or inCluster`,
-      );
-    }
-    return {
-      type,
-      default: c.getOptionalBoolean('default') ?? false,
-      kubeconfigPath: c.getOptionalString('kubeconfigPath'),
-      context: c.getOptionalString('context'),
-      prometheusUrl: c.getOptionalString('usage.prometheusUrl'),
-      embedded:
-        type === 'embedded'
-          ? {
-              stateFile: c.getOptionalString('embedded.stateFile'),
-              kubeconfigFile: c.getOptionalString('embedded.kubeconfigFile'),
-              readyDelayMs:
-                c.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
-              bootstrapManifests: c.getOptionalString(
-                'embedded.bootstrapManifests',
-              ),
-            }
-          : undefined,
-      settings: {
-        name: c.getString('name'),
-        production: c.getOptionalBoolean('production') ?? false,
-        operatorNamespace,
-        clusterDomain: c.getOptionalString('clusterDomain') ?? 'cluster.local',
-        dns: readClusterDns(c),
-        images,
-        defaultWorkloadIdentityClientId: c.getOptionalString(
-          'workloadIdentityClientId',
+  return {
+    operatorNamespace:
+      kars?.getOptionalString('operatorNamespace') ?? KARS_SYSTEM_NAMESPACE,
+    images: {
+      agent: {
+        ...DEFAULT_IMAGES.agent,
+        ...Object.fromEntries(
+          (agentImages?.keys() ?? []).map(k => [k, agentImages!.getString(k)]),
         ),
-        agentCardProvider,
       },
-    };
-  });
-  if (clusters.length === 0) {
-    clusters.push({
-      type: 'embedded',
-      default: true,
-      embedded: { readyDelayMs: 3000 },
-      settings: {
-        name: 'embedded',
-        production: false,
-        operatorNamespace,
-        clusterDomain: 'cluster.local',
-        dns: DEFAULT_CLUSTER_DNS,
-        images,
-        agentCardProvider,
-      },
-    });
-  }
+      router: kars?.getOptionalString('images.router') ?? DEFAULT_IMAGES.router,
+      egressGuard:
+        kars?.getOptionalString('images.egressGuard') ??
+        DEFAULT_IMAGES.egressGuard,
+    },
+    agentCardProvider: provider
+      ? {
+          organization: provider.getString('organization'),
+          url: provider.getString('url'),
+        }
+      : undefined,
+    demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
+    resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
+  };
+}
+
+/**
+ * The settings of one cluster from its configuration entry. An entry a custom supplier made may
+ * carry none of the optional keys; the defaults then apply.
+ */
+export function readClusterConfig(
+  cluster: KarsClusterDetails,
+  kars: KarsConfig,
+): ClusterConfig {
+  const c = cluster.config;
+  return {
+    type: cluster.type,
+    default: c.getOptionalBoolean('default') ?? false,
+    prometheusUrl: c.getOptionalString('usage.prometheusUrl'),
+    settings: {
+      name: cluster.name,
+      production: c.getOptionalBoolean('production') ?? false,
+      operatorNamespace: kars.operatorNamespace,
+      clusterDomain: c.getOptionalString('clusterDomain') ?? 'cluster.local',
+      dns: readClusterDns(cluster.name, c),
+      images: kars.images,
+      defaultWorkloadIdentityClientId: c.getOptionalString(
+        'workloadIdentityClientId',
+      ),
+      agentCardProvider: kars.agentCardProvider,
+    },
+  };
+}
+
+/** Checks the fleet as a whole: names unique, at most one default (the first one else). */
+export function checkFleet(clusters: ClusterConfig[]): void {
   const names = clusters.map(c => c.settings.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`kars.clusters names ${duplicate} twice`);
@@ -175,14 +152,5 @@ export function readKarsConfig(config: Config): KarsConfig {
   if (defaults.length > 1) {
     throw new Error('kars.clusters may mark only one cluster as default');
   }
-  if (defaults.length === 0) clusters[0].default = true;
-  if (clusters.some(c => c.type === 'embedded' && c.settings.production)) {
-    throw new Error('an embedded cluster cannot be a production cluster');
-  }
-  return {
-    operatorNamespace,
-    clusters,
-    demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
-    resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
-  };
+  if (defaults.length === 0 && clusters.length > 0) clusters[0].default = true;
 }

@@ -1,10 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
-import { ClientNodeGateway } from '../kube/ClientNodeGateway';
-import { KubeGateway } from '../kube/types';
 import { CountingGateway } from '../__testUtils__/CountingGateway';
 import { LeaderElector, microTime } from './LeaderElector';
+import { ClientNodeGateway, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(60_000);
 

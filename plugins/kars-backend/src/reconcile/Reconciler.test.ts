@@ -3,7 +3,6 @@ import {
   sandboxSpecSchema,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
-import { KubeApiError, KubeObject } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { buildSandboxObject } from '../service/sandboxObject';
 import { CountingGateway } from '../__testUtils__/CountingGateway';
@@ -18,6 +17,7 @@ import {
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
+import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 

@@ -17,7 +17,6 @@ import {
 import { canonicalJson } from '../render/hash';
 import { renderSandbox } from '../render/renderSandbox';
 import { Informer } from '../kube/Informer';
-import { KubeApiError, KubeGateway, KubeObject } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { awaitSecretAccess } from '../service/secretAccess';
 import {
@@ -35,6 +34,7 @@ import {
 } from './predicates';
 import { computeStatus, Observation } from './status';
 import { WorkQueue } from './WorkQueue';
+import { KubeApiError, KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
 export const OWNED_KINDS = [

@@ -4,7 +4,6 @@ import {
   KARS_FIELD_MANAGER,
   sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
-import { KubeGateway, KubeObject, WatchEvent } from '../kube/types';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { publishSandboxEvents } from '../service/sandboxEvents';
 import {
@@ -23,6 +22,7 @@ import {
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
+import { KubeGateway, KubeObject, WatchEvent } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 

@@ -1,4 +1,3 @@
-import { KubeObject } from '../kube/types';
 import { CREDENTIAL_KEYS_ANNOTATION } from '../service/sandboxObject';
 import {
   contentChanged,
@@ -8,6 +7,7 @@ import {
   sandboxChangesEntities,
   sandboxNeedsReconcile,
 } from './predicates';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 type Edit = (o: any) => void;
 

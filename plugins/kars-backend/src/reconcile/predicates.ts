@@ -1,8 +1,8 @@
 import { InformerEvent } from '../kube/Informer';
-import { KubeObject } from '../kube/types';
 import { canonicalJson } from '../render/hash';
 import { CREDENTIAL_KEYS_ANNOTATION } from '../service/sandboxObject';
 import { Observation } from './status';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** A change to one object that an informer saw (a resync is nobody's change). */
 export type ObjectEvent<T extends KubeObject = KubeObject> = Exclude<

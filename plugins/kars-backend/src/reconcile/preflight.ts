@@ -5,7 +5,7 @@ import {
   KARS_SANDBOX_KIND,
   PreflightCheck,
 } from '@kars-portal/plugin-kars-common';
-import { KubeGateway } from '../kube/types';
+import { KubeGateway } from '@kars-portal/plugin-kars-node';
 
 /** The field managers of kars portal itself. */
 const OUR_MANAGERS = [KARS_FIELD_MANAGER, KARS_CREDENTIALS_FIELD_MANAGER];

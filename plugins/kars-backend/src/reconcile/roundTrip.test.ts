@@ -8,7 +8,6 @@ import {
   SandboxSpec,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
-import { KubeObject } from '../kube/types';
 import { describeDifference, subsetDifferences } from '../render/deepSubset';
 import { renderSandbox } from '../render/renderSandbox';
 import { SecretSource } from '../render/secrets';
@@ -31,6 +30,7 @@ import {
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 

@@ -8,7 +8,8 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { canonicalJson } from './hash';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** Key of the router's egress allowlist in its ConfigMap, and the file name its digest covers. */
 export const EGRESS_ALLOWLIST_KEY = 'allowlist.json';

@@ -17,7 +17,8 @@ import { AGENT_CARD_KEYS } from './configMaps';
 import { ownedLabels, podSelectorLabels } from './labels';
 import { cidrEndpoints, hostNamePorts } from './networkPolicy';
 import { canonicalCpu, canonicalMemory } from './quantity';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** Where the router reads its egress allowlist (`EGRESS_ALLOWLIST_DIR`, kars's default too). */
 const EGRESS_ALLOWLIST_DIR = '/etc/kars/egress';

@@ -2,9 +2,8 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { ConfigReader } from '@backstage/config';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
+import { testClusterSettings } from '../__testUtils__/clusters';
 import { egressGuardScript } from './deployment';
 
 /**
@@ -25,7 +24,7 @@ const allowedEndpoints = [
 const script = egressGuardScript({
   name: 'tenant-a',
   spec: sandboxSpecSchema.parse({ networkPolicy: { allowedEndpoints } }),
-  cluster: readKarsConfig(new ConfigReader({})).clusters[0].settings,
+  cluster: testClusterSettings(),
 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-guard-'));

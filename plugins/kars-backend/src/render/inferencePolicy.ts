@@ -7,7 +7,8 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /**
  * The sandbox's own InferencePolicy: its model, token budgets and content-safety thresholds,

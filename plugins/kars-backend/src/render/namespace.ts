@@ -6,7 +6,8 @@ import {
   sandboxNamespace,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /**
  * The tenant namespace `kars-<name>`: PodSecurity enforce privileged (the egress-guard needs

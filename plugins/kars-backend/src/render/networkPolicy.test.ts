@@ -1,10 +1,9 @@
-import { ConfigReader } from '@backstage/config';
 import {
   KARS_ANNOTATIONS,
   sandboxSpecSchema,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
+import { testClusterSettings } from '../__testUtils__/clusters';
 import {
   egressAllowlistBody,
   egressAllowlistDigest,
@@ -13,8 +12,8 @@ import {
 import { renderNetworkPolicy } from './networkPolicy';
 import { ClusterSettings } from './types';
 
-const settings = (kars: object = {}) =>
-  readKarsConfig(new ConfigReader({ kars })).clusters[0].settings;
+const settings = (kars: Record<string, unknown> = {}) =>
+  testClusterSettings(kars);
 
 const input = (
   spec: SandboxSpecInput,

@@ -9,7 +9,8 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 const tcp = (port: number) => ({ protocol: 'TCP', port });
 

@@ -6,7 +6,8 @@ import {
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
 import { renderedManifestList, renderSandbox } from './renderSandbox';
-import { ClusterSettings, KubeObject } from './types';
+import { ClusterSettings } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 const cluster: ClusterSettings = {
   name: 'test',

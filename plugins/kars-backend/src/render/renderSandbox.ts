@@ -9,7 +9,8 @@ import { renderRoleBinding } from './roleBinding';
 import { renderSecretShells, SecretShell } from './secrets';
 import { renderServiceAccount } from './serviceAccount';
 import { renderService } from './service';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** Everything a sandbox needs on its cluster. */
 export interface RenderedSandbox {

@@ -1,7 +1,6 @@
-import { ConfigReader } from '@backstage/config';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
-import { readKarsConfig } from '../config/readKarsConfig';
-import { readManifests } from '../cluster/connectClusters';
+import { testClusterSettings } from '../__testUtils__/clusters';
+import { readManifests } from '@kars-portal/plugin-kars-node';
 import { DEPLOY_DIR } from '../__testUtils__/clusterTargets';
 import {
   renderedManifestList,
@@ -14,11 +13,7 @@ import {
   TENANT_SECRETS_CLUSTER_ROLE,
 } from './roleBinding';
 
-const cluster = readKarsConfig(
-  new ConfigReader({
-    kars: { clusters: [{ name: 'test', type: 'kubeconfig' }] },
-  }),
-).clusters[0].settings;
+const cluster = testClusterSettings();
 const input = {
   name: 'tenant-a',
   spec: sandboxSpecSchema.parse({}),

@@ -1,6 +1,7 @@
 import { sandboxNamespace } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /**
  * The ClusterRole of deploy/40-rbac-backend.yaml that may read and write Secrets. The backend holds

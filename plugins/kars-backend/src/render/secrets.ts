@@ -3,7 +3,7 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** How a Secret of a sandbox comes to hold its data. Its values are never rendered. */
 export type SecretSource =

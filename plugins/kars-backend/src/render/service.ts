@@ -4,7 +4,8 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels, podSelectorLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** The router Service on 8443, only with governance on (peers and the mesh reach the router by it). */
 export function renderService({

@@ -5,7 +5,8 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { ownedLabels } from './labels';
-import { KubeObject, RenderInput } from './types';
+import { RenderInput } from './types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** The workload-identity client id of a sandbox: its own, else the cluster's default. */
 export function workloadIdentityClientId({ spec, cluster }: RenderInput) {

@@ -1,19 +1,5 @@
 import { SandboxSpec } from '@kars-portal/plugin-kars-common';
 
-/** A Kubernetes object as the renderers produce it. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
-
 /** Container images of a sandbox pod. */
 export interface SandboxImages {
   /** The agent image per runtime kind; `default` for any kind not listed. */

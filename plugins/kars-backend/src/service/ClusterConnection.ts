@@ -5,24 +5,30 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
-import { KubeGateway } from '../kube/types';
 import { KarsSandboxObject } from './sandboxObject';
 import { UsageReader } from './usage';
+import {
+  KarsClusterAccess,
+  KubeGateway,
+} from '@kars-portal/plugin-kars-node';
 
 /** A cluster the backend works with: its settings, its API and its sandbox cache. */
 export class ClusterConnection {
   readonly sandboxes: Informer<KarsSandboxObject>;
   /** Token use of this cluster's sandboxes, from its Prometheus query API. */
   readonly usage: UsageReader;
+  readonly gateway: KubeGateway;
+  /** Where the Prometheus query API of this cluster answers, if anywhere. */
+  readonly prometheusUrl?: string;
 
   constructor(
     readonly config: ClusterConfig,
-    readonly gateway: KubeGateway,
+    private readonly access: KarsClusterAccess,
     logger: LoggerService,
-    /** Where the Prometheus query API of this cluster answers, if anywhere. */
-    readonly prometheusUrl?: string,
-    private readonly onStop: () => Promise<void> = async () => {},
   ) {
+    const gateway = access.gateway;
+    this.gateway = gateway;
+    this.prometheusUrl = access.prometheusUrl ?? config.prometheusUrl;
     this.sandboxes = new Informer<KarsSandboxObject>(
       gateway,
       {
@@ -32,24 +38,25 @@ export class ClusterConnection {
       },
       logger.child({ cluster: config.settings.name }),
     );
-    this.usage = new UsageReader(prometheusUrl, logger);
+    this.usage = new UsageReader(this.prometheusUrl, logger);
   }
 
   get name() {
     return this.config.settings.name;
   }
 
+  /** Whether the API server runs inside the backend process. */
   get embedded() {
-    return this.config.type === 'embedded';
+    return this.access.embedded ?? false;
   }
 
-  /** Whether workload signals (availability, token use) come from the simulator. */
+  /** Whether workload signals (availability, token use) are simulated. */
   get simulated() {
-    return this.config.type === 'embedded';
+    return this.access.simulated ?? false;
   }
 
   async stop() {
     this.sandboxes.stop();
-    await this.onStop();
+    await this.access.stop?.();
   }
 }

@@ -4,7 +4,6 @@ import {
   PLUGIN_CREDENTIAL_KEYS,
   sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
-import { KubeApiError } from '../kube/types';
 import { TENANT_SECRETS_CLUSTER_ROLE } from '../render/roleBinding';
 import { CountingGateway } from '../__testUtils__/CountingGateway';
 import {
@@ -20,6 +19,7 @@ import {
   KarsSandboxObject,
 } from './sandboxObject';
 import { backendConnection, backendGateway } from '../__testUtils__/backend';
+import { KubeApiError } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 

@@ -15,7 +15,6 @@ import { renderNamespace } from '../render/namespace';
 import { renderRoleBinding } from '../render/roleBinding';
 import { withDesiredHash } from '../render/renderSandbox';
 import { sha256Hex } from '../render/hash';
-import { isStatus, KubeApiError } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
 import { ensureSecretAccess } from './secretAccess';
 import {
@@ -24,6 +23,7 @@ import {
   readSandboxSpec,
   KarsSandboxObject,
 } from './sandboxObject';
+import { isStatus, KubeApiError } from '@kars-portal/plugin-kars-node';
 
 /** Raised when writing credentials fails; its message never carries a value. */
 export class CredentialsWriteError extends Error {

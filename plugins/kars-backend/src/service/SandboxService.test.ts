@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { AuditStore } from '../database/AuditStore';
-import { KubeApiError, KubeGateway } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
 import { SandboxService } from './SandboxService';
 import { buildSandboxObject, KarsSandboxObject } from './sandboxObject';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { KarsInputError } from './validation';
+import { KubeApiError, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 /** A cluster connection named primary with the given API and watch cache (and no usage source). */
 function fakeCluster(

@@ -38,7 +38,6 @@ import { z } from 'zod';
 import { AuditStore, NewAuditEvent } from '../database/AuditStore';
 import { canonicalJson } from '../render/hash';
 import { renderedManifestList, renderSandbox } from '../render/renderSandbox';
-import { KubeApiError } from '../kube/types';
 import { ClusterConnection } from './ClusterConnection';
 import { CredentialsWriter } from './CredentialsWriter';
 import { BudgetFractions, listPage } from './listing';
@@ -52,6 +51,7 @@ import {
 } from './sandboxObject';
 import { KarsInputError, parseOrThrow } from './validation';
 import { budgetWindows, buildHealth, observeHealth } from './health';
+import { KubeApiError } from '@kars-portal/plugin-kars-node';
 
 /** Who is acting: their entity ref, for owners and the audit trail. */
 export interface Actor {

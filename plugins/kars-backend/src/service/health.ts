@@ -17,7 +17,6 @@ import {
   SECCOMP_INSTALLER_DAEMONSET,
   SECCOMP_STRICT_LOCALHOST_PROFILE,
 } from '@kars-portal/plugin-kars-common';
-import { KubeGateway, KubeObject } from '../kube/types';
 import {
   describeDifference,
   SubsetDifference,
@@ -26,6 +25,7 @@ import {
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterSettings } from '../render/types';
 import { UsageSnapshot } from './usage';
+import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** What the health report reads from the cluster. */
 export interface HealthObservation {

@@ -14,7 +14,7 @@ import {
   sandboxStatusSchema,
 } from '@kars-portal/plugin-kars-common';
 import { z } from 'zod';
-import { KubeObject } from '../kube/types';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 /** A KarsSandbox object as the API server holds it. */
 export interface KarsSandboxObject extends KubeObject {

@@ -1,6 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
-import { KubeApiError, KubeGateway, KubeObject } from '../kube/types';
 import { ClusterController } from '../reconcile/ClusterController';
 import {
   BACKEND_SERVICE_ACCOUNT,
@@ -19,6 +18,7 @@ import {
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
+import { KubeApiError, KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 

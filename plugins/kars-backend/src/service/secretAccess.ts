@@ -1,5 +1,5 @@
 import { KARS_FIELD_MANAGER } from '@kars-portal/plugin-kars-common';
-import { KubeGateway, KubeObject } from '../kube/types';
+import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 
 /**
  * Waits until the API server lets this backend create Secrets in the namespace. Its authorizer

@@ -8,12 +8,16 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { karsPlugin } from './plugin';
-import { DEPLOY_DIR } from './__testUtils__/clusterTargets';
+import karsPlugin from '@kars-portal/plugin-kars-backend';
+import karsModuleEmbeddedCluster from './index';
+
+// The repository's deploy/ folder: tests run from their sources.
+// eslint-disable-next-line no-restricted-syntax
+const DEPLOY_DIR = path.resolve(__dirname, '../../../deploy');
 
 jest.setTimeout(120_000);
 
-describe('the dev portal default: an embedded cluster with the demo tenants', () => {
+describe('the dev portal: an embedded cluster with the demo tenants', () => {
   let server: any;
   let stop: () => Promise<void>;
   const guest = mockCredentials.user.header('user:default/guest');
@@ -24,6 +28,7 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
     const backend = await startTestBackend({
       features: [
         karsPlugin,
+        karsModuleEmbeddedCluster,
         mockServices.rootConfig.factory({
           data: {
             kars: {
@@ -102,5 +107,27 @@ describe('the dev portal default: an embedded cluster with the demo tenants', ()
       'TELEGRAM_BOT_TOKEN',
     ]);
     expect(a.text).not.toContain('DEMO-fake');
+  });
+});
+
+describe('an embedded cluster is never a production one', () => {
+  it('refuses to start one marked production, naming the cluster', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          karsPlugin,
+          karsModuleEmbeddedCluster,
+          mockServices.rootConfig.factory({
+            data: {
+              kars: {
+                clusters: [{ name: 'dev', type: 'embedded', production: true }],
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'kars.clusters[dev]: an embedded cluster cannot be a production cluster',
+    );
   });
 });

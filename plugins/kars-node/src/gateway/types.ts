@@ -1,6 +1,16 @@
-import { KubeObject } from '../render/types';
-
-export type { KubeObject };
+/** A Kubernetes object, as the backend renders, writes and reads it (plain JSON). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
 
 /** Which object: enough to address it on the API server. */
 export interface ObjectRef {

@@ -1,0 +1,82 @@
+import fs from 'fs';
+import path from 'path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startKubeEmulator } from '@kars-portal/kube-emulator';
+import { startWorkloadSimulator } from '@kars-portal/workload-simulator';
+import {
+  buildInferencePolicyCrd,
+  buildKarsSandboxCrd,
+} from '@kars-portal/plugin-kars-common';
+import {
+  applyManifests,
+  ClientNodeGateway,
+  KarsClusterConnector,
+  readManifests,
+} from '@kars-portal/plugin-kars-node';
+
+/**
+ * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs, applies the
+ * bootstrap manifests (`embedded.bootstrapManifests`, CRDs excepted: they come from kars-common),
+ * and runs the workload simulator beside it. Refused for a production cluster.
+ */
+export const embeddedClusterConnector: KarsClusterConnector = {
+  async connect({ name, config }, { logger }) {
+    if (config.getOptionalBoolean('production')) {
+      throw new Error(
+        `kars.clusters[${name}]: an embedded cluster cannot be a production cluster`,
+      );
+    }
+    const emulator = await startKubeEmulator({
+      port: 0,
+      stateFile: config.getOptionalString('embedded.stateFile'),
+      crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()],
+    });
+    try {
+      const kubeconfigFile = config.getOptionalString(
+        'embedded.kubeconfigFile',
+      );
+      if (kubeconfigFile) {
+        fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
+        fs.writeFileSync(kubeconfigFile, emulator.kubeconfigYaml, {
+          mode: 0o600,
+        });
+      }
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromString(emulator.kubeconfigYaml);
+      const gateway = new ClientNodeGateway(kubeConfig);
+      const bootstrap = config.getOptionalString('embedded.bootstrapManifests');
+      if (bootstrap) {
+        await applyManifests(
+          gateway,
+          readManifests(bootstrap).filter(
+            o => o.kind !== 'CustomResourceDefinition',
+          ),
+          'kars-portal-bootstrap',
+        );
+      }
+      const simulator = await startWorkloadSimulator({
+        kubeConfig,
+        readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
+        prometheusPort: 0,
+      });
+      logger.info(
+        `embedded cluster ${name} at ${emulator.url} (kubeconfig ${
+          kubeconfigFile ?? emulator.kubeconfigPath
+        }); simulated Prometheus at ${simulator.prometheusUrl}`,
+      );
+      return {
+        gateway,
+        prometheusUrl: simulator.prometheusUrl,
+        embedded: true,
+        simulated: true,
+        async stop() {
+          await simulator.stop();
+          await emulator.stop();
+        },
+      };
+    } catch (error) {
+      await emulator.stop();
+      throw error;
+    }
+  },
+};
