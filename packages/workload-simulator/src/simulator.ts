@@ -30,10 +30,7 @@ const modelOf = (d: V1Deployment) => {
 };
 
 /** The `kars_tokens_total` series of the sandbox Deployments, as each sandbox's router would export. */
-export function sandboxSeries(
-  deployments: V1Deployment[],
-  seed: number,
-): Series[] {
+function sandboxSeries(deployments: V1Deployment[], seed: number): Series[] {
   return deployments.flatMap(d => {
     const sandbox = d.metadata?.labels?.['kars.azure.com/sandbox'];
     if (!sandbox) return [];

@@ -1,6 +1,95 @@
-import { KubeEmulator, startKubeEmulator } from '../emulator';
-import { eventually, RawClient, rawClient } from '../testing/rawClient';
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startKubeEmulator } from '@kars-portal/kube-emulator';
+import {
+  missingBinaryReason,
+  startKubeTestenv,
+  SWITCH_ENV,
+  testenvBinaryPath,
+} from '@kars-portal/kube-testenv';
 import { startWorkloadSimulator, WorkloadSimulator } from '.';
+
+type TargetName = 'emulator' | 'kube-apiserver';
+
+/** The emulator always; the real kube-apiserver when built (with CI=true it must be). */
+function targetNames(): TargetName[] {
+  if (process.env[SWITCH_ENV] === 'off') return ['emulator'];
+  if (testenvBinaryPath()) return ['emulator', 'kube-apiserver'];
+  if (process.env.CI === 'true')
+    throw new Error(
+      `kube-testenv is required with CI=true: ${missingBinaryReason()}`,
+    );
+  return ['emulator'];
+}
+
+async function startTarget(name: TargetName) {
+  if (name === 'emulator') return startKubeEmulator({ port: 0 });
+  // No controller at all: nothing but the simulator writes a Deployment's status.
+  return startKubeTestenv({ controllers: 'none' });
+}
+
+interface JsonResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+/** Plain JSON to the API server of a kubeconfig (TLS and the token from the kubeconfig). */
+function kubeJson(kubeconfigPath: string) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const server = new URL(kc.getCurrentCluster()!.server);
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<JsonResponse> => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const options: https.RequestOptions = {
+      method,
+      headers: { accept: 'application/json', 'content-type': contentType },
+      agent: false,
+    };
+    await kc.applyToHTTPSOptions(options);
+    const transport = server.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(new URL(path, server), options, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          }),
+        );
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  };
+  return {
+    get: (path: string) => request('GET', path),
+    post: (path: string, body: unknown) => request('POST', path, body),
+    patch: (path: string, body: unknown) =>
+      request('PATCH', path, body, 'application/merge-patch+json'),
+  };
+}
+
+/** Polls `fn` until it stops throwing (or the time is up). */
+async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, 25));
+    }
+  }
+}
 
 const deployment = (name: string, replicas: number) => ({
   apiVersion: 'apps/v1',
@@ -31,30 +120,38 @@ const deployment = (name: string, replicas: number) => ({
   },
 });
 
-describe('workload simulator', () => {
-  let emu: KubeEmulator;
+describe.each(targetNames())('workload simulator on %s', name => {
+  let target: Awaited<ReturnType<typeof startTarget>>;
   let sim: WorkloadSimulator;
-  let api: RawClient;
+  let api: ReturnType<typeof kubeJson>;
   const deployments = '/apis/apps/v1/namespaces/kars-alpha/deployments';
 
   beforeAll(async () => {
-    emu = await startKubeEmulator();
-    api = rawClient(emu.url);
-    await api.post('/api/v1/namespaces', { metadata: { name: 'kars-alpha' } });
+    target = await startTarget(name);
+    api = kubeJson(target.kubeconfigPath);
+    const ns = await api.post('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kars-alpha' },
+    });
+    if (ns.status !== 201)
+      throw new Error(`creating the namespace: HTTP ${ns.status}`);
     sim = await startWorkloadSimulator({
-      kubeconfigPath: emu.kubeconfigPath,
+      kubeconfigPath: target.kubeconfigPath,
       readyDelayMs: 150,
       prometheusPort: 0,
       seed: 7,
     });
-  });
+  }, 200_000);
   afterAll(async () => {
-    await sim.stop();
-    await emu.stop();
-  });
+    await sim?.stop();
+    await target?.stop();
+  }, 60_000);
 
   it('makes a sandbox Deployment available after the delay, and reports suspension as zero replicas', async () => {
-    await api.post(deployments, deployment('alpha', 1));
+    expect((await api.post(deployments, deployment('alpha', 1))).status).toBe(
+      201,
+    );
     expect((await api.get(`${deployments}/alpha`)).json.status).toEqual({});
     const available = await eventually(async () => {
       const d = (await api.get(`${deployments}/alpha`)).json;
@@ -95,7 +192,7 @@ describe('workload simulator', () => {
       'kars.azure.com/component': 'system',
       'kars.azure.com/sandbox': 'other',
     };
-    await api.post(deployments, other);
+    expect((await api.post(deployments, other)).status).toBe(201);
     await new Promise(r => setTimeout(r, 400));
     expect((await api.get(`${deployments}/other`)).json.status).toEqual({});
   });
