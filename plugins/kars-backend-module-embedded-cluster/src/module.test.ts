@@ -8,6 +8,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
+// The module is tested inside the plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import karsPlugin from '@kars-portal/plugin-kars-backend';
 import karsModuleEmbeddedCluster from './index';
 
