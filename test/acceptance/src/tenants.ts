@@ -1,5 +1,7 @@
 import {
   CreateSandboxRequest,
+  sandboxSpecSchema,
+  SEED_TENANTS,
   UpdateSandboxRequest,
 } from '@kars-portal/plugin-kars-common';
 import { PlantedSecrets } from './secrets';
@@ -8,11 +10,10 @@ import { PlantedSecrets } from './secrets';
 export const SUITE_PREFIX = 'acc-';
 
 /** The demo tenants of the seed, as `kubectl get karssandbox -n kars-system` must show them. */
-export const DEMO_TENANTS = [
-  { name: 'tenant-a', isolation: 'enhanced', model: 'gpt-4.1' },
-  { name: 'tenant-b', isolation: 'confidential', model: 'Phi-4' },
-  { name: 'tenant-c', isolation: 'standard', model: 'gpt-4o' },
-] as const;
+export const DEMO_TENANTS = SEED_TENANTS.map(({ name, spec }) => {
+  const { sandbox, model } = sandboxSpecSchema.parse(spec);
+  return { name, isolation: sandbox.isolation, model };
+});
 
 /** A sandbox the suite makes, and the change it then makes to it (judged after the change). */
 export interface SuiteTenant {

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { SEED_TENANTS } from '@kars-portal/plugin-kars-common';
 import { screenshotForDocs, signInAsGuest } from './portal';
 
-const TENANTS = ['tenant-a', 'tenant-b', 'tenant-c'];
+const TENANTS = SEED_TENANTS.map(t => t.name);
 
 test.beforeEach(async ({ page }) => {
   await signInAsGuest(page);

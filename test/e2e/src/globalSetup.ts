@@ -1,6 +1,7 @@
+import { SEED_TENANTS } from '@kars-portal/plugin-kars-common';
 import { backend, eventually, untilStatus } from './portal';
 
-const DEMO_TENANTS = ['tenant-a', 'tenant-b', 'tenant-c'];
+const DEMO_TENANTS = SEED_TENANTS.map(t => t.name);
 
 /**
  * The app answers once webpack has built it; the backend creates the demo tenants on first start
