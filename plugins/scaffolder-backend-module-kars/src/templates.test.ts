@@ -16,7 +16,7 @@ import { createKarsSandboxCreateAction } from './actions/createSandbox';
 import { createKarsSandboxUpdateAction } from './actions/updateSandbox';
 import { createKarsCredentialsRotateAction } from './actions/rotateCredentials';
 import { createKarsSandboxDeleteAction } from './actions/deleteSandbox';
-import { FakeKarsBackend } from './__testUtils__/fakeKarsBackend';
+import { actionOptions } from './__testUtils__/context';
 
 /**
  * The templates' parameter schemas are written by hand for the form, and their steps pass the spec
@@ -148,7 +148,7 @@ function specStep(template: Json) {
   };
 }
 
-const options = new FakeKarsBackend().actionOptions();
+const options = actionOptions();
 const actions = Object.fromEntries(
   [
     createKarsSandboxCreateAction(options),

@@ -1,5 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { KarsActionOptions } from '../actions/karsClient';
 
 export const SLACK = 'xoxb-1111-2222-SeCrEtSlAcKvAlUe';
 export const TELEGRAM = '123456789:AAH-SeCrEtTeLeGrAmVaLuE-0123456789ab';
@@ -44,4 +46,19 @@ export function actionContext<I extends Record<string, any>>(options: {
       (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
     );
   return { ctx: full as any, lines, outputs };
+}
+
+/**
+ * Options for the action factories: the real KarsClient, mock auth, and discovery to `baseUrl`
+ * (the test kit's fake kars API on a real HTTP server, or nothing where no call is made).
+ */
+export function actionOptions(baseUrl = ''): KarsActionOptions {
+  return {
+    auth: mockServices.auth(),
+    discovery: {
+      getBaseUrl: async () => baseUrl,
+      getExternalBaseUrl: async () => baseUrl,
+    },
+    pollIntervalMs: 10,
+  };
 }

@@ -1,14 +1,27 @@
 import { InputError } from '@backstage/errors';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
-import { actionContext, SLACK, TELEGRAM } from '../__testUtils__/context';
+import { FakeKarsApi } from '@kars-portal/test-kit';
+import {
+  FakeKarsServer,
+  startFakeKarsServer,
+} from '@kars-portal/test-kit/http';
+import {
+  actionContext,
+  actionOptions,
+  SLACK,
+  TELEGRAM,
+} from '../__testUtils__/context';
 import { createKarsSandboxCreateAction } from './createSandbox';
 
 describe('kars:sandbox:create', () => {
-  const backend = new FakeKarsBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
+  const backend = new FakeKarsApi({ cluster: 'primary' });
+  let server: FakeKarsServer;
+  beforeAll(async () => {
+    server = await startFakeKarsServer(backend);
+  });
+  afterAll(() => server.stop());
   beforeEach(() => backend.reset());
-  const action = () => createKarsSandboxCreateAction(backend.actionOptions());
+  const action = () =>
+    createKarsSandboxCreateAction(actionOptions(server.baseUrl));
   const secrets = {
     SLACK_BOT_TOKEN: SLACK,
     TELEGRAM_BOT_TOKEN: TELEGRAM,

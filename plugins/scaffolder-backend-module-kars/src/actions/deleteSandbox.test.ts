@@ -1,17 +1,25 @@
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
-import { actionContext } from '../__testUtils__/context';
+import { FakeKarsApi } from '@kars-portal/test-kit';
+import {
+  FakeKarsServer,
+  startFakeKarsServer,
+} from '@kars-portal/test-kit/http';
+import { actionContext, actionOptions } from '../__testUtils__/context';
 import { createKarsSandboxDeleteAction } from './deleteSandbox';
 
 describe('kars:sandbox:delete', () => {
-  const backend = new FakeKarsBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
+  const backend = new FakeKarsApi({ cluster: 'primary' });
+  let server: FakeKarsServer;
+  beforeAll(async () => {
+    server = await startFakeKarsServer(backend);
+  });
+  afterAll(() => server.stop());
   beforeEach(() => {
     backend.reset();
-    backend.addSandbox('tenant-a');
+    backend.addSandbox({ name: 'tenant-a' });
   });
-  const action = () => createKarsSandboxDeleteAction(backend.actionOptions());
+  const action = () =>
+    createKarsSandboxDeleteAction(actionOptions(server.baseUrl));
 
   it('deletes the sandbox on behalf of the user and waits until it is gone', async () => {
     const { ctx, outputs, lines } = actionContext({
@@ -95,7 +103,7 @@ describe('kars:sandbox:delete', () => {
   });
 
   it('stops waiting when the task is aborted', async () => {
-    backend.addSandbox('tenant-s');
+    backend.addSandbox({ name: 'tenant-s' });
     const controller = new AbortController();
     // the fake keeps answering the sandbox: re-add it after the DELETE
     const { ctx } = actionContext({

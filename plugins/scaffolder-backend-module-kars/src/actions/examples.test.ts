@@ -1,12 +1,12 @@
 import { Validator } from 'jsonschema';
 import yaml from 'yaml';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
+import { actionOptions } from '../__testUtils__/context';
 import { createKarsSandboxCreateAction } from './createSandbox';
 import { createKarsSandboxUpdateAction } from './updateSandbox';
 import { createKarsCredentialsRotateAction } from './rotateCredentials';
 import { createKarsSandboxDeleteAction } from './deleteSandbox';
 
-const options = new FakeKarsBackend().actionOptions();
+const options = actionOptions();
 const actions = [
   createKarsSandboxCreateAction(options),
   createKarsSandboxUpdateAction(options),

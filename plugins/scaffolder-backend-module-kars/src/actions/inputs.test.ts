@@ -5,14 +5,14 @@ import {
   sandboxPatchJsonSchema,
   sandboxSpecJsonSchema,
 } from '@kars-portal/plugin-kars-common';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
+import { actionOptions } from '../__testUtils__/context';
 import { createKarsSandboxCreateAction } from './createSandbox';
 import { createKarsSandboxUpdateAction } from './updateSandbox';
 import { credentialsFromSecrets } from './inputs';
 
 type Json = { [k: string]: any };
 
-const options = new FakeKarsBackend().actionOptions();
+const options = actionOptions();
 const createInput = createKarsSandboxCreateAction(options).schema!
   .input as Json;
 const updateInput = createKarsSandboxUpdateAction(options).schema!

@@ -1,21 +1,34 @@
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
-import { actionContext, SLACK, TELEGRAM } from '../__testUtils__/context';
+import { FakeKarsApi } from '@kars-portal/test-kit';
+import {
+  FakeKarsServer,
+  startFakeKarsServer,
+} from '@kars-portal/test-kit/http';
+import {
+  actionContext,
+  actionOptions,
+  SLACK,
+  TELEGRAM,
+} from '../__testUtils__/context';
 import { createKarsCredentialsRotateAction } from './rotateCredentials';
 
 describe('kars:credentials:rotate', () => {
-  const backend = new FakeKarsBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
+  const backend = new FakeKarsApi({ cluster: 'primary' });
+  let server: FakeKarsServer;
+  beforeAll(async () => {
+    server = await startFakeKarsServer(backend);
+  });
+  afterAll(() => server.stop());
   beforeEach(() => {
     backend.reset();
-    backend.addSandbox('tenant-a', { channels: [{ type: 'slack' }] }, [
-      'BRAVE_API_KEY',
-      'SLACK_BOT_TOKEN',
-    ]);
+    backend.addSandbox({
+      name: 'tenant-a',
+      spec: { channels: [{ type: 'slack' }] },
+      credentialKeys: ['BRAVE_API_KEY', 'SLACK_BOT_TOKEN'],
+    });
   });
   const action = () =>
-    createKarsCredentialsRotateAction(backend.actionOptions());
+    createKarsCredentialsRotateAction(actionOptions(server.baseUrl));
   const secretFree = (text: string) => {
     expect(text).not.toContain(SLACK);
     expect(text).not.toContain(TELEGRAM);

@@ -1,20 +1,28 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import { FakeKarsBackend } from '../__testUtils__/fakeKarsBackend';
-import { actionContext } from '../__testUtils__/context';
+import { FakeKarsApi } from '@kars-portal/test-kit';
+import {
+  FakeKarsServer,
+  startFakeKarsServer,
+} from '@kars-portal/test-kit/http';
+import { actionContext, actionOptions } from '../__testUtils__/context';
 import { createKarsSandboxUpdateAction } from './updateSandbox';
 
 describe('kars:sandbox:update', () => {
-  const backend = new FakeKarsBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
+  const backend = new FakeKarsApi({ cluster: 'primary' });
+  let server: FakeKarsServer;
+  beforeAll(async () => {
+    server = await startFakeKarsServer(backend);
+  });
+  afterAll(() => server.stop());
   beforeEach(() => {
     backend.reset();
-    backend.addSandbox('tenant-a', {
-      model: 'gpt-4.1',
-      tokenBudget: { dailyTokens: 1000 },
+    backend.addSandbox({
+      name: 'tenant-a',
+      spec: { model: 'gpt-4.1', tokenBudget: { dailyTokens: 1000 } },
     });
   });
-  const action = () => createKarsSandboxUpdateAction(backend.actionOptions());
+  const action = () =>
+    createKarsSandboxUpdateAction(actionOptions(server.baseUrl));
 
   it('sends the change as given, on behalf of the user', async () => {
     const spec = {
@@ -77,8 +85,11 @@ describe('kars:sandbox:update', () => {
   });
 
   it('clears the workload identity with workloadIdentity: null', async () => {
-    backend.addSandbox('tenant-w', {
-      workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
+    backend.addSandbox({
+      name: 'tenant-w',
+      spec: {
+        workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
+      },
     });
     const { ctx, outputs, lines } = actionContext({
       input: { name: 'tenant-w', spec: { workloadIdentity: null } },
@@ -177,7 +188,7 @@ describe('kars:sandbox:update', () => {
     [
       'an unknown isolation',
       { sandbox: { isolation: 'max' } },
-      'spec.sandbox.isolation',
+      'patch.sandbox.isolation',
       'one-of',
     ],
     [
