@@ -1,18 +1,22 @@
-import http from 'http';
-import { AddressInfo } from 'net';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import {
-  buildAgentCard,
   KarsClient,
-  listSandboxesQuerySchema,
   Sandbox,
   SandboxListItem,
-  sandboxSpecSchema,
 } from '@kars-portal/plugin-kars-common';
+import {
+  FakeKarsApi,
+  RoutedRequest,
+  sandboxFixture,
+} from '@kars-portal/test-kit';
+import {
+  FakeKarsServer,
+  startFakeKarsServer,
+} from '@kars-portal/test-kit/http';
 import { KarsEntityProvider, PAGE_SIZE } from './KarsEntityProvider';
 import { SandboxEntityOptions } from './sandboxToEntities';
 
@@ -25,121 +29,31 @@ const options: SandboxEntityOptions = {
 const SECRET = 'xoxb-9999-SeCrEtThAtMuStNotLeAk';
 
 function sandbox(name: string, a2a = true): Sandbox {
-  return {
+  return sandboxFixture({
     name,
     cluster: 'primary',
-    namespace: `kars-${name}`,
-    spec: sandboxSpecSchema.parse({
-      owner: 'group:default/team-a',
-      a2a: { enabled: a2a },
-    }),
-    status: {
-      phase: 'Running',
-      conditions: [],
-    } as unknown as Sandbox['status'],
+    spec: { owner: 'group:default/team-a', a2a: { enabled: a2a } },
+    status: { phase: 'Running', conditions: [] },
     credentialKeys: ['SLACK_BOT_TOKEN'],
-    uid: `uid-${name}`,
-    generation: 1,
     createdAt: '2026-01-01T00:00:00Z',
-    deleting: false,
-  };
+  });
 }
 
-/** The list item the kars backend serves for a sandbox, with what `include` asks for. */
-function listItem(s: Sandbox, include: string[]): SandboxListItem {
-  return {
-    name: s.name,
-    cluster: s.cluster,
-    owner: s.spec.owner,
-    isolation: s.spec.sandbox.isolation,
-    model: s.spec.model,
-    phase: s.status.phase,
-    ready: true,
-    suspended: false,
-    deleting: false,
-    budget: { dailyFraction: null, monthlyFraction: null },
-    channelTrouble: [],
-    ...(include.includes('spec') ? { spec: s.spec } : {}),
-    ...(include.includes('agentCard')
-      ? { agentCard: buildAgentCard(s.name, s.spec) ?? null }
-      : {}),
-  };
-}
-
-/**
- * A kars REST API on a real local HTTP server, whose failures the test chooses. It refuses a list
- * query the real contract refuses, and counts the calls of each route.
- */
-class FakeKarsBackend {
-  sandboxes = new Map<string, Sandbox>();
-  failPage?: number;
-  failName?: string;
-  /** Rewrites each list item before it is sent. */
-  alter?: (item: SandboxListItem) => SandboxListItem;
-  tokens: string[] = [];
-  /** `GET /sandboxes` and the routes of one sandbox, as called. */
-  calls: Array<'list' | 'sandbox'> = [];
-  private server?: http.Server;
-  baseUrl = '';
-
-  async start() {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>(r => this.server!.listen(0, '127.0.0.1', r));
-    const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}/api/kars`;
-  }
-
-  async stop() {
-    this.server?.closeAllConnections();
-    await new Promise(r => this.server?.close(r));
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    this.tokens.push(String(req.headers.authorization));
-    const url = new URL(req.url!, 'http://x');
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const error = (status: number, name: string) =>
-      send(status, {
-        error: { name, message: name },
-        response: { statusCode: status },
-      });
-    if (url.pathname === '/api/kars/sandboxes') {
-      this.calls.push('list');
-      const query = listSandboxesQuerySchema.safeParse(
-        Object.fromEntries(url.searchParams),
-      );
-      if (!query.success) return error(400, 'InputError');
-      const { limit, name, include = [] } = query.data;
-      const start = Number(query.data.cursor ?? 0);
-      const page = start / limit + 1;
-      if (page === this.failPage) return error(503, 'ServiceUnavailableError');
-      if (name && name === this.failName) return error(500, 'Error');
-      const names = [...this.sandboxes.keys()]
-        .filter(n => !name || n === name)
-        .sort();
-      const items = names
-        .slice(start, start + limit)
-        .map(n => listItem(this.sandboxes.get(n)!, include))
-        .map(item => (this.alter ? this.alter(item) : item));
-      return send(200, {
-        items,
-        totalCount: names.length,
-        nextCursor:
-          start + limit < names.length ? String(start + limit) : undefined,
-      });
-    }
-    if (url.pathname.startsWith('/api/kars/sandboxes/')) {
-      this.calls.push('sandbox');
-    }
-    return error(404, 'NotFoundError');
-  }
-}
+/** Rewrites each item of the list answers of the fake before they are sent. */
+const alterItems =
+  (alter: (item: SandboxListItem) => SandboxListItem) =>
+  (request: RoutedRequest, body: any) =>
+    request.route === 'list' ? { ...body, items: body.items.map(alter) } : body;
 
 describe('KarsEntityProvider', () => {
-  const backend = new FakeKarsBackend();
+  /** The kars REST API of the test kit, on a real local HTTP server; its failures the test chooses. */
+  const backend = new FakeKarsApi({ cluster: 'primary' });
+  let server: FakeKarsServer;
+  /** `GET /sandboxes` and the routes of one sandbox, as called. */
+  const calls = () =>
+    backend.requests.map(r =>
+      r.path.split('?')[0] === '/api/kars/sandboxes' ? 'list' : 'sandbox',
+    );
   let mutations: EntityProviderMutation[];
   let connection: EntityProviderConnection;
   let scheduled: () => Promise<void>;
@@ -154,11 +68,11 @@ describe('KarsEntityProvider', () => {
     });
 
   beforeAll(async () => {
-    await backend.start();
+    server = await startFakeKarsServer(backend);
     provider = new KarsEntityProvider({
       logger,
       client: new KarsClient({
-        discoveryApi: { getBaseUrl: async () => backend.baseUrl },
+        discoveryApi: { getBaseUrl: async () => server.baseUrl },
       }),
       token: async () => 'catalog-token',
       taskRunner: {
@@ -178,32 +92,24 @@ describe('KarsEntityProvider', () => {
     await provider.connect(connection);
   });
 
-  afterAll(() => backend.stop());
+  afterAll(() => server.stop());
 
   beforeEach(() => {
     mutations = [];
-    backend.sandboxes.clear();
-    backend.failPage = undefined;
-    backend.failName = undefined;
-    backend.alter = undefined;
-    backend.tokens = [];
-    backend.calls = [];
+    backend.reset();
   });
 
   const seed = (count: number) => {
     for (let i = 0; i < count; i++) {
-      const name = `tenant-${String(i).padStart(3, '0')}`;
-      backend.sandboxes.set(name, sandbox(name));
+      backend.addSandbox(sandbox(`tenant-${String(i).padStart(3, '0')}`));
     }
   };
 
   it('reads 250 sandboxes with one list call per page and no call per sandbox', async () => {
     seed(250);
     await scheduled();
-    expect(backend.calls).toEqual(
-      Array(Math.ceil(250 / PAGE_SIZE)).fill('list'),
-    );
-    expect(backend.calls).toHaveLength(3);
+    expect(calls()).toEqual(Array(Math.ceil(250 / PAGE_SIZE)).fill('list'));
+    expect(calls()).toHaveLength(3);
     const [mutation] = mutations;
     if (mutation.type !== 'full') throw new Error('not full');
     expect(mutation.entities).toHaveLength(1 + 250 * 3);
@@ -211,14 +117,14 @@ describe('KarsEntityProvider', () => {
 
   it('takes the card the backend built as the definition, and only what the card schema knows', async () => {
     seed(1);
-    backend.alter = item => ({
+    backend.rewrite = alterItems(item => ({
       ...item,
       agentCard: {
         ...item.agentCard!,
         description: 'Built by the backend',
         token: SECRET,
       } as SandboxListItem['agentCard'],
-    });
+    }));
     await provider.refresh();
     const [mutation] = mutations;
     if (mutation.type !== 'full') throw new Error('not full');
@@ -240,7 +146,9 @@ describe('KarsEntityProvider', () => {
     expect(new Set(mutation.entities.map(e => e.locationKey))).toEqual(
       new Set(['kars']),
     );
-    expect(new Set(backend.tokens)).toEqual(new Set(['Bearer catalog-token']));
+    expect(new Set(backend.requests.map(r => r.authorization))).toEqual(
+      new Set(['Bearer catalog-token']),
+    );
   });
 
   it('applies nothing when the backend is down', async () => {
@@ -265,7 +173,7 @@ describe('KarsEntityProvider', () => {
     const noToken = new KarsEntityProvider({
       logger,
       client: new KarsClient({
-        discoveryApi: { getBaseUrl: async () => backend.baseUrl },
+        discoveryApi: { getBaseUrl: async () => server.baseUrl },
       }),
       token: async () => {
         throw new Error('no token');
@@ -280,7 +188,11 @@ describe('KarsEntityProvider', () => {
 
   it('applies nothing when the second page fails', async () => {
     seed(150);
-    backend.failPage = 2;
+    backend.fail({
+      route: 'list',
+      when: r => r.query.get('cursor') === String(PAGE_SIZE),
+      status: 503,
+    });
     await scheduled();
     expect(mutations).toEqual([]);
   });
@@ -295,7 +207,9 @@ describe('KarsEntityProvider', () => {
     ],
   ])('applies nothing when an item comes %s', async (_, alter) => {
     seed(20);
-    backend.alter = item => (item.name === 'tenant-013' ? alter(item) : item);
+    backend.rewrite = alterItems(item =>
+      item.name === 'tenant-013' ? alter(item) : item,
+    );
     await expect(provider.refresh()).resolves.toBe(false);
     expect(mutations).toEqual([]);
   });
@@ -311,14 +225,14 @@ describe('KarsEntityProvider', () => {
   it('emits a sandbox once when the list moved it onto the next page between two reads', async () => {
     seed(PAGE_SIZE + 1);
     // Made while the first page is served; it sorts second, so tenant-099 is on both pages.
-    backend.alter = item => {
+    backend.rewrite = alterItems(item => {
       if (item.name === 'tenant-099') {
-        backend.sandboxes.set('tenant-000a', sandbox('tenant-000a'));
+        backend.addSandbox(sandbox('tenant-000a'));
       }
       return item;
-    };
+    });
     await provider.refresh();
-    expect(backend.calls).toEqual(['list', 'list']);
+    expect(calls()).toEqual(['list', 'list']);
     const [mutation] = mutations;
     if (mutation.type !== 'full') throw new Error('not full');
     const names = mutation.entities.map(e => e.entity.metadata.name);
@@ -327,9 +241,9 @@ describe('KarsEntityProvider', () => {
   });
 
   it('turns an upserted event into a delta that adds the sandbox entities', async () => {
-    backend.sandboxes.set('tenant-new', sandbox('tenant-new'));
+    backend.addSandbox(sandbox('tenant-new'));
     await publish('tenant-new', 'upserted');
-    expect(backend.calls).toEqual(['list']);
+    expect(calls()).toEqual(['list']);
     expect(mutations).toHaveLength(1);
     const [mutation] = mutations;
     if (mutation.type !== 'delta') throw new Error('not delta');
@@ -343,7 +257,7 @@ describe('KarsEntityProvider', () => {
   });
 
   it('removes the card when an upsert turned A2A off', async () => {
-    backend.sandboxes.set('tenant-new', sandbox('tenant-new', false));
+    backend.addSandbox(sandbox('tenant-new', false));
     await publish('tenant-new', 'upserted');
     const [mutation] = mutations;
     if (mutation.type !== 'delta') throw new Error('not delta');
@@ -372,7 +286,7 @@ describe('KarsEntityProvider', () => {
   });
 
   it('applies only the latest change of a sandbox when events overlap', async () => {
-    backend.sandboxes.set('tenant-y', sandbox('tenant-y'));
+    backend.addSandbox(sandbox('tenant-y'));
     const first = publish('tenant-y', 'upserted');
     backend.sandboxes.delete('tenant-y');
     const second = publish('tenant-y', 'deleted');
@@ -390,8 +304,12 @@ describe('KarsEntityProvider', () => {
   });
 
   it('applies nothing for an event it cannot read, and ignores malformed ones', async () => {
-    backend.sandboxes.set('tenant-z', sandbox('tenant-z'));
-    backend.failName = 'tenant-z';
+    backend.addSandbox(sandbox('tenant-z'));
+    backend.fail({
+      route: 'list',
+      when: r => r.query.get('name') === 'tenant-z',
+      status: 500,
+    });
     await publish('tenant-z', 'upserted');
     await events.publish({ topic: 'kars.sandbox', eventPayload: { what: 1 } });
     expect(mutations).toEqual([]);
@@ -399,12 +317,23 @@ describe('KarsEntityProvider', () => {
 
   it('puts no live state and no secret in any entity', async () => {
     seed(2);
-    const withSecret = sandbox('tenant-s');
-    (withSecret as any).credentials = { SLACK_BOT_TOKEN: SECRET };
-    (withSecret.spec as any).note = SECRET;
-    backend.sandboxes.set('tenant-s', withSecret);
+    backend.addSandbox(sandbox('tenant-s'));
+    // A backend that drifted: a secret beside the spec and in it.
+    backend.rewrite = alterItems(item =>
+      item.name === 'tenant-s'
+        ? ({
+            ...item,
+            credentials: { SLACK_BOT_TOKEN: SECRET },
+            spec: { ...item.spec, note: SECRET },
+          } as SandboxListItem)
+        : item,
+    );
     await provider.refresh();
     await publish('tenant-s', 'upserted');
+    const names = mutations.flatMap(m =>
+      m.type === 'full' ? m.entities : m.added,
+    );
+    expect(names.map(e => e.entity.metadata.name)).toContain('tenant-s');
     const text = JSON.stringify(mutations);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('SLACK_BOT_TOKEN');
