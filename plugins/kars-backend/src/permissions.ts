@@ -11,10 +11,16 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { z } from 'zod';
 
-/** A filter over sandboxes: the owners whose sandboxes pass, as canonical entity refs (see `canonicalEntityRef`). */
+/**
+ * A filter over sandboxes: the owners whose sandboxes pass, as canonical entity refs (see `canonicalEntityRef`).
+ * @public
+ */
 export type KarsSandboxQuery = { owners: string[] };
 
-/** The sandbox resource type of the permission framework; resource refs are sandbox names. */
+/**
+ * The sandbox resource type of the permission framework; resource refs are sandbox names.
+ * @public
+ */
 export const karsSandboxResourceRef = createPermissionResourceRef<
   Sandbox,
   KarsSandboxQuery
@@ -26,6 +32,8 @@ export const karsSandboxResourceRef = createPermissionResourceRef<
 /**
  * Allows a sandbox to those among its owner's claims (the user or one of their groups). Refs are
  * compared in canonical form, as the catalog does: `group:team-a` is `group:default/team-a`.
+ *
+ * @public
  */
 export const isSandboxOwner = createPermissionRule({
   name: 'IS_SANDBOX_OWNER',
@@ -48,11 +56,22 @@ export const isSandboxOwner = createPermissionRule({
 /** The rules of the sandbox resource type. */
 export const karsSandboxRules = { isSandboxOwner };
 
-/** Conditions for permission policies: `karsSandboxConditions.isSandboxOwner({ claims })`. */
-export const {
-  conditions: karsSandboxConditions,
-  createConditionalDecision: createKarsSandboxConditionalDecision,
-} = createConditionExports({
+const { conditions, createConditionalDecision } = createConditionExports({
   resourceRef: karsSandboxResourceRef,
   rules: karsSandboxRules,
 });
+
+/**
+ * Conditions for permission policies: `karsSandboxConditions.isSandboxOwner({ claims })`.
+ *
+ * @public
+ */
+export const karsSandboxConditions = conditions;
+
+/**
+ * A conditional decision on a sandbox permission, for permission policies:
+ * `createKarsSandboxConditionalDecision(permission, karsSandboxConditions.isSandboxOwner({ claims }))`.
+ *
+ * @public
+ */
+export const createKarsSandboxConditionalDecision = createConditionalDecision;

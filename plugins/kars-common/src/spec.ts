@@ -444,9 +444,13 @@ export const sandboxPatchSchema = z.strictObject({
 /** @public */
 export type SandboxPatch = z.input<typeof sandboxPatchSchema>;
 
-type Ipv4 = { octets: number[]; prefix: number };
+/**
+ * An IPv4 address or CIDR entry: its four octets and its prefix length (32 for an address).
+ * @public
+ */
+export type Ipv4 = { octets: number[]; prefix: number };
 
-/** Parses an IPv4 address or CIDR entry; undefined when the entry is a host name. */
+/** Parses an IPv4 address or CIDR entry; undefined when the entry is a host name. @public */
 export function parseIpv4Entry(host: string): Ipv4 | 'invalid' | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)(?:\/(\d+))?$/.exec(host);
   if (!m) return undefined;

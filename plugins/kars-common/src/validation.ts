@@ -88,6 +88,8 @@ function join(prefix: string, path: ReadonlyArray<PropertyKey>): string {
 /**
  * Maps zod issues to {@link ValidationIssue}s. The offending value is never part of the result,
  * so a rejected secret cannot leak through an error message.
+ *
+ * @public
  */
 export function toValidationIssues(
   issues: ReadonlyArray<z.core.$ZodIssue>,

@@ -25,6 +25,14 @@ import { rootRouteRef } from './routes';
 import { isKarsSandboxEntity } from './components/entity';
 import { createKarsApiDocsConfig } from './components/A2aCard/a2aApiWidget';
 
+/**
+ * kars portal frontend for the new frontend system: the plugin (fleet page, Sandbox entity tab and
+ * overview card, scaffolder form fields, the kars API) and a module that adds the A2A widget to
+ * api-docs.
+ *
+ * @packageDocumentation
+ */
+
 /** The kars API client. @alpha */
 export const karsApi = ApiBlueprint.make({
   params: define =>

@@ -12,7 +12,11 @@ import { KarsApi, KarsClient } from '@kars-portal/plugin-kars-common';
  */
 export const karsApiRef = createApiRef<KarsApi>({ id: 'plugin.kars.api' });
 
-/** The factory of {@link karsApiRef}: {@link KarsClient} over discovery and fetch. @public */
+/**
+ * The factory of {@link karsApiRef}: {@link @kars-portal/plugin-kars-common#KarsClient} over
+ * discovery and fetch.
+ * @public
+ */
 export const karsApiFactory = createApiFactory({
   api: karsApiRef,
   deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },

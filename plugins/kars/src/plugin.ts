@@ -24,7 +24,7 @@ export const karsPlugin = createPlugin({
 });
 
 /** The fleet page, to mount at `/kars`. @public */
-export const KarsFleetPage = karsPlugin.provide(
+export const KarsFleetPage: () => JSX.Element = karsPlugin.provide(
   createRoutableExtension({
     name: 'KarsFleetPage',
     component: () =>
@@ -34,7 +34,7 @@ export const KarsFleetPage = karsPlugin.provide(
 );
 
 /** The Sandbox tab of `kars-sandbox` resources and `ai-agent` components. @public */
-export const EntityKarsSandboxContent = karsPlugin.provide(
+export const EntityKarsSandboxContent: () => JSX.Element = karsPlugin.provide(
   createComponentExtension({
     name: 'EntityKarsSandboxContent',
     component: {
@@ -47,7 +47,9 @@ export const EntityKarsSandboxContent = karsPlugin.provide(
 );
 
 /** The overview card of `kars-sandbox` resources and `ai-agent` components. @public */
-export const EntityKarsSandboxCard = karsPlugin.provide(
+export const EntityKarsSandboxCard: (props: {
+  tabPath?: string;
+}) => JSX.Element = karsPlugin.provide(
   createComponentExtension({
     name: 'EntityKarsSandboxCard',
     component: {
@@ -60,7 +62,7 @@ export const EntityKarsSandboxCard = karsPlugin.provide(
 );
 
 /** The embedded/simulated cluster banner. @public */
-export const KarsClusterBanner = karsPlugin.provide(
+export const KarsClusterBanner: () => JSX.Element | null = karsPlugin.provide(
   createComponentExtension({
     name: 'KarsClusterBanner',
     component: {

@@ -46,7 +46,7 @@ function isSandboxEvent(payload: unknown): payload is KarsSandboxEventPayload {
   );
 }
 
-/** What the provider needs, beside its settings. */
+/** What the provider needs, beside its settings. @public */
 export interface KarsEntityProviderDeps {
   logger: LoggerService;
   /** The kars REST API, called with the catalog's own service credentials. */
@@ -64,6 +64,8 @@ export interface KarsEntityProviderDeps {
  * `GET /sandboxes` with each sandbox's spec and agent card in its item (one call per page, none
  * per sandbox). A full mutation is applied only after every page was read; on any error nothing is
  * applied, so an outage of the backend never empties the catalog.
+ *
+ * @public
  */
 export class KarsEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

@@ -5,7 +5,7 @@ import {
 import { Config } from '@backstage/config';
 import { SandboxEntityOptions } from './sandboxToEntities';
 
-/** The provider's settings: `catalog.providers.kars`. */
+/** The provider's settings: `catalog.providers.kars`. @public */
 export interface KarsProviderConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   entities: SandboxEntityOptions;
@@ -24,7 +24,7 @@ export const DEFAULT_OWNER = 'group:default/platform';
 /** Default lifecycle: the sandboxes are running tenants, not experiments. */
 export const DEFAULT_LIFECYCLE = 'production';
 
-/** Reads `catalog.providers.kars`. */
+/** Reads `catalog.providers.kars`. @public */
 export function readKarsProviderConfig(config: Config): KarsProviderConfig {
   const c = config.getOptionalConfig('catalog.providers.kars');
   const schedule = c?.has('schedule')

@@ -30,7 +30,7 @@ export const KUBERNETES_ANNOTATIONS = {
 /** The location type of the managed-by annotations of every entity the provider emits. */
 export const KARS_LOCATION_TYPE = 'kars';
 
-/** How sandboxes become entities: the settings that do not come from the sandbox itself. */
+/** How sandboxes become entities: the settings that do not come from the sandbox itself. @public */
 export interface SandboxEntityOptions {
   /** Owner of sandboxes that name none. */
   defaultOwner: string;
@@ -45,6 +45,8 @@ export interface SandboxEntityOptions {
 /**
  * What the entities of a sandbox are made of: its name, cluster and spec, and the A2A card the kars
  * backend built (absent with A2A off); never its status, never credentials.
+ *
+ * @public
  */
 export type SandboxForEntities = Pick<Sandbox, 'name' | 'cluster' | 'spec'> & {
   agentCard?: AgentCard;
@@ -53,6 +55,8 @@ export type SandboxForEntities = Pick<Sandbox, 'name' | 'cluster' | 'spec'> & {
 /**
  * A catalog tag from a free value: lowercase, every character outside `[a-z0-9:+#]` turned
  * into `-`, runs of `-` collapsed, at most 63 characters (`gpt-4.1` → `gpt-4-1`).
+ *
+ * @public
  */
 export function toTag(value: string): string {
   return value
@@ -71,7 +75,7 @@ function locationAnnotations(target: string) {
   };
 }
 
-/** The System every sandbox entity is part of; the provider emits it once. */
+/** The System every sandbox entity is part of; the provider emits it once. @public */
 export function karsSystemEntity(
   options: Pick<SandboxEntityOptions, 'systemOwner'>,
 ): SystemEntity {
@@ -94,6 +98,8 @@ export function karsSystemEntity(
  * The entities a sandbox becomes: the Resource (kars-sandbox), the Component (ai-agent) and, with a
  * card, the API (a2a) whose definition is the card the kars backend serves. Pure; only spec fields
  * that describe the sandbox go in, no live state and no credentials.
+ *
+ * @public
  */
 export function sandboxToEntities(
   sandbox: SandboxForEntities,

@@ -40,8 +40,10 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * The {@link KubeGateway} for a kubeconfig. Every read and write is plain JSON over one keep-alive
- * connection pool ({@link KubeHttp}), so what the backend sends is what the server stores; watches
+ * connection pool (`KubeHttp`), so what the backend sends is what the server stores; watches
  * use client-node's `Watch`, which hands over the server's JSON as it is.
+ *
+ * @public
  */
 export class ClientNodeGateway implements KubeGateway {
   private readonly http: KubeHttp;

@@ -1,4 +1,4 @@
-/** A Kubernetes object, as the backend renders, writes and reads it (plain JSON). */
+/** A Kubernetes object, as the backend renders, writes and reads it (plain JSON). @public */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -12,7 +12,7 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** Which object: enough to address it on the API server. */
+/** Which object: enough to address it on the API server. @public */
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
@@ -20,20 +20,20 @@ export interface ObjectRef {
   namespace?: string;
 }
 
-/** A page of a list. */
+/** A page of a list. @public */
 export interface ObjectList<T extends KubeObject = KubeObject> {
   items: T[];
   resourceVersion: string;
   continue?: string;
 }
 
-/** One watch event. */
+/** One watch event. @public */
 export interface WatchEvent<T extends KubeObject = KubeObject> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
   object: T;
 }
 
-/** A running watch. */
+/** A running watch. @public */
 export interface WatchHandle {
   stop(): void;
 }
@@ -41,6 +41,8 @@ export interface WatchHandle {
 /**
  * An API error from the server: its HTTP status and the `reason` of its Status body.
  * The message comes from the server and never carries a request body.
+ *
+ * @public
  */
 export class KubeApiError extends Error {
   readonly name = 'KubeApiError';
@@ -61,7 +63,7 @@ export class KubeApiError extends Error {
   }
 }
 
-/** Whether an error is a KubeApiError with the given status code. */
+/** Whether an error is a KubeApiError with the given status code. @public */
 export function isStatus(error: unknown, statusCode: number): boolean {
   return error instanceof KubeApiError && error.statusCode === statusCode;
 }
@@ -69,6 +71,8 @@ export function isStatus(error: unknown, statusCode: number): boolean {
 /**
  * The port through which everything in the backend talks to a cluster. The only adapter that
  * imports `@kubernetes/client-node` implements it; tests can count or fail its calls.
+ *
+ * @public
  */
 export interface KubeGateway {
   /** The object, or undefined when it does not exist. */

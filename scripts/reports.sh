@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The API reports (report.api.md, report-alpha.api.md: API Extractor) and the knip reports
+# (knip-report.md: unused dependencies) of every publishable package (scripts/publishable-packages.js).
+#   bash scripts/reports.sh           regenerate them; commit them with the change that moved them
+#   bash scripts/reports.sh --ci      fail when a committed report is out of date (.ci/run's lint phase)
+#   bash scripts/reports.sh --tsc     compile the declarations first (otherwise the API reports read
+#                                     dist-types/ as the last `yarn tsc` or `yarn tsc:full` left it)
+# Omitted API Extractor messages, as in Backstage's own repositories: ae-wrong-input-file-type (in the
+# workspace a package's types are its src/*.ts, not .d.ts) and ae-undocumented (undocumented members
+# show as "(undocumented)" in the report instead). Every other warning fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+mapfile -t packages < <(node scripts/publishable-packages.js)
+yarn backstage-repo-tools api-reports "$@" \
+  --omit-messages ae-wrong-input-file-type,ae-undocumented --validate-release-tags "${packages[@]}"
+knip_args=()
+[[ " $* " == *" --ci "* ]] && knip_args+=(--ci)
+yarn backstage-repo-tools knip-reports "${knip_args[@]}" "${packages[@]}"
