@@ -16,7 +16,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ApiEntity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { registerMswTestHooks } from '@backstage/test-utils';
+import { agentCardFixture, fleet, tenantA } from '@kars-portal/test-kit';
 import karsPlugin, {
   karsApi,
   karsApiDocsConfigApi,
@@ -28,11 +28,13 @@ import karsPlugin, {
   karsSandboxNameFormField,
 } from './alpha';
 import { karsApiRef } from './api';
-import { server } from './__testUtils__/server';
-import { agentCard } from './__testUtils__/fixtures';
+import { arrangeTenantA, registerFakeKarsApi } from './__testUtils__/fakeApi';
 import { karsClient, sandboxEntity } from './__testUtils__/render';
 
-registerMswTestHooks(server);
+const { fake } = registerFakeKarsApi(f => {
+  arrangeTenantA(f);
+  f.addSandbox(tenantA({ name: 'tenant-nfs-denied' }));
+});
 
 const apis = (allow = true) =>
   [
@@ -105,6 +107,7 @@ describe('kars plugin for the new frontend system (./alpha)', () => {
   });
 
   it('renders the fleet page at /kars', async () => {
+    fake.reset().addSandboxes(fleet(5000));
     const tester = createExtensionTester(karsFleetPage);
     await renderInTestApp(tester.reactElement(), {
       apis: apis(),
@@ -156,7 +159,7 @@ describe('kars plugin for the new frontend system (./alpha)', () => {
         type: 'a2a',
         lifecycle: 'production',
         owner: 'group:default/team-a',
-        definition: JSON.stringify(agentCard),
+        definition: JSON.stringify(agentCardFixture(tenantA())),
       },
     };
     expect(config.getApiDefinitionWidget(entity).type).toBe('a2a');

@@ -1,26 +1,16 @@
-import { http, HttpResponse } from 'msw';
 import { Route, Routes } from 'react-router-dom';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { FakeKarsApi } from '@kars-portal/test-kit';
 import { karsApiRef } from '../api';
 import { KarsFleetTabs } from '../components/FleetPage/FleetPage';
-import { auditTrail } from './fixtures';
 import { karsClient } from './render';
-import { server } from './server';
 
-/** Answers `GET /audit` from a 120-event trail and keeps every query it was asked. */
-export function recordAuditQueries() {
-  const queries: URLSearchParams[] = [];
-  server.use(
-    http.get('*/api/kars/audit', ({ request }) => {
-      const params = new URL(request.url).searchParams;
-      queries.push(params);
-      return HttpResponse.json(auditTrail(120, params));
-    }),
-  );
-  return queries;
+/** Every query `GET /audit` was asked, oldest first. */
+export function auditQueries(fake: FakeKarsApi): URLSearchParams[] {
+  return fake.requestsOf('audit').map(r => r.query);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { ApiEntity } from '@backstage/catalog-model';
-import { agentCard } from '../../__testUtils__/fixtures';
+import { agentCardFixture, tenantA } from '@kars-portal/test-kit';
 import { a2aApiWidget, createKarsApiDocsConfig } from './a2aApiWidget';
+
+const agentCard = agentCardFixture(tenantA());
 
 function apiEntity(type: string): ApiEntity {
   return {

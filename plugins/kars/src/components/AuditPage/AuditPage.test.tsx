@@ -1,24 +1,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http } from 'msw';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { registerMswTestHooks } from '@backstage/test-utils';
-import { errorResponse, server } from '../../__testUtils__/server';
-import {
-  recordAuditQueries as recordQueries,
-  renderFleetTabs,
-} from '../../__testUtils__/audit';
+import { auditQueries, renderFleetTabs } from '../../__testUtils__/audit';
+import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import { renderLegacy } from '../../__testUtils__/render';
 import { actorEntityRef, auditQuery, KarsAuditContent } from './AuditPage';
 
-registerMswTestHooks(server);
+const { fake } = registerFakeKarsApi();
 
-const last = (queries: URLSearchParams[]) =>
-  Object.fromEntries(queries[queries.length - 1]);
+/** The last query `GET /audit` was asked. */
+const last = () => {
+  const queries = auditQueries(fake);
+  return Object.fromEntries(queries[queries.length - 1]);
+};
 
 describe('the fleet-wide audit page', () => {
   it('is a tab of an admin, at /kars/audit', async () => {
-    recordQueries();
     await renderFleetTabs('/kars/audit', AuthorizeResult.ALLOW);
     await waitFor(() =>
       expect(screen.getByRole('tab', { name: 'Audit' })).toHaveAttribute(
@@ -32,10 +29,9 @@ describe('the fleet-wide audit page', () => {
   });
 
   it('lists time, sandbox, actor (linked to the catalog when an entity), action, outcome and message', async () => {
-    const queries = recordQueries();
     await renderLegacy(<KarsAuditContent />);
     expect(await screen.findByText('1–50 of 120')).toBeInTheDocument();
-    expect(last(queries)).toEqual({ limit: '50' });
+    expect(last()).toEqual({ limit: '50' });
     const rows = screen.getAllByRole('row');
     // newest first: event 120 (tenant-a, service:acceptance, create, denied)
     const newest = within(rows[1]);
@@ -57,12 +53,11 @@ describe('the fleet-wide audit page', () => {
   });
 
   it('pages with the server cursor, forward and back', async () => {
-    const queries = recordQueries();
     await renderLegacy(<KarsAuditContent />);
     await screen.findByText('1–50 of 120');
     await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByText('51–100 of 120')).toBeInTheDocument();
-    expect(last(queries)).toEqual({ limit: '50', cursor: '71' });
+    expect(last()).toEqual({ limit: '50', cursor: '71' });
     expect(screen.getByText('event 69')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByText('101–120 of 120')).toBeInTheDocument();
@@ -74,7 +69,6 @@ describe('the fleet-wide audit page', () => {
   });
 
   it('filters on the server, back to the first page', async () => {
-    const queries = recordQueries();
     await renderLegacy(<KarsAuditContent />);
     await screen.findByText('1–50 of 120');
     await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
@@ -85,7 +79,7 @@ describe('the fleet-wide audit page', () => {
       'tenant-d',
     );
     await waitFor(() =>
-      expect(last(queries)).toEqual({ limit: '50', sandbox: 'tenant-d' }),
+      expect(last()).toEqual({ limit: '50', sandbox: 'tenant-d' }),
     );
     expect(await screen.findByText('1–40 of 40')).toBeInTheDocument();
 
@@ -93,12 +87,12 @@ describe('the fleet-wide audit page', () => {
     await userEvent.click(
       await screen.findByRole('option', { name: 'delete' }),
     );
-    await waitFor(() => expect(last(queries).action).toBe('delete'));
+    await waitFor(() => expect(last().action).toBe('delete'));
     await userEvent.click(screen.getByLabelText('Outcome'));
     await userEvent.click(
       await screen.findByRole('option', { name: 'succeeded' }),
     );
-    await waitFor(() => expect(last(queries).outcome).toBe('succeeded'));
+    await waitFor(() => expect(last().outcome).toBe('succeeded'));
     await userEvent.type(
       screen.getByLabelText('Filter by actor'),
       'user:default/jane',
@@ -108,7 +102,7 @@ describe('the fleet-wide audit page', () => {
       '2026-11-28T09:01',
     );
     await waitFor(() =>
-      expect(last(queries)).toEqual({
+      expect(last()).toEqual({
         limit: '50',
         sandbox: 'tenant-d',
         actor: 'user:default/jane',
@@ -121,7 +115,6 @@ describe('the fleet-wide audit page', () => {
   });
 
   it('says when nothing matches', async () => {
-    recordQueries();
     await renderLegacy(<KarsAuditContent />);
     await screen.findByText('1–50 of 120');
     await userEvent.type(screen.getByLabelText('Filter by sandbox'), 'nobody');
@@ -132,16 +125,11 @@ describe('the fleet-wide audit page', () => {
   });
 
   it('shows a refusal of the backend as permission denied, and other errors as errors', async () => {
-    server.use(
-      http.get('*/api/kars/audit', () =>
-        errorResponse(403, 'NotAllowedError', 'may not read the audit trail'),
-      ),
-    );
+    fake.denied.add('kars.audit.read');
     await renderLegacy(<KarsAuditContent />);
     expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
-    server.use(
-      http.get('*/api/kars/audit', () => errorResponse(500, 'Error', 'down')),
-    );
+    fake.denied.clear();
+    fake.fail({ route: 'audit', status: 500, message: 'down' });
     await renderLegacy(<KarsAuditContent />);
     expect(
       await screen.findByText(/Could not load the audit trail/),

@@ -1,12 +1,11 @@
 import { screen } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
-import { registerMswTestHooks } from '@backstage/test-utils';
-import { errorResponse, server } from '../../__testUtils__/server';
-import { unknownBudgetHealth } from '../../__testUtils__/fixtures';
+import { http } from 'msw';
+import { unknownBudgetHealthFixture } from '@kars-portal/test-kit';
+import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import { renderLegacy, sandboxEntity } from '../../__testUtils__/render';
 import { KarsSandboxOverviewCard } from './OverviewCard';
 
-registerMswTestHooks(server);
+const { fake, server } = registerFakeKarsApi();
 
 describe('KarsSandboxOverviewCard', () => {
   it('shows phase, isolation, model, budget headroom and channel trouble', async () => {
@@ -29,10 +28,9 @@ describe('KarsSandboxOverviewCard', () => {
   });
 
   it('says unknown when the budget source is down', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name/health', () =>
-        HttpResponse.json(unknownBudgetHealth),
-      ),
+    fake.health.set(
+      'tenant-a',
+      unknownBudgetHealthFixture(fake.sandboxes.get('tenant-a')!),
     );
     await renderLegacy(<KarsSandboxOverviewCard />, {
       entity: sandboxEntity(),
@@ -50,22 +48,16 @@ describe('KarsSandboxOverviewCard', () => {
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
     loading.unmount();
 
-    server.use(
-      http.get('*/api/kars/sandboxes/:name', () =>
-        errorResponse(403, 'NotAllowedError', 'no'),
-      ),
-    );
+    server.resetHandlers();
+    fake.denied.add('kars.sandbox.read tenant-a');
     const denied = await renderLegacy(<KarsSandboxOverviewCard />, {
       entity: sandboxEntity(),
     });
     expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
     denied.unmount();
 
-    server.use(
-      http.get('*/api/kars/sandboxes/:name', () =>
-        errorResponse(500, 'Error', 'boom'),
-      ),
-    );
+    fake.denied.clear();
+    fake.fail({ route: 'get', status: 500, message: 'boom' });
     await renderLegacy(<KarsSandboxOverviewCard />, {
       entity: sandboxEntity(),
     });

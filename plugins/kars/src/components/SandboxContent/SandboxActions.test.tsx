@@ -1,9 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, HttpResponse } from 'msw';
-import { registerMswTestHooks } from '@backstage/test-utils';
 import { PLUGIN_CREDENTIAL_KEYS } from '@kars-portal/plugin-kars-common';
-import { server, errorResponse } from '../../__testUtils__/server';
+import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import {
   alertApi,
   renderLegacy,
@@ -11,22 +9,10 @@ import {
 } from '../../__testUtils__/render';
 import { KarsSandboxContent } from './SandboxContent';
 
-registerMswTestHooks(server);
+const { fake } = registerFakeKarsApi();
 
-/** Answers PUT credentials, keeping each body it got. */
-function captureCredentialPuts() {
-  const bodies: unknown[] = [];
-  server.use(
-    http.put('*/api/kars/sandboxes/:name/credentials', async ({ request }) => {
-      bodies.push(await request.json());
-      return HttpResponse.json({
-        credentialKeys: ['SLACK_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
-        restarted: true,
-      });
-    }),
-  );
-  return bodies;
-}
+/** The bodies of the credential writes the fake got. */
+const credentialPuts = () => fake.requestsOf('credentials').map(r => r.body);
 
 async function openRotateDialog() {
   await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
@@ -40,7 +26,6 @@ describe('rotate credentials dialog', () => {
   beforeEach(() => alertApi.post.mockReset());
 
   it('sets plugin API keys and the Telegram allowlist beside channel tokens', async () => {
-    const bodies = captureCredentialPuts();
     const dialog = await openRotateDialog();
     for (const key of PLUGIN_CREDENTIAL_KEYS) {
       expect(within(dialog).getByLabelText(key)).toHaveAttribute(
@@ -69,7 +54,7 @@ describe('rotate credentials dialog', () => {
     expect(
       await screen.findByText('Rotate credentials: done.'),
     ).toBeInTheDocument();
-    expect(bodies).toEqual([
+    expect(credentialPuts()).toEqual([
       {
         credentials: {
           BRAVE_API_KEY: 'brave-secret-1',
@@ -96,7 +81,6 @@ describe('rotate credentials dialog', () => {
   });
 
   it('checks values with the kars-common schema before sending, naming the fields', async () => {
-    const bodies = captureCredentialPuts();
     const dialog = await openRotateDialog();
     await userEvent.type(
       within(dialog).getByLabelText('SLACK_BOT_TOKEN'),
@@ -122,7 +106,7 @@ describe('rotate credentials dialog', () => {
         'Not sent: check SLACK_BOT_TOKEN, TAVILY_API_KEY.',
       ),
     ).toBeInTheDocument();
-    expect(bodies).toEqual([]);
+    expect(credentialPuts()).toEqual([]);
     // The messages name the rule, never the value.
     expect(dialog.textContent).not.toMatch(/xoxp-user-token|tvly-/);
 
@@ -140,7 +124,7 @@ describe('rotate credentials dialog', () => {
     expect(
       await screen.findByText('Rotate credentials: done.'),
     ).toBeInTheDocument();
-    expect(bodies).toEqual([
+    expect(credentialPuts()).toEqual([
       {
         credentials: { SLACK_BOT_TOKEN: 'xoxb-1-abc' },
         mode: 'merge',
@@ -150,15 +134,12 @@ describe('rotate credentials dialog', () => {
   });
 
   it("shows the backend's refusal, which names the field", async () => {
-    server.use(
-      http.put('*/api/kars/sandboxes/:name/credentials', () =>
-        errorResponse(
-          400,
-          'InputError',
-          'Invalid request: credentials.EXA_API_KEY is not accepted here [credentials.EXA_API_KEY]',
-        ),
-      ),
-    );
+    fake.fail({
+      route: 'credentials',
+      status: 400,
+      message:
+        'Invalid request: credentials.EXA_API_KEY is not accepted here [credentials.EXA_API_KEY]',
+    });
     const dialog = await openRotateDialog();
     await userEvent.type(
       within(dialog).getByLabelText('EXA_API_KEY'),

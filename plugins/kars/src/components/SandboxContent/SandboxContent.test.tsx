@@ -1,14 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, HttpResponse } from 'msw';
-import { registerMswTestHooks } from '@backstage/test-utils';
-import { server, errorResponse } from '../../__testUtils__/server';
+import { http } from 'msw';
 import {
-  degradedHealth,
-  realCluster,
-  suspendedSandbox,
-  unknownBudgetHealth,
-} from '../../__testUtils__/fixtures';
+  degradedHealthFixture,
+  realClusterFixture,
+  tenantA,
+  unknownBudgetHealthFixture,
+} from '@kars-portal/test-kit';
+import {
+  arrangeTenantA,
+  registerFakeKarsApi,
+} from '../../__testUtils__/fakeApi';
 import {
   alertApi,
   renderLegacy,
@@ -16,7 +18,11 @@ import {
 } from '../../__testUtils__/render';
 import { KarsSandboxContent } from './SandboxContent';
 
-registerMswTestHooks(server);
+const { fake, server } = registerFakeKarsApi(f => {
+  arrangeTenantA(f);
+  // usePermission caches decisions per resource: a sandbox of its own for the denied user.
+  f.addSandbox(tenantA({ name: 'tenant-denied' }));
+});
 
 describe('KarsSandboxContent', () => {
   beforeEach(() => alertApi.post.mockReset());
@@ -61,15 +67,13 @@ describe('KarsSandboxContent', () => {
       await screen.findByRole('table', { name: 'Recent audit events' }),
     ).toHaveTextContent('user:default/jane');
     expect(
-      screen.getByText('system:serviceaccount:kars-tenant-a:tenant-a'),
+      screen.getByText('system:serviceaccount:kars-tenant-a:sandbox'),
     ).toBeInTheDocument();
     expect(await screen.findByText(/Embedded cluster/)).toBeInTheDocument();
   });
 
   it('works for the ai-agent component too, and hides the banner on a real cluster', async () => {
-    server.use(
-      http.get('*/api/kars/cluster', () => HttpResponse.json(realCluster)),
-    );
+    fake.clusterInfo = realClusterFixture();
     await renderLegacy(<KarsSandboxContent />, {
       entity: sandboxEntity('Component', 'ai-agent'),
     });
@@ -88,11 +92,7 @@ describe('KarsSandboxContent', () => {
   });
 
   it('shows an error', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name', () =>
-        errorResponse(500, 'Error', 'boom'),
-      ),
-    );
+    fake.fail({ route: 'get', status: 500, message: 'boom' });
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(
       await screen.findByText(/Could not load sandbox tenant-a/),
@@ -100,21 +100,13 @@ describe('KarsSandboxContent', () => {
   });
 
   it('shows not found as empty', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name', () =>
-        errorResponse(404, 'NotFoundError', 'no such sandbox'),
-      ),
-    );
+    fake.sandboxes.delete('tenant-a');
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(await screen.findByText('No sandbox tenant-a')).toBeInTheDocument();
   });
 
   it('shows permission denied when the backend refuses to read', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name', () =>
-        errorResponse(403, 'NotAllowedError', 'denied'),
-      ),
-    );
+    fake.denied.add('kars.sandbox.read tenant-a');
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
   });
@@ -129,10 +121,9 @@ describe('KarsSandboxContent', () => {
   });
 
   it('shows a degraded sandbox', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name/health', () =>
-        HttpResponse.json(degradedHealth),
-      ),
+    fake.health.set(
+      'tenant-a',
+      degradedHealthFixture(fake.sandboxes.get('tenant-a')!),
     );
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(await screen.findByText('Degraded')).toBeInTheDocument();
@@ -146,10 +137,9 @@ describe('KarsSandboxContent', () => {
   });
 
   it('says unknown when the budget source is down', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name/health', () =>
-        HttpResponse.json(unknownBudgetHealth),
-      ),
+    fake.health.set(
+      'tenant-a',
+      unknownBudgetHealthFixture(fake.sandboxes.get('tenant-a')!),
     );
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(
@@ -164,11 +154,7 @@ describe('KarsSandboxContent', () => {
   });
 
   it('shows an error for health alone and keeps the rest', async () => {
-    server.use(
-      http.get('*/api/kars/sandboxes/:name/health', () =>
-        errorResponse(503, 'ServiceUnavailableError', 'health down'),
-      ),
-    );
+    fake.fail({ route: 'health', status: 503, message: 'health down' });
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     expect(
       await screen.findByText(/Could not load the health of tenant-a/),
@@ -195,13 +181,6 @@ describe('KarsSandboxContent', () => {
   });
 
   it('suspends after confirmation and shows the result', async () => {
-    let patched: unknown;
-    server.use(
-      http.patch('*/api/kars/sandboxes/:name', async ({ request }) => {
-        patched = await request.json();
-        return HttpResponse.json({ sandbox: suspendedSandbox, changed: true });
-      }),
-    );
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Suspend' }),
@@ -212,18 +191,17 @@ describe('KarsSandboxContent', () => {
       within(dialog).getByRole('button', { name: 'Suspend' }),
     );
     expect(await screen.findByText('Suspend: done.')).toBeInTheDocument();
-    expect(patched).toEqual({ suspended: true });
+    expect(fake.writes().map(r => [r.method, r.body])).toEqual([
+      ['PATCH', { suspended: true }],
+    ]);
+    expect(fake.sandboxes.get('tenant-a')!.spec.suspended).toBe(true);
     expect(alertApi.post).toHaveBeenCalledWith(
       expect.objectContaining({ severity: 'success' }),
     );
   });
 
   it('deletes after confirmation and shows a failure', async () => {
-    server.use(
-      http.delete('*/api/kars/sandboxes/:name', () =>
-        errorResponse(409, 'ConflictError', 'already deleting'),
-      ),
-    );
+    fake.fail({ route: 'delete', status: 409, message: 'already deleting' });
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Delete' }),
@@ -239,19 +217,6 @@ describe('KarsSandboxContent', () => {
   });
 
   it('rotates credentials through password fields', async () => {
-    let body: any;
-    server.use(
-      http.put(
-        '*/api/kars/sandboxes/:name/credentials',
-        async ({ request }) => {
-          body = await request.json();
-          return HttpResponse.json({
-            credentialKeys: ['SLACK_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
-            restarted: true,
-          });
-        },
-      ),
-    );
     await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Rotate credentials' }),
@@ -270,10 +235,16 @@ describe('KarsSandboxContent', () => {
     expect(
       await screen.findByText('Rotate credentials: done.'),
     ).toBeInTheDocument();
-    expect(body).toEqual({
-      credentials: { SLACK_BOT_TOKEN: 'xoxb-123-abc' },
-      mode: 'merge',
-      restart: true,
-    });
+    expect(fake.writes().map(r => r.body)).toEqual([
+      {
+        credentials: { SLACK_BOT_TOKEN: 'xoxb-123-abc' },
+        mode: 'merge',
+        restart: true,
+      },
+    ]);
+    expect(fake.sandboxes.get('tenant-a')!.credentialKeys).toEqual([
+      'SLACK_BOT_TOKEN',
+      'TELEGRAM_BOT_TOKEN',
+    ]);
   });
 });

@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { registerMswTestHooks } from '@backstage/test-utils';
 import { ValidationIssue } from '@kars-portal/plugin-kars-common';
-import { server } from '../../__testUtils__/server';
+import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import { karsClient, renderLegacy } from '../../__testUtils__/render';
 import { karsApiRef } from '../../api';
 import {
@@ -17,7 +16,7 @@ import {
   karsEgressAllowlistValidation,
 } from './KarsEgressAllowlistField';
 
-registerMswTestHooks(server);
+const { server } = registerFakeKarsApi();
 
 const bodies: any[] = [];
 
