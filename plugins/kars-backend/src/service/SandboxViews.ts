@@ -1,0 +1,111 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  AgentCard,
+  AuditEvent,
+  buildAgentCard,
+  ListSandboxesQuery,
+  listSandboxesQuerySchema,
+  ManifestsResponse,
+  Page,
+  Sandbox,
+  SandboxHealth,
+  SandboxListItem,
+} from '@kars-portal/plugin-kars-common';
+import { AuditStore } from '../database/AuditStore';
+import { FleetIndex } from './FleetIndex';
+import { budgetWindows, buildHealth, observeHealth } from './health';
+import { BudgetFractions, listPage } from './listing';
+import { manifestsFor } from './manifests';
+import { readSandboxSpec, toSandbox } from './sandboxObject';
+import { parseOrThrow } from './validation';
+
+/**
+ * What the API shows of sandboxes, reading from the watch caches (and, for health, the cluster and
+ * its Prometheus): the fleet list, and the health, manifests, agent card and audit events of one.
+ */
+export class SandboxViews {
+  constructor(
+    private readonly fleet: FleetIndex,
+    private readonly audit: AuditStore,
+  ) {}
+
+  /** `GET /sandboxes`: one page of the sandboxes the caller may see. */
+  list(
+    query: ListSandboxesQuery,
+    visible: (sandbox: Sandbox) => boolean = () => true,
+  ): Page<SandboxListItem> {
+    const parsed = parseOrThrow(listSandboxesQuerySchema, query, 'query');
+    for (const cluster of this.fleet.clusters) void cluster.usage.snapshot();
+    return listPage(
+      this.fleet.allSandboxes().filter(visible),
+      parsed,
+      s => this.fractions(s),
+      s => this.cardOf(s),
+    );
+  }
+
+  /** Health of a sandbox: enforcement layers, budget use, channels, workload, identity. */
+  async health(name: string): Promise<SandboxHealth> {
+    const { cluster, object } = this.fleet.mustLocate(name);
+    const sandbox = toSandbox(object, cluster.name);
+    const [observation, usage] = await Promise.all([
+      observeHealth(
+        cluster.gateway,
+        sandbox,
+        cluster.config.settings.operatorNamespace,
+      ),
+      cluster.usage.snapshot(),
+    ]);
+    return buildHealth(
+      sandbox,
+      observation,
+      usage,
+      cluster.simulated,
+      cluster.config.settings,
+    );
+  }
+
+  /** The objects the reconciler makes for a sandbox, as rendered from its spec now. */
+  manifests(name: string): ManifestsResponse {
+    const { cluster, object } = this.fleet.mustLocate(name);
+    return manifestsFor(
+      name,
+      readSandboxSpec(object.spec),
+      cluster,
+      String(object.metadata.uid),
+    );
+  }
+
+  /** The A2A card of a sandbox; a 404 with A2A turned off. */
+  agentCard(name: string): AgentCard {
+    const card = this.cardOf(this.fleet.getSandbox(name));
+    if (!card) throw new NotFoundError(`sandbox ${name} has A2A turned off`);
+    return card;
+  }
+
+  /** The audit trail of a sandbox, newest first. */
+  async events(name: string): Promise<{ items: AuditEvent[] }> {
+    return { items: await this.audit.list(name) };
+  }
+
+  /** Budget use of a sandbox as fractions, from the last usage snapshot of its cluster. */
+  private fractions(sandbox: Sandbox): BudgetFractions {
+    const usage = this.fleet.cluster(sandbox.cluster)?.usage.peek();
+    const windows = usage ? budgetWindows(sandbox, usage) : [];
+    const fraction = (w: string) =>
+      windows.find(x => x.window === w)?.fraction ?? null;
+    return {
+      dailyFraction: fraction('daily'),
+      monthlyFraction: fraction('monthly'),
+    };
+  }
+
+  /** The A2A card of a sandbox, with its cluster's settings; undefined with A2A off. */
+  private cardOf(sandbox: Sandbox): AgentCard | undefined {
+    const { settings } = this.fleet.cluster(sandbox.cluster)!.config;
+    return buildAgentCard(sandbox.name, sandbox.spec, {
+      provider: settings.agentCardProvider,
+      clusterDomain: settings.clusterDomain,
+    });
+  }
+}
