@@ -25,7 +25,7 @@ import { AuditStore } from './database/AuditStore';
 import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
 import { createRouter } from './router';
 import { ClusterConnection } from './service/ClusterConnection';
-import { SandboxService } from './service/SandboxService';
+import { createSandboxServices } from './service/sandboxServices';
 import { createDemoTenants } from './service/demoTenants';
 import { publishSandboxEvents } from './service/sandboxEvents';
 import { ClusterController } from './reconcile/ClusterController';
@@ -103,6 +103,7 @@ export const karsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        auditor: coreServices.auditor,
         events: eventsServiceRef,
       },
       async init({
@@ -115,6 +116,7 @@ export const karsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        auditor,
         events,
       }) {
         const karsConfig = readKarsConfig(config);
@@ -154,7 +156,12 @@ export const karsPlugin = createBackendPlugin({
             ]),
           ),
         );
-        const service = new SandboxService(clusters, audit, logger);
+        const sandboxes = createSandboxServices({
+          clusters,
+          audit,
+          auditor,
+          logger,
+        });
         for (const cluster of clusters) {
           publishSandboxEvents(cluster, events, logger);
         }
@@ -165,15 +172,12 @@ export const karsPlugin = createBackendPlugin({
           permissions: karsPermissions.filter(p => p.type === 'resource'),
           rules: Object.values(karsSandboxRules),
           getResources: async names =>
-            names.map(name => {
-              const found = service.locate(name);
-              return found ? service.getSandbox(name) : undefined;
-            }),
+            names.map(name => sandboxes.fleet.find(name)),
         });
 
         httpRouter.use(
           await createRouter({
-            service,
+            sandboxes,
             httpAuth,
             userInfo,
             permissions,
@@ -185,7 +189,7 @@ export const karsPlugin = createBackendPlugin({
         );
         for (const controller of controllers.values()) controller.start();
         if (karsConfig.demoTenants) {
-          lifecycle.addStartupHook(() => createDemoTenants(service, logger));
+          lifecycle.addStartupHook(() => createDemoTenants(sandboxes, logger));
         }
       },
     });

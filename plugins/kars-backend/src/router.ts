@@ -35,12 +35,13 @@ import {
   onlyQuery,
   plainQuery,
 } from './requests';
-import { Actor, SandboxService } from './service/SandboxService';
+import { Actor } from './service/Actor';
+import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
 
 /** What the router needs. */
 export interface RouterOptions {
-  service: SandboxService;
+  sandboxes: SandboxServices;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
@@ -55,8 +56,9 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { service, httpAuth, userInfo, permissions, permissionsRegistry } =
+  const { sandboxes, httpAuth, userInfo, permissions, permissionsRegistry } =
     options;
+  const { fleet, admission, views, commands } = sandboxes;
   const router = Router();
   router.use(plainQuery());
   router.use(jsonBody());
@@ -75,12 +77,14 @@ export async function createRouter(
             userEntityRef: (await userInfo.getUserInfo(credentials))
               .userEntityRef,
             type: 'user',
+            request: req,
           }
         : {
             userEntityRef: `service:${
               (credentials.principal as { subject: string }).subject
             }`,
             type: 'service',
+            request: req,
           };
     return { credentials, actor };
   }
@@ -105,21 +109,22 @@ export async function createRouter(
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      if (sandbox && action) {
-        await service.recordDenied(sandbox, actor, action, dryRun);
-      }
-      throw new NotAllowedError(
+      const error = new NotAllowedError(
         `${actor.userEntityRef} may not ${
           permission.attributes.action ?? 'use'
         } ${sandbox ? `sandbox ${sandbox}` : 'sandboxes'}${
           dryRun ? ' (dry run)' : ''
         }`,
       );
+      if (sandbox && action) {
+        await sandboxes.audit.denied(sandbox, actor, action, { dryRun, error });
+      }
+      throw error;
     }
   }
 
   /** Resource checks need the sandbox to exist: a 404 comes before a 403. */
-  const existing = (name: string) => service.getSandbox(name);
+  const existing = (name: string) => fleet.getSandbox(name);
 
   router.get('/cluster', async (req, res) => {
     await caller(req);
@@ -138,15 +143,13 @@ export async function createRouter(
     }
     const visible = (sandbox: Sandbox) =>
       decision.result === AuthorizeResult.ALLOW || isAllowed(decision, sandbox);
-    res.json(
-      service.listSandboxes(req.query as Record<string, string>, visible),
-    );
+    res.json(views.list(req.query as Record<string, string>, visible));
   });
 
   router.post('/sandboxes/validate', async (req, res) => {
     const { actor } = await caller(req);
     onlyQuery(req, []);
-    res.json(await service.validate(req.body, actor));
+    res.json(await admission.validate(req.body, actor));
   });
 
   router.post('/sandboxes', async (req, res) => {
@@ -164,15 +167,12 @@ export async function createRouter(
         'credentials.update',
         dryRun,
       );
+    const input = { body: req.body, mayWriteCredentials };
     if (dryRun) {
-      res.json(
-        await service.renderCreate(req.body, actor, { mayWriteCredentials }),
-      );
+      res.json(await commands.create.dryRun(input, actor));
       return;
     }
-    const { created, response } = await service.create(req.body, actor, {
-      mayWriteCredentials,
-    });
+    const { created, response } = await commands.create.run(input, actor);
     res.status(created ? 201 : 200).json(response);
   });
 
@@ -210,8 +210,11 @@ export async function createRouter(
       'update',
       dryRun,
     );
+    const input = { name: req.params.name, body: req.body };
     res.json(
-      await service.update(req.params.name, req.body, actor, { dryRun }),
+      dryRun
+        ? await commands.update.dryRun(input, actor)
+        : await commands.update.run(input, actor),
     );
   });
 
@@ -227,11 +230,12 @@ export async function createRouter(
       'delete',
       dryRun,
     );
+    const input = { name: req.params.name };
     if (dryRun) {
-      res.json(await service.planDelete(req.params.name));
+      res.json(await commands.delete.dryRun(input, actor));
       return;
     }
-    res.status(202).json(await service.delete(req.params.name, actor));
+    res.status(202).json(await commands.delete.run(input, actor));
   });
 
   router.put('/sandboxes/:name/credentials', async (req, res) => {
@@ -246,21 +250,26 @@ export async function createRouter(
       'credentials.update',
       dryRun,
     );
+    const input = { name: req.params.name, body: req.body };
     if (dryRun) {
-      res.json(await service.planCredentials(req.params.name, req.body));
+      res.json(await commands.credentials.dryRun(input, actor));
       return;
     }
-    res.json(await service.putCredentials(req.params.name, req.body, actor));
+    const { credentialKeys, restarted } = await commands.credentials.run(
+      input,
+      actor,
+    );
+    res.json({ credentialKeys, restarted });
   });
 
   /** The read-only views of one sandbox: each needs read permission on it. */
-  const views: Record<string, (name: string) => unknown> = {
-    health: name => service.health(name),
-    manifests: name => service.manifests(name),
-    'agent-card': name => service.agentCard(name),
-    events: name => service.events(name),
+  const readViews: Record<string, (name: string) => unknown> = {
+    health: name => views.health(name),
+    manifests: name => views.manifests(name),
+    'agent-card': name => views.agentCard(name),
+    events: name => views.events(name),
   };
-  for (const [view, read] of Object.entries(views)) {
+  for (const [view, read] of Object.entries(readViews)) {
     router.get(`/sandboxes/:name/${view}`, async (req, res) => {
       const { credentials, actor } = await caller(req);
       onlyQuery(req, []);

@@ -4,7 +4,7 @@ import {
   Credentials,
   SEED_TENANTS,
 } from '@kars-portal/plugin-kars-common';
-import { SandboxService } from './SandboxService';
+import { SandboxServices } from './sandboxServices';
 
 /** Obviously fake credentials of the seed tenants, so that the dev portal shows configured channels. */
 const DEMO_CREDENTIALS: Record<string, Credentials> = {
@@ -29,17 +29,19 @@ export const DEMO_TENANTS: CreateSandboxRequest[] = SEED_TENANTS.map(
 
 /** Creates the demo tenants through the same service path a user's request takes, once. */
 export async function createDemoTenants(
-  service: SandboxService,
+  { fleet, commands }: Pick<SandboxServices, 'fleet' | 'commands'>,
   logger: LoggerService,
 ) {
-  if (service.allSandboxes().length > 0) return;
+  if (fleet.allSandboxes().length > 0) return;
   for (const tenant of DEMO_TENANTS) {
     try {
-      await service.create(
-        tenant,
+      await commands.create.run(
+        {
+          body: tenant,
+          // The backend seeds its own demo tenants: their credentials are its to write.
+          mayWriteCredentials: async () => {},
+        },
         { userEntityRef: 'user:default/guest', type: 'user' },
-        // The backend seeds its own demo tenants: their credentials are its to write.
-        { mayWriteCredentials: async () => {} },
       );
       logger.info(`created demo tenant ${tenant.name}`);
     } catch (error) {
