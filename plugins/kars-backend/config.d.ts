@@ -64,6 +64,13 @@ export interface Config {
       usage?: {
         /** Prometheus HTTP API base URL that scrapes the routers' kars_tokens_total. */
         prometheusUrl?: string;
+        /**
+         * HTTP headers sent with every query, for a Prometheus that asks for credentials:
+         * `Authorization: Bearer ${PROMETHEUS_TOKEN}`, a Basic header, or a tenant header such as
+         * X-Scope-OrgID. Never logged and never part of an answer.
+         * @deepVisibility secret
+         */
+        headers?: { [name: string]: string };
       };
     }>;
     /** Container images of a sandbox pod. */

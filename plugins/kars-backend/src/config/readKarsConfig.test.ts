@@ -40,6 +40,27 @@ describe('readKarsConfig', () => {
     expect(clusters[0].settings.images.router).toBe('x/router:2');
   });
 
+  it('reads the Prometheus credentials of a cluster as given', () => {
+    const [secured, open] = testClusters({
+      clusters: [
+        {
+          name: 'secured',
+          type: 'inCluster',
+          usage: {
+            prometheusUrl: 'https://prom.example.com',
+            headers: { Authorization: 'Bearer t', 'X-Scope-OrgID': 'kars' },
+          },
+        },
+        { name: 'open', type: 'inCluster' },
+      ],
+    });
+    expect(secured.prometheusHeaders).toEqual({
+      Authorization: 'Bearer t',
+      'X-Scope-OrgID': 'kars',
+    });
+    expect(open.prometheusHeaders).toBeUndefined();
+  });
+
   it('sends DNS to kube-system kube-dns unless a cluster names its DNS pods', () => {
     const clusters = testClusters({
       clusters: [

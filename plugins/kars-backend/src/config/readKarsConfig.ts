@@ -12,6 +12,8 @@ export interface ClusterConfig {
   default: boolean;
   /** `usage.prometheusUrl`: where the routers' token counters are queried. */
   prometheusUrl?: string;
+  /** `usage.headers`: sent with every query (the Prometheus credentials); secret. */
+  prometheusHeaders?: Record<string, string>;
 }
 
 /** The backend's configuration, apart from the clusters (a supplier finds those). */
@@ -115,6 +117,13 @@ export function readKarsConfig(config: Config): KarsConfig {
   };
 }
 
+/** A map of header names to values, as given. */
+function readHeaders(headers: Config | undefined) {
+  return headers
+    ? Object.fromEntries(headers.keys().map(k => [k, headers.getString(k)]))
+    : undefined;
+}
+
 /**
  * The settings of one cluster from its configuration entry. An entry a custom supplier made may
  * carry none of the optional keys; the defaults then apply.
@@ -128,6 +137,7 @@ export function readClusterConfig(
     type: cluster.type,
     default: c.getOptionalBoolean('default') ?? false,
     prometheusUrl: c.getOptionalString('usage.prometheusUrl'),
+    prometheusHeaders: readHeaders(c.getOptionalConfig('usage.headers')),
     settings: {
       name: cluster.name,
       production: c.getOptionalBoolean('production') ?? false,

@@ -7,10 +7,7 @@ import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
 import { KarsSandboxObject } from './sandboxObject';
 import { UsageReader } from './usage';
-import {
-  KarsClusterAccess,
-  KubeGateway,
-} from '@kars-portal/plugin-kars-node';
+import { KarsClusterAccess, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 /** A cluster the backend works with: its settings, its API and its sandbox cache. */
 export class ClusterConnection {
@@ -38,7 +35,10 @@ export class ClusterConnection {
       },
       logger.child({ cluster: config.settings.name }),
     );
-    this.usage = new UsageReader(this.prometheusUrl, logger);
+    this.usage = new UsageReader(this.prometheusUrl, logger, {
+      // The credentials are for the configured Prometheus, never for one a module supplies.
+      headers: access.prometheusUrl ? undefined : config.prometheusHeaders,
+    });
   }
 
   get name() {

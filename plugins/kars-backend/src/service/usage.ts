@@ -34,7 +34,8 @@ interface PromVector {
 
 /**
  * Reads token use from the Prometheus HTTP query API of a cluster: the inference routers'
- * `kars_tokens_total`, summed per sandbox over the UTC day and month, cached briefly.
+ * `kars_tokens_total`, summed per sandbox over the UTC day and month, cached briefly. The
+ * `headers` option (the Prometheus credentials) goes with every query and nowhere else.
  */
 export class UsageReader {
   private cached?: { at: number; snapshot: UsageSnapshot };
@@ -46,6 +47,7 @@ export class UsageReader {
       ttlMs?: number;
       now?: () => Date;
       timeoutMs?: number;
+      headers?: Record<string, string>;
     } = {},
   ) {}
 
@@ -55,6 +57,7 @@ export class UsageReader {
       '',
     )}/api/v1/query?query=${encodeURIComponent(expr)}`;
     const response = await fetch(url, {
+      headers: this.options.headers,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     const body = (await response.json()) as PromVector;

@@ -1,0 +1,84 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { TOKENS_METRIC } from '@kars-portal/plugin-kars-common';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { UsageReader } from './usage';
+
+const TOKEN = 'prom-token-7f3a9c';
+
+/** A Prometheus query API that answers only with `Authorization: Bearer TOKEN`, as a secured one. */
+async function securedPrometheus() {
+  const seen: Array<string | undefined> = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('content-type', 'application/json');
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ status: 'error', error: 'unauthorized' }));
+      return;
+    }
+    expect(url.searchParams.get('query')).toContain(TOKENS_METRIC);
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [{ metric: { sandbox: 'tenant-a' }, value: [0, '1234.4'] }],
+        },
+      }),
+    );
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
+/** A logger that keeps every line it is given, with its metadata. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger = mockServices.logger.mock();
+  for (const level of ['error', 'warn', 'info', 'debug'] as const) {
+    logger[level].mockImplementation((message: string, meta?: unknown) => {
+      lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
+    });
+  }
+  return { logger, lines };
+}
+
+describe('UsageReader on a Prometheus that asks for credentials', () => {
+  let prometheus: Awaited<ReturnType<typeof securedPrometheus>>;
+  beforeEach(async () => {
+    prometheus = await securedPrometheus();
+  });
+  afterEach(() => prometheus.close());
+
+  it('sends the configured headers with every query and reads the token use', async () => {
+    const { logger } = recordingLogger();
+    const reader = new UsageReader(prometheus.url, logger, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const snapshot = await reader.snapshot();
+    expect(snapshot).toMatchObject({ ok: true, source: prometheus.url });
+    expect(snapshot.today.get('tenant-a')).toBe(1234);
+    expect(snapshot.month.get('tenant-a')).toBe(1234);
+    expect(prometheus.seen).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+  });
+
+  it('is refused without them, and says so without any header value', async () => {
+    const { logger, lines } = recordingLogger();
+    const snapshot = await new UsageReader(prometheus.url, logger, {
+      headers: { Authorization: 'Bearer wrong-token-5d1e' },
+    }).snapshot();
+    expect(snapshot).toMatchObject({ ok: false, source: prometheus.url });
+    expect(snapshot.message).toMatch(/unauthorized/);
+    expect(lines.join('\n')).toMatch(/unauthorized/);
+    const said = JSON.stringify({ snapshot, lines });
+    expect(said).not.toContain('wrong-token-5d1e');
+    expect(said).not.toContain(TOKEN);
+  });
+});
