@@ -14,7 +14,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from './__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);

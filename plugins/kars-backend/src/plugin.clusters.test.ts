@@ -27,7 +27,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from './__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 
 jest.setTimeout(120_000);
 

@@ -25,7 +25,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from './__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 import { capturingLogger } from './__testUtils__/backend';
 
 jest.setTimeout(120_000);

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { testClusters } from './clusters';
 import { ClusterConnection } from '../service/ClusterConnection';
-import { ClusterTarget } from './clusterTargets';
+import { ClusterTarget } from '@kars-portal/test-kit/cluster';
 import { ClientNodeGateway, KubeGateway } from '@kars-portal/plugin-kars-node';
 
 /** The backend's own gateway on a target: on the real server, as the backend's ServiceAccount. */

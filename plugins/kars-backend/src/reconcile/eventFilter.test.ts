@@ -14,7 +14,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from '../__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 import { ClusterController } from './ClusterController';
 import { Reconciler } from './Reconciler';
 import {

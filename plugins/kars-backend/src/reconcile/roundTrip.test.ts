@@ -23,7 +23,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from '../__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 import { Reconciler } from './Reconciler';
 import {
   backendConnection,

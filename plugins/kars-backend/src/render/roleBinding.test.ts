@@ -1,7 +1,7 @@
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { testClusterSettings } from '../__testUtils__/clusters';
 import { readManifests } from '@kars-portal/plugin-kars-node';
-import { DEPLOY_DIR } from '../__testUtils__/clusterTargets';
+import { DEPLOY_DIR } from '@kars-portal/test-kit/cluster';
 import {
   renderedManifestList,
   renderSandbox,

@@ -10,7 +10,7 @@ import {
   ClusterTarget,
   clusterTargetNames,
   startClusterTarget,
-} from '../__testUtils__/clusterTargets';
+} from '@kars-portal/test-kit/cluster';
 import { ClusterConnection } from './ClusterConnection';
 import { CredentialsWriter } from './CredentialsWriter';
 import {

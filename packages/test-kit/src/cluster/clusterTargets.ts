@@ -1,0 +1,234 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startKubeEmulator } from '@kars-portal/kube-emulator';
+import {
+  KubeTestenvConnection,
+  kubeTestenvFromEnv,
+  missingBinaryReason,
+  startKubeTestenv,
+  SWITCH_ENV,
+  testenvBinaryPath,
+} from '@kars-portal/kube-testenv';
+import {
+  buildInferencePolicyCrd,
+  buildKarsSandboxCrd,
+} from '@kars-portal/plugin-kars-common';
+import {
+  applyManifests,
+  ClientNodeGateway,
+  KubeGateway,
+  readManifests,
+} from '@kars-portal/plugin-kars-node';
+import { startWorkloadSimulator } from '@kars-portal/workload-simulator';
+
+/** The repository's deploy/ folder. */
+// Test utilities run from their sources, inside the repository.
+// eslint-disable-next-line no-restricted-syntax
+export const DEPLOY_DIR = path.resolve(__dirname, '../../../../deploy');
+
+/**
+ * The clusters a test can run on: the emulator, a real kube-apiserver (kube-testenv), or any
+ * cluster named by a kubeconfig.
+ */
+export type ClusterTargetName = 'emulator' | 'kube-apiserver' | 'external';
+
+/** A cluster to run integration tests on. */
+export interface ClusterTarget {
+  name: ClusterTargetName;
+  /**
+   * The kubeconfig the backend uses: on a real server with deploy/ applied, the backend's own
+   * ServiceAccount (`kars-system/kars-portal`), so its RBAC and admission policies apply.
+   */
+  backendKubeconfigPath: string;
+  /** An admin view, for arranging and checking. */
+  admin: KubeGateway;
+  adminKubeconfigPath: string;
+  /** Where the workload simulator answers the Prometheus query API, when it runs. */
+  prometheusUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** How a target is set up. */
+export interface ClusterTargetOptions {
+  /**
+   * Apply deploy/ (the kars CRDs, the kars-system namespace, RBAC, admission policies) and wait
+   * until the CRDs are served. Default true; the contract suite takes the bare server.
+   */
+  deploy?: boolean;
+  /** Run the workload simulator against the target. Default: as `deploy`. */
+  simulator?: boolean;
+  /** How long the simulator takes to make a Deployment available. Default 200 ms. */
+  readyDelayMs?: number;
+  /**
+   * kube-apiserver: the control plane of the test run (started by `kubeTestenvGlobalSetup` and
+   * named by its environment variable), not one of its own. Default false: a control plane per
+   * call, since test files run in parallel and use the same names.
+   */
+  shared?: boolean;
+  /** external: the cluster's kubeconfig (required). */
+  kubeconfigPath?: string;
+}
+
+/**
+ * Every target this run can use: the emulator always, a real control plane when its binary is
+ * built. With CI=true a missing binary is an error, not a skip.
+ */
+export function clusterTargetNames(): Array<'emulator' | 'kube-apiserver'> {
+  if (process.env[SWITCH_ENV] === 'off') return ['emulator'];
+  if (testenvBinaryPath()) return ['emulator', 'kube-apiserver'];
+  if (process.env.CI === 'true') {
+    throw new Error(
+      `kube-testenv is required with CI=true: ${missingBinaryReason()}`,
+    );
+  }
+  return ['emulator'];
+}
+
+function gatewayFor(kubeconfigPath: string) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  return new ClientNodeGateway(kc);
+}
+
+async function waitForCrds(admin: KubeGateway) {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await admin.list('kars.azure.com/v1alpha1', 'KarsSandbox', { limit: 1 });
+      await admin.list('kars.azure.com/v1alpha1', 'InferencePolicy', {
+        limit: 1,
+      });
+      return;
+    } catch (error) {
+      last = error;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the kars CRDs were not served in time: ${last}`);
+}
+
+/** An admin connection to a server, and what stops it. */
+interface Server {
+  adminKubeconfigPath: string;
+  stop(): Promise<void>;
+  /** A kubeconfig for a ServiceAccount's token, when the server issues tokens. */
+  serviceAccountKubeconfig?(namespace: string, name: string): Promise<string>;
+}
+
+async function startServer(
+  name: ClusterTargetName,
+  options: ClusterTargetOptions,
+): Promise<Server> {
+  if (name === 'emulator') {
+    const emulator = await startKubeEmulator({
+      port: 0,
+      ...(options.deploy === false
+        ? {}
+        : { crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()] }),
+    });
+    return {
+      adminKubeconfigPath: emulator.kubeconfigPath,
+      stop: () => emulator.stop(),
+    };
+  }
+  if (name === 'external') {
+    if (!options.kubeconfigPath) {
+      throw new Error('an external cluster target needs its kubeconfigPath');
+    }
+    return { adminKubeconfigPath: options.kubeconfigPath, async stop() {} };
+  }
+  let connection: KubeTestenvConnection;
+  let stop = async () => {};
+  if (options.shared) {
+    const found = kubeTestenvFromEnv();
+    if (!found.connection) throw new Error(found.skipReason);
+    connection = found.connection;
+  } else {
+    const started = await startKubeTestenv();
+    connection = started;
+    stop = () => started.stop();
+  }
+  return {
+    adminKubeconfigPath: connection.kubeconfigPath,
+    stop,
+    async serviceAccountKubeconfig(namespace, account) {
+      const token = await connection.tokenForServiceAccount(
+        namespace,
+        account,
+        { expirationSeconds: 3600 },
+      );
+      return connection.kubeconfigFor(token);
+    },
+  };
+}
+
+/**
+ * Starts (or connects to) a target. By default deploy/ is applied and the workload simulator runs
+ * against it; on a server that issues tokens the backend's kubeconfig is then the kars-portal
+ * ServiceAccount's.
+ */
+export async function startClusterTarget(
+  name: ClusterTargetName,
+  options: ClusterTargetOptions = {},
+): Promise<ClusterTarget> {
+  const deploy = options.deploy ?? true;
+  const server = await startServer(name, options);
+  const stops: Array<() => Promise<void>> = [() => server.stop()];
+  const stop = async () => {
+    for (const step of [...stops].reverse()) await step();
+  };
+  try {
+    const admin = gatewayFor(server.adminKubeconfigPath);
+    let backendKubeconfigPath = server.adminKubeconfigPath;
+    if (deploy) {
+      const manifests = readManifests(DEPLOY_DIR);
+      if (name === 'emulator') {
+        // The emulator serves the CRDs it was started with; the rest of deploy/ goes on top.
+        await waitForCrds(admin);
+        await applyManifests(
+          admin,
+          manifests.filter(o => o.kind !== 'CustomResourceDefinition'),
+          'kars-tests',
+        );
+      } else {
+        await applyManifests(admin, manifests, 'kars-tests');
+        await waitForCrds(admin);
+      }
+      if (server.serviceAccountKubeconfig) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kars-backend-sa-'));
+        stops.push(async () =>
+          fs.rmSync(dir, { recursive: true, force: true }),
+        );
+        backendKubeconfigPath = path.join(dir, 'kubeconfig');
+        fs.writeFileSync(
+          backendKubeconfigPath,
+          await server.serviceAccountKubeconfig('kars-system', 'kars-portal'),
+          { mode: 0o600 },
+        );
+      }
+    }
+    let prometheusUrl: string | undefined;
+    if (options.simulator ?? deploy) {
+      const simulator = await startWorkloadSimulator({
+        kubeconfigPath: server.adminKubeconfigPath,
+        readyDelayMs: options.readyDelayMs ?? 200,
+        prometheusPort: 0,
+      });
+      stops.push(() => simulator.stop());
+      prometheusUrl = simulator.prometheusUrl;
+    }
+    return {
+      name,
+      backendKubeconfigPath,
+      admin,
+      adminKubeconfigPath: server.adminKubeconfigPath,
+      prometheusUrl,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

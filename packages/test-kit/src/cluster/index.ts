@@ -1,0 +1,15 @@
+/**
+ * Test clusters (node only): the emulator, a real kube-apiserver or any cluster, with deploy/
+ * applied and the workload simulator running unless told otherwise.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  clusterTargetNames,
+  DEPLOY_DIR,
+  startClusterTarget,
+  type ClusterTarget,
+  type ClusterTargetName,
+  type ClusterTargetOptions,
+} from './clusterTargets';
