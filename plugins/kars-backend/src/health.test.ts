@@ -15,6 +15,7 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from '@kars-portal/test-kit/cluster';
+import { eventually } from './__testUtils__/backend';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
@@ -239,14 +240,23 @@ describe.each(clusterTargetNames())(
       expect(
         Buffer.from(secret.data.TELEGRAM_BOT_TOKEN, 'base64').toString(),
       ).toBe(TELEGRAM);
-      const aDeploy = await target.admin.get<any>(
-        ref('Deployment', 'tenant-a', 'kars-tenant-a'),
-      );
-      expect(
-        aDeploy.spec.template.metadata.annotations[
-          'kars.azure.com/credentials-version'
-        ],
-      ).toMatch(/^[0-9a-f]{16}$/);
+      const asked = (await target.admin.get({
+        apiVersion: 'kars.azure.com/v1alpha1',
+        kind: 'KarsSandbox',
+        name: 'tenant-a',
+        namespace: 'kars-system',
+      }))!.metadata.annotations!['kars.azure.com/restarted-at'];
+      expect(Date.parse(asked)).not.toBeNaN();
+      await eventually('the Deployment of tenant-a rolled', async () => {
+        const aDeploy = await target.admin.get<any>(
+          ref('Deployment', 'tenant-a', 'kars-tenant-a'),
+        );
+        return (
+          aDeploy.spec.template.metadata.annotations[
+            'kars.azure.com/restarted-at'
+          ] === asked
+        );
+      });
       expect(
         (await target.admin.get(
           ref('Secret', 'router-admin-token', 'kars-tenant-b'),

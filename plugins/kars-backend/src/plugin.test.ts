@@ -634,8 +634,10 @@ describe.each(clusterTargetNames())('kars REST API on the %s', targetName => {
         deployment: deployment?.metadata.uid,
         rollMarker:
           deployment?.spec.template.metadata?.annotations?.[
-            KARS_ANNOTATIONS.credentialsVersion
+            KARS_ANNOTATIONS.restartedAt
           ] ?? null,
+        restartAsked:
+          sandbox?.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt] ?? null,
         sandbox: sandbox?.metadata.uid,
         sandboxKeys:
           sandbox?.metadata.annotations?.['kars.azure.com/credential-keys'],

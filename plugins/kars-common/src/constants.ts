@@ -66,7 +66,11 @@ export const KARS_ANNOTATIONS = {
   sandboxUid: 'kars.azure.com/sandbox-uid',
   namespaceUid: 'kars.azure.com/namespace-uid',
   desiredHash: 'kars.azure.com/desired-hash',
-  credentialsVersion: 'kars.azure.com/credentials-version',
+  /**
+   * On a KarsSandbox: when its workload was last asked to restart (new credentials). The renderer
+   * copies it into the pod template, so a new value rolls the Deployment.
+   */
+  restartedAt: 'kars.azure.com/restarted-at',
   egressAllowlistDigest: 'kars.azure.com/egress-allowlist-digest',
   cluster: 'kars.azure.com/cluster',
   isolation: 'kars.azure.com/isolation',

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeApiError, KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  KubeApiError,
+  KubeGateway,
+  KubeObject,
+} from '@kars-portal/plugin-kars-node';
 
 interface Lease extends KubeObject {
   spec?: {

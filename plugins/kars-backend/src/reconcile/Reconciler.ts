@@ -34,7 +34,11 @@ import {
 } from './predicates';
 import { computeStatus, Observation } from './status';
 import { WorkQueue } from './WorkQueue';
-import { KubeApiError, KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  KubeApiError,
+  KubeGateway,
+  KubeObject,
+} from '@kars-portal/plugin-kars-node';
 
 /** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
 export const OWNED_KINDS = [
@@ -267,6 +271,7 @@ export class Reconciler {
       spec,
       cluster: this.cluster.config.settings,
       sandboxUid: String(sandbox.metadata.uid ?? ''),
+      restartedAt: sandbox.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt],
     });
     try {
       await this.applyIfNeeded(rendered.namespace, liveNamespace);

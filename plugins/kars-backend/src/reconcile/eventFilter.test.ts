@@ -15,14 +15,20 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from '@kars-portal/test-kit/cluster';
+import { CountingGateway } from '../__testUtils__/CountingGateway';
 import { ClusterController } from './ClusterController';
+import { sandboxNeedsReconcile } from './predicates';
 import { Reconciler } from './Reconciler';
 import {
   backendConnection,
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
-import { KubeGateway, KubeObject, WatchEvent } from '@kars-portal/plugin-kars-node';
+import {
+  KubeGateway,
+  KubeObject,
+  WatchEvent,
+} from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 
@@ -75,10 +81,14 @@ describe.each(clusterTargetNames())(
   'which changes reach the reconciler and the catalog, on the %s',
   targetName => {
     let target: ClusterTarget;
+    let counting: CountingGateway;
     let connection: ClusterConnection;
     let controller: ClusterController;
     let stopPublishing: () => void;
+    let stopCounting: () => void;
     const published: EventParams[] = [];
+    /** Changes of the sandbox, as its cache saw them, that queue a reconcile pass. */
+    const queued: string[] = [];
     let passes: jest.SpyInstance<
       ReturnType<Reconciler['reconcile']>,
       Parameters<Reconciler['reconcile']>
@@ -115,6 +125,8 @@ describe.each(clusterTargetNames())(
     const reset = () => {
       passes.mockClear();
       published.length = 0;
+      queued.length = 0;
+      counting.reset();
     };
 
     const phase = async () =>
@@ -123,11 +135,19 @@ describe.each(clusterTargetNames())(
     beforeAll(async () => {
       passes = jest.spyOn(Reconciler.prototype, 'reconcile');
       target = await startClusterTarget(targetName, { readyDelayMs: 1500 });
-      connection = backendConnection(
-        target,
+      counting = new CountingGateway(
         laggingSandboxWatch(backendGateway(target)),
-        logger,
       );
+      connection = backendConnection(target, counting.gateway, logger);
+      stopCounting = connection.sandboxes.onChange(event => {
+        if (
+          event.type !== 'resync' &&
+          event.object.metadata.name === NAME &&
+          sandboxNeedsReconcile(event)
+        ) {
+          queued.push(String(event.object.metadata.resourceVersion));
+        }
+      });
       await connection.sandboxes.start();
       stopPublishing = publishSandboxEvents(connection, events, logger);
       controller = new ClusterController(connection, logger, {
@@ -154,6 +174,7 @@ describe.each(clusterTargetNames())(
     });
 
     afterAll(async () => {
+      stopCounting?.();
       stopPublishing?.();
       await controller?.stop();
       await connection?.stop();
@@ -175,6 +196,7 @@ describe.each(clusterTargetNames())(
       await cached(written);
       await quiet();
       expect(passesOf(NAME)).toBe(0);
+      expect(queued).toEqual([]);
       expect(published).toEqual([]);
     });
 
@@ -192,6 +214,7 @@ describe.each(clusterTargetNames())(
       );
       await quiet();
       expect(passesOf(NAME)).toBe(1);
+      expect(queued).toEqual([written.metadata.resourceVersion]);
       expect(published).toEqual([
         {
           topic: 'kars.sandbox',
@@ -209,6 +232,7 @@ describe.each(clusterTargetNames())(
       await cached(written);
       await quiet();
       expect(passesOf(NAME)).toBe(1);
+      expect(queued).toEqual([written.metadata.resourceVersion]);
       expect(published).toEqual([]);
     });
 
@@ -261,6 +285,47 @@ describe.each(clusterTargetNames())(
       await new Promise(r => setTimeout(r, 3 * SANDBOX_WATCH_LAG_MS));
       await quiet();
       expect(await phase()).toBe('Running');
+    });
+
+    it('queues exactly one pass for a restart annotation, which applies the Deployment once with the value in its pod template, and publishes no catalog event', async () => {
+      const restartedAt = new Date().toISOString();
+      const written = await target.admin.mergePatch(sandboxRef, {
+        metadata: {
+          annotations: { 'kars.azure.com/restarted-at': restartedAt },
+        },
+      });
+      await cached(written);
+      const deployment = await eventually(
+        'the pod template to carry the restart',
+        async () => {
+          const live = await target.admin.get<any>(deploymentRef);
+          return (
+            live?.spec.template.metadata.annotations?.[
+              'kars.azure.com/restarted-at'
+            ] === restartedAt && live
+          );
+        },
+      );
+      await eventually(
+        'the rolled Deployment Running',
+        async () =>
+          (await phase()) === 'Running' &&
+          (
+            await target.admin.get<any>(deploymentRef)
+          ).status?.observedGeneration === deployment.metadata.generation,
+      );
+      await quiet();
+      // The pass it queued applied the new pod template; the Deployment's rollout then queued
+      // passes of its own (its generation and availability changed), none from the sandbox.
+      expect(queued).toEqual([written.metadata.resourceVersion]);
+      expect(passesOf(NAME)).toBeGreaterThanOrEqual(1);
+      expect(
+        counting
+          .writes()
+          .filter(c => c.kind !== 'KarsSandbox')
+          .map(c => `${c.method} ${c.kind}/${c.name}`),
+      ).toEqual([`apply Deployment/${NAME}`]);
+      expect(published).toEqual([]);
     });
   },
 );

@@ -115,6 +115,36 @@ describe('sandboxNeedsReconcile and sandboxChangesEntities', () => {
       catalog: false,
     },
     {
+      change: 'a restart asked (the restart annotation set)',
+      event: update(sandbox, o => {
+        o.metadata.annotations['kars.azure.com/restarted-at'] =
+          '2026-01-02T00:00:00.000Z';
+      }),
+      reconcile: true,
+      catalog: false,
+    },
+    {
+      change: 'another restart (a new value of the restart annotation)',
+      event: update(
+        {
+          ...sandbox,
+          metadata: {
+            ...sandbox.metadata,
+            annotations: {
+              ...sandbox.metadata.annotations,
+              'kars.azure.com/restarted-at': '2026-01-02T00:00:00.000Z',
+            },
+          },
+        },
+        o => {
+          o.metadata.annotations['kars.azure.com/restarted-at'] =
+            '2026-01-03T00:00:00.000Z';
+        },
+      ),
+      reconcile: true,
+      catalog: false,
+    },
+    {
       change: 'an annotation nobody reads',
       event: update(sandbox, o => {
         o.metadata.annotations['example.com/note'] = 'hello';

@@ -1,3 +1,4 @@
+import { KARS_ANNOTATIONS } from '@kars-portal/plugin-kars-common';
 import { InformerEvent } from '../kube/Informer';
 import { canonicalJson } from '../render/hash';
 import { CREDENTIAL_KEYS_ANNOTATION } from '../service/sandboxObject';
@@ -139,11 +140,13 @@ export const deploymentReadinessChanged: Predicate = onUpdate(
 
 /**
  * The annotations of a KarsSandbox that the reconciler reads: the status computes
- * CredentialsConfigured from the credential key names. A change to any other annotation waits for
- * the resync, so an annotation the renderer or the status starts to read belongs here.
+ * CredentialsConfigured from the credential key names, and the renderer copies the restart
+ * annotation into the pod template. A change to any other annotation waits for the resync, so an
+ * annotation the renderer or the status starts to read belongs here.
  */
 export const RECONCILED_SANDBOX_ANNOTATIONS = [
   CREDENTIAL_KEYS_ANNOTATION,
+  KARS_ANNOTATIONS.restartedAt,
 ] as const;
 
 /**

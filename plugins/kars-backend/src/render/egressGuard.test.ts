@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { testClusterSettings } from '../__testUtils__/clusters';
-import { egressGuardScript } from './deployment';
+import { egressGuardScript } from './egressGuard';
 
 /**
  * The egress-guard script, run: first by /bin/sh with a stand-in iptables-restore that keeps the

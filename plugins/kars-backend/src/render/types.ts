@@ -40,4 +40,9 @@ export interface RenderInput {
   cluster: ClusterSettings;
   /** The KarsSandbox object's uid, recorded in the namespace claim; absent on a dry run. */
   sandboxUid?: string;
+  /**
+   * The KarsSandbox's restart annotation (`kars.azure.com/restarted-at`), copied into the pod
+   * template so that a new value rolls the Deployment; absent when no restart was asked.
+   */
+  restartedAt?: string;
 }

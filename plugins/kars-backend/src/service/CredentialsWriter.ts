@@ -4,23 +4,17 @@ import {
   KARS_ANNOTATIONS,
   KARS_API_GROUP_VERSION,
   KARS_CREDENTIALS_FIELD_MANAGER,
-  KARS_FIELD_MANAGER,
   KARS_SANDBOX_KIND,
   sandboxNamespace,
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { ownedLabels } from '../render/labels';
-import { renderNamespace } from '../render/namespace';
-import { renderRoleBinding } from '../render/roleBinding';
-import { withDesiredHash } from '../render/renderSandbox';
-import { sha256Hex } from '../render/hash';
 import { ClusterConnection } from './ClusterConnection';
-import { ensureSecretAccess } from './secretAccess';
+import { awaitSandboxNamespace, NAMESPACE_WAIT_MS } from './secretAccess';
 import {
   CREDENTIAL_KEYS_ANNOTATION,
   isClaimedNamespace,
-  readSandboxSpec,
   KarsSandboxObject,
 } from './sandboxObject';
 import { isStatus, KubeApiError } from '@kars-portal/plugin-kars-node';
@@ -59,10 +53,23 @@ async function onConflictRetry<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Writes a sandbox's credentials Secret, and nothing else of it: under its own field manager, never
- * read back to a caller; records the key names (never values) on the KarsSandbox; and, when asked,
- * rolls only that sandbox's Deployment through a pod-template annotation that hashes the key names
- * and a version.
+ * The restart annotation's next value: now, or just after the one it replaces when that is not
+ * older (two rotations in the same millisecond still roll twice, the second after its own Secret
+ * write). Pure.
+ */
+export function nextRestartedAt(previous: string | undefined, now: Date) {
+  const last = previous ? Date.parse(previous) : NaN;
+  return new Date(
+    Number.isNaN(last) ? now.getTime() : Math.max(now.getTime(), last + 1),
+  ).toISOString();
+}
+
+/**
+ * Writes a sandbox's credentials Secret and, on the KarsSandbox, the key names (never values) and,
+ * when asked to restart, the restart annotation; nothing else. The Secret is written under its own
+ * field manager and never read back to a caller. The namespace, the RoleBinding that lets the
+ * backend write Secrets there, and the Deployment belong to the reconciler: a write waits for the
+ * namespace, and a restart is the annotation, which the renderer copies into the pod template.
  *
  * Concurrent writes lose nothing: a merge is a JSON merge patch of the given keys only, which the
  * server applies atomically; a replace is guarded by the Secret's resourceVersion. The key names are
@@ -71,7 +78,13 @@ async function onConflictRetry<T>(fn: () => Promise<T>): Promise<T> {
  * Both are tried again on a 409 Conflict.
  */
 export class CredentialsWriter {
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  private readonly now: () => Date;
+  private readonly namespaceWaitMs: number;
+
+  constructor(options: { now?: () => Date; namespaceWaitMs?: number } = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.namespaceWaitMs = options.namespaceWaitMs ?? NAMESPACE_WAIT_MS;
+  }
 
   async write(
     cluster: ClusterConnection,
@@ -84,11 +97,21 @@ export class CredentialsWriter {
     sandboxResourceVersion: string;
   }> {
     const name = sandbox.metadata.name;
-    const names = sandboxObjectNames(name);
-    const namespace = sandboxNamespace(name);
-    const gateway = cluster.gateway;
-
-    await this.ensureNamespace(cluster, sandbox);
+    try {
+      await awaitSandboxNamespace(cluster.gateway, sandbox, {
+        timeoutMs: this.namespaceWaitMs,
+      });
+    } catch (error) {
+      if (
+        error instanceof ConflictError ||
+        error instanceof ServiceUnavailableError
+      )
+        throw error;
+      throw new CredentialsWriteError(
+        'waiting for the sandbox namespace',
+        error,
+      );
+    }
 
     const given: Record<string, string> = Object.fromEntries(
       credentialKeyNames(credentials).map(key => [
@@ -106,54 +129,16 @@ export class CredentialsWriter {
       throw new CredentialsWriteError('the credentials Secret', error);
     }
 
-    let recorded: { credentialKeys: string[]; sandboxResourceVersion: string };
+    const restarted =
+      options.restart && Boolean(await this.liveDeployment(cluster, name));
     try {
-      recorded = await onConflictRetry(() =>
-        this.recordKeyNames(cluster, sandbox),
+      const recorded = await onConflictRetry(() =>
+        this.recordKeyNames(cluster, sandbox, restarted),
       );
+      return { ...recorded, restarted };
     } catch (error) {
       throw new CredentialsWriteError('recording the key names', error);
     }
-    const { credentialKeys, sandboxResourceVersion } = recorded;
-
-    let restarted = false;
-    if (options.restart) {
-      const deployment = await gateway.get({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: names.deployment,
-        namespace,
-      });
-      if (deployment) {
-        const version = sha256Hex({
-          keys: credentialKeys,
-          version: this.now().toISOString(),
-        }).slice(0, 16);
-        try {
-          await gateway.apply(
-            {
-              apiVersion: 'apps/v1',
-              kind: 'Deployment',
-              metadata: { name: names.deployment, namespace },
-              spec: {
-                template: {
-                  metadata: {
-                    annotations: {
-                      [KARS_ANNOTATIONS.credentialsVersion]: version,
-                    },
-                  },
-                },
-              },
-            },
-            { fieldManager: KARS_CREDENTIALS_FIELD_MANAGER, force: true },
-          );
-          restarted = true;
-        } catch (error) {
-          throw new CredentialsWriteError('rolling the Deployment', error);
-        }
-      }
-    }
-    return { credentialKeys, restarted, sandboxResourceVersion };
   }
 
   /**
@@ -174,23 +159,14 @@ export class CredentialsWriter {
     wouldRestart: boolean;
     secret: { name: string; namespace: string };
   }> {
-    const name = sandbox.metadata.name;
-    const names = sandboxObjectNames(name);
-    const namespace = sandboxNamespace(name);
-    const gateway = cluster.gateway;
     const namespaceExists = await this.checkNamespace(cluster, sandbox);
-
+    const secret = this.secretRef(sandbox.metadata.name);
     let current: string[] = [];
     if (namespaceExists) {
       try {
-        const existing = await gateway.get<
+        const existing = await cluster.gateway.get<
           { data?: Record<string, string> } & any
-        >({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          name: names.credentialsSecret,
-          namespace,
-        });
+        >(secret);
         current = Object.keys(existing?.data ?? {});
       } catch (error) {
         throw new CredentialsWriteError(
@@ -202,15 +178,10 @@ export class CredentialsWriter {
     const given: string[] = credentialKeyNames(credentials);
     const kept =
       options.mode === 'merge' ? current.filter(k => !given.includes(k)) : [];
-    const deployment =
-      options.restart && namespaceExists
-        ? await gateway.get({
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: names.deployment,
-            namespace,
-          })
-        : undefined;
+    const wouldRestart =
+      options.restart &&
+      namespaceExists &&
+      Boolean(await this.liveDeployment(cluster, sandbox.metadata.name));
     return {
       credentialKeys: [...new Set([...kept, ...given])].sort(),
       added: given.filter(k => !current.includes(k)),
@@ -219,8 +190,8 @@ export class CredentialsWriter {
         options.mode === 'replace'
           ? current.filter(k => !given.includes(k)).sort()
           : [],
-      wouldRestart: Boolean(deployment),
-      secret: { name: names.credentialsSecret, namespace },
+      wouldRestart,
+      secret: { name: secret.name, namespace: secret.namespace },
     };
   }
 
@@ -243,40 +214,6 @@ export class CredentialsWriter {
       );
     }
     return Boolean(existing);
-  }
-
-  /**
-   * The Secret lives in the sandbox namespace: make and claim it if the reconciler has not yet, and
-   * the RoleBinding that lets the backend write Secrets there (it has that right nowhere else).
-   */
-  private async ensureNamespace(
-    cluster: ClusterConnection,
-    sandbox: KarsSandboxObject,
-  ) {
-    const input = {
-      name: sandbox.metadata.name,
-      spec: readSandboxSpec(sandbox.spec),
-      cluster: cluster.config.settings,
-      sandboxUid: String(sandbox.metadata.uid ?? ''),
-    };
-    if (!(await this.checkNamespace(cluster, sandbox))) {
-      try {
-        await cluster.gateway.apply(withDesiredHash(renderNamespace(input)), {
-          fieldManager: KARS_FIELD_MANAGER,
-          force: true,
-        });
-      } catch (error) {
-        throw new CredentialsWriteError('the sandbox namespace', error);
-      }
-    }
-    try {
-      await ensureSecretAccess(
-        cluster.gateway,
-        withDesiredHash(renderRoleBinding(input)),
-      );
-    } catch (error) {
-      throw new CredentialsWriteError('the Secret access RoleBinding', error);
-    }
   }
 
   /** Sets the given keys, leaving the others: a JSON merge patch, or a create when there is no Secret. */
@@ -330,12 +267,14 @@ export class CredentialsWriter {
   }
 
   /**
-   * Records the Secret's key names on the KarsSandbox: read after the KarsSandbox, written guarded by
-   * its resourceVersion, so a write computed from an older Secret meets a 409 and reads again.
+   * Records the Secret's key names on the KarsSandbox, and a new restart annotation when asked: read
+   * after the KarsSandbox, written guarded by its resourceVersion, so a write computed from an older
+   * Secret meets a 409 and reads again.
    */
   private async recordKeyNames(
     cluster: ClusterConnection,
     sandbox: KarsSandboxObject,
+    restart: boolean,
   ) {
     const name = sandbox.metadata.name;
     const ref = {
@@ -352,6 +291,7 @@ export class CredentialsWriter {
       { data?: Record<string, string> } & any
     >(this.secretRef(name));
     const credentialKeys = Object.keys(secret?.data ?? {}).sort();
+    const restartedAt = KARS_ANNOTATIONS.restartedAt;
     const patched = await cluster.gateway.mergePatch(
       ref,
       {
@@ -359,6 +299,14 @@ export class CredentialsWriter {
           resourceVersion: live.metadata.resourceVersion,
           annotations: {
             [CREDENTIAL_KEYS_ANNOTATION]: credentialKeys.join(','),
+            ...(restart
+              ? {
+                  [restartedAt]: nextRestartedAt(
+                    live.metadata.annotations?.[restartedAt],
+                    this.now(),
+                  ),
+                }
+              : {}),
           },
         },
       },
@@ -368,6 +316,15 @@ export class CredentialsWriter {
       credentialKeys,
       sandboxResourceVersion: String(patched.metadata.resourceVersion),
     };
+  }
+
+  private liveDeployment(cluster: ClusterConnection, name: string) {
+    return cluster.gateway.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: sandboxObjectNames(name).deployment,
+      namespace: sandboxNamespace(name),
+    });
   }
 
   /** Creates the Secret; a 409 (someone else created it first) is for the caller to retry. */
