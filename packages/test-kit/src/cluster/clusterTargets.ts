@@ -1,3 +1,5 @@
+// ./cluster is the kit's node-only entry point: it drives node libraries.
+/* eslint-disable @backstage/no-mixed-plugin-imports */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
