@@ -1,7 +1,10 @@
 import { kubeTestenvFromEnv } from '@kars-portal/kube-testenv';
+import {
+  ClusterTargetName,
+  ClusterTargetOptions,
+  startClusterTarget,
+} from '@kars-portal/test-kit/cluster';
 import { KubeConfig } from '@kubernetes/client-node';
-import fs from 'node:fs';
-import path from 'node:path';
 
 /** The servers the contract runs against. */
 export type TargetName = 'real' | 'emulator' | 'external';
@@ -28,104 +31,45 @@ export const EXTERNAL_KUBECONFIG_ENV = 'KARS_CONTRACT_KUBECONFIG';
 
 const isCi = () => process.env.CI === 'true' || process.env.CI === '1';
 
+/**
+ * Opens a target with the test kit's startClusterTarget, as the bare server: no deploy/ and no
+ * workload simulator (a group that needs the kars CRDs asks for them).
+ */
+async function openBare(
+  name: ClusterTargetName,
+  options: ClusterTargetOptions = {},
+): Promise<OpenTarget> {
+  const target = await startClusterTarget(name, { ...options, deploy: false });
+  const kc = new KubeConfig();
+  kc.loadFromFile(target.adminKubeconfigPath);
+  return { kubeconfigYaml: kc.exportConfig(), stop: () => target.stop() };
+}
+
+/** The control plane of this run, started once by the globalSetup; a run without it says why. */
 function realTarget(): TargetSpec {
-  const found = kubeTestenvFromEnv();
   return {
     name: 'real',
     real: true,
-    skipReason: found.skipReason,
-    async open() {
-      if (!found.connection) throw new Error(found.skipReason);
-      return {
-        kubeconfigYaml: found.connection.kubeconfigYaml,
-        async stop() {},
-      };
-    },
+    skipReason: kubeTestenvFromEnv().skipReason,
+    open: () => openBare('kube-apiserver', { shared: true }),
   };
 }
 
-interface EmulatorModule {
-  startKubeEmulator(options: { port?: number }): Promise<{
-    url: string;
-    kubeconfigPath: string;
-    kubeconfigYaml: string;
-    stop(): Promise<void>;
-  }>;
-}
-
-/**
- * `@kars-portal/kube-emulator`, loaded lazily so that the suite runs (and says
- * why the emulator is skipped) while that package is being written.
- */
-function loadEmulator(): EmulatorModule | string {
-  let entry: string;
-  try {
-    entry = require.resolve('@kars-portal/kube-emulator');
-  } catch {
-    return 'emulator package not built yet (@kars-portal/kube-emulator cannot be resolved)';
-  }
-  if (!fs.existsSync(entry)) {
-    return `emulator package not built yet (${path.relative(
-      process.cwd(),
-      entry,
-    )} is missing)`;
-  }
-  // A lazy require keeps this file loadable while the emulator does not exist yet.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('@kars-portal/kube-emulator') as Partial<EmulatorModule>;
-  if (typeof mod.startKubeEmulator !== 'function') {
-    return 'emulator package not built yet (it does not export startKubeEmulator)';
-  }
-  return mod as EmulatorModule;
-}
-
+/** An emulator of its own for each test file. */
 function emulatorTarget(): TargetSpec {
-  let loaded: EmulatorModule | string;
-  try {
-    loaded = loadEmulator();
-  } catch (e) {
-    // The package exists but does not load: that is a failure, not a skip.
-    const error = e as Error;
-    return {
-      name: 'emulator',
-      real: false,
-      async open() {
-        throw new Error(
-          `@kars-portal/kube-emulator does not load: ${error.stack}`,
-        );
-      },
-    };
-  }
-  if (typeof loaded === 'string') {
-    return {
-      name: 'emulator',
-      real: false,
-      skipReason: loaded,
-      async open() {
-        throw new Error(loaded as string);
-      },
-    };
-  }
-  const emulator = loaded;
   return {
     name: 'emulator',
     real: false,
-    async open() {
-      const emu = await emulator.startKubeEmulator({ port: 0 });
-      return { kubeconfigYaml: emu.kubeconfigYaml, stop: () => emu.stop() };
-    },
+    open: () => openBare('emulator'),
   };
 }
 
+/** Any other cluster, by its kubeconfig. */
 function externalTarget(kubeconfigPath: string): TargetSpec {
   return {
     name: 'external',
     real: true,
-    async open() {
-      const kc = new KubeConfig();
-      kc.loadFromFile(kubeconfigPath);
-      return { kubeconfigYaml: kc.exportConfig(), async stop() {} };
-    },
+    open: () => openBare('external', { kubeconfigPath }),
   };
 }
 
