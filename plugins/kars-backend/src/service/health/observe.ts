@@ -1,0 +1,96 @@
+import {
+  KARS_LABELS,
+  KARS_SYSTEM_NAMESPACE,
+  KATA_RUNTIME_CLASS,
+  Sandbox,
+  sandboxObjectNames,
+  SECCOMP_INSTALLER_DAEMONSET,
+} from '@kars-portal/plugin-kars-common';
+import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+
+/** What the health report reads from the cluster. */
+export interface HealthObservation {
+  namespace?: KubeObject;
+  networkPolicies: KubeObject[];
+  deployment?: any;
+  serviceAccount?: any;
+  inferencePolicy?: any;
+  runtimeClass?: any;
+  seccompInstaller?: any;
+  pods: any[];
+}
+
+/** Reads what the health report needs; Secrets are never read. */
+export async function observeHealth(
+  gateway: KubeGateway,
+  sandbox: Sandbox,
+  operatorNamespace = KARS_SYSTEM_NAMESPACE,
+): Promise<HealthObservation> {
+  const names = sandboxObjectNames(sandbox.name);
+  const ns = sandbox.namespace;
+  const [
+    namespace,
+    networkPolicies,
+    deployment,
+    serviceAccount,
+    inferencePolicy,
+    runtimeClass,
+    seccompInstaller,
+    pods,
+  ] = await Promise.all([
+    gateway.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }),
+    gateway
+      .list('networking.k8s.io/v1', 'NetworkPolicy', { namespace: ns })
+      .then(l => l.items),
+    gateway.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: names.deployment,
+      namespace: ns,
+    }),
+    gateway.get({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      name: names.serviceAccount,
+      namespace: ns,
+    }),
+    gateway.get({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'InferencePolicy',
+      name: names.inferencePolicy,
+      namespace: ns,
+    }),
+    gateway
+      .get({
+        apiVersion: 'node.k8s.io/v1',
+        kind: 'RuntimeClass',
+        name: KATA_RUNTIME_CLASS,
+      })
+      .catch(() => undefined),
+    gateway
+      .get({
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        name: SECCOMP_INSTALLER_DAEMONSET,
+        namespace: operatorNamespace,
+      })
+      .catch(() => undefined),
+    gateway
+      .list('v1', 'Pod', {
+        namespace: ns,
+        labelSelector: `${KARS_LABELS.sandbox}=${sandbox.name}`,
+      })
+      .then(l => l.items)
+      .catch(() => []),
+  ]);
+  return {
+    namespace,
+    networkPolicies,
+    deployment,
+    serviceAccount,
+    inferencePolicy,
+    runtimeClass,
+    seccompInstaller,
+    pods,
+  };
+}
