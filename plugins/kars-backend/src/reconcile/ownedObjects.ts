@@ -1,0 +1,107 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  INFERENCE_POLICY_KIND,
+  KARS_API_GROUP_VERSION,
+  KARS_LABEL_VALUES,
+  KARS_LABELS,
+} from '@kars-portal/plugin-kars-common';
+import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import { Informer, InformerEvent } from '../kube/Informer';
+
+/** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
+export const OWNED_KINDS = [
+  { apiVersion: 'v1', kind: 'Namespace', namespaced: false },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    namespaced: true,
+  },
+  { apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true },
+  { apiVersion: 'v1', kind: 'ConfigMap', namespaced: true },
+  { apiVersion: 'v1', kind: 'Service', namespaced: true },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+  },
+  { apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true },
+  {
+    apiVersion: KARS_API_GROUP_VERSION,
+    kind: INFERENCE_POLICY_KIND,
+    namespaced: true,
+  },
+] as const;
+
+const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
+
+/**
+ * The objects the reconciler made, one list-watch cache per kind (selected by the managed-by
+ * label): what a pass reads as live, and what it prunes when no longer desired.
+ */
+export class OwnedObjects {
+  private readonly informers = new Map<string, Informer>();
+
+  constructor(private readonly gateway: KubeGateway, logger: LoggerService) {
+    for (const k of OWNED_KINDS) {
+      this.informers.set(
+        k.kind,
+        new Informer(
+          gateway,
+          {
+            apiVersion: k.apiVersion,
+            kind: k.kind,
+            labelSelector: OWNED_SELECTOR,
+          },
+          logger,
+        ),
+      );
+    }
+  }
+
+  /** Tells `listener` of each change of a kind; returns the unsubscribe. */
+  onChange(
+    listener: (kind: string, event: InformerEvent<KubeObject>) => void,
+  ): Array<() => void> {
+    return [...this.informers].map(([kind, informer]) =>
+      informer.onChange(event => listener(kind, event)),
+    );
+  }
+
+  start() {
+    return Promise.all([...this.informers.values()].map(i => i.start()));
+  }
+
+  stop() {
+    for (const informer of this.informers.values()) informer.stop();
+  }
+
+  /** The cached live object, undefined when there is none. */
+  get(kind: string, name: string, namespace?: string) {
+    return this.informers.get(kind)!.get(name, namespace);
+  }
+
+  /** Deletes the objects this sandbox owned in its namespace that are no longer desired. */
+  async prune(name: string, namespace: string, desired: KubeObject[]) {
+    const wanted = new Set(desired.map(o => `${o.kind}/${o.metadata.name}`));
+    for (const k of OWNED_KINDS) {
+      if (!k.namespaced) continue;
+      for (const live of this.informers.get(k.kind)!.list()) {
+        if (
+          live.metadata.namespace === namespace &&
+          live.metadata.labels?.[KARS_LABELS.sandbox] === name &&
+          !wanted.has(`${k.kind}/${live.metadata.name}`)
+        ) {
+          await this.gateway.delete(
+            {
+              apiVersion: k.apiVersion,
+              kind: k.kind,
+              name: live.metadata.name,
+              namespace,
+            },
+            { preconditions: { uid: String(live.metadata.uid) } },
+          );
+        }
+      }
+    }
+  }
+}
