@@ -1,56 +1,20 @@
-import { z } from 'zod';
 import { AgentCard } from '../agentCard';
-import { credentialsSchema } from '../credentials';
-import {
-  ChannelType,
-  ISOLATION_LEVELS,
-  IsolationLevel,
-  sandboxNameSchema,
-  sandboxPatchSchema,
-  SandboxSpec,
-  sandboxSpecSchema,
-} from '../spec';
-import {
-  Condition,
-  SANDBOX_PHASES,
-  SandboxPhase,
-  SandboxStatus,
-} from '../status';
+import { ChannelType, IsolationLevel, SandboxSpec } from '../spec';
+import { SandboxPhase, SandboxStatus } from '../status';
 import { ValidationIssue } from '../validation';
 
 /**
  * The REST contract of the kars backend plugin (plugin id `kars`, base `/api/kars`).
- * Request bodies have schemas (validated once, by the backend); responses have types.
+ * Request bodies have schemas (validated once, by the backend, in `requests.ts`); responses have
+ * types (here, the health report in `health.ts`, the audit trail in `audit.ts`).
  */
+
+export * from './requests';
+export * from './health';
+export * from './audit';
 
 /** The plugin id. @public */
 export const KARS_PLUGIN_ID = 'kars';
-
-/** `POST /sandboxes` body: the spec, and credentials beside it (write-only). @public */
-export const createSandboxRequestSchema = z.strictObject({
-  name: sandboxNameSchema,
-  cluster: z.string().min(1).max(63).optional(),
-  spec: sandboxSpecSchema.default(() => sandboxSpecSchema.parse({})),
-  credentials: credentialsSchema.optional(),
-});
-/** @public */
-export type CreateSandboxRequest = z.input<typeof createSandboxRequestSchema>;
-
-/** `PATCH /sandboxes/:name` body. @public */
-export const updateSandboxRequestSchema = sandboxPatchSchema;
-/** @public */
-export type UpdateSandboxRequest = z.input<typeof updateSandboxRequestSchema>;
-
-/** `PUT /sandboxes/:name/credentials` body. @public */
-export const putCredentialsRequestSchema = z.strictObject({
-  credentials: credentialsSchema,
-  /** Replace: keys not given are removed. Merge (the default): keys not given are kept. */
-  mode: z.enum(['merge', 'replace']).default('merge'),
-  /** Roll the sandbox's Deployment so the runtime picks the new values up. */
-  restart: z.boolean().default(true),
-});
-/** @public */
-export type PutCredentialsRequest = z.input<typeof putCredentialsRequestSchema>;
 
 /** `PUT /sandboxes/:name/credentials` answer: key names, never values. @public */
 export interface PutCredentialsResponse {
@@ -110,61 +74,6 @@ export interface DeleteSandboxDryRunResponse {
   }>;
 }
 
-/** Sort keys of the list route. @public */
-export const SANDBOX_SORT_KEYS = [
-  'name',
-  'owner',
-  'phase',
-  'isolation',
-  'model',
-  'budget',
-  'lastReconciled',
-] as const;
-
-/**
- * What `include` may add to each item of `GET /sandboxes`: the spec, and the A2A agent card the
- * backend serves at `/sandboxes/:name/agent-card`.
- * @public
- */
-export const SANDBOX_LIST_INCLUDES = ['spec', 'agentCard'] as const;
-/** @public */
-export type SandboxListInclude = (typeof SANDBOX_LIST_INCLUDES)[number];
-
-const isListInclude = (value: string): value is SandboxListInclude =>
-  (SANDBOX_LIST_INCLUDES as readonly string[]).includes(value);
-
-/**
- * `GET /sandboxes` query. `name` keeps only the sandbox of that exact name (a page of one or none);
- * `include` is a comma-separated list of {@link SANDBOX_LIST_INCLUDES}.
- * @public
- */
-export const listSandboxesQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(500).optional(),
-  sort: z.enum(SANDBOX_SORT_KEYS).default('name'),
-  order: z.enum(['asc', 'desc']).default('asc'),
-  owner: z.string().max(253).optional(),
-  phase: z.enum(SANDBOX_PHASES).optional(),
-  isolation: z.enum(ISOLATION_LEVELS).optional(),
-  model: z.string().max(100).optional(),
-  trouble: z.enum(['true', 'false']).optional(),
-  q: z.string().max(100).optional(),
-  name: z.string().min(1).max(63).optional(),
-  include: z
-    .string()
-    .max(100)
-    .refine(value => value.split(',').every(isListInclude), {
-      error: `must be a comma-separated list of ${SANDBOX_LIST_INCLUDES.join(
-        ', ',
-      )}`,
-      params: { rule: 'one-of' },
-    })
-    .transform(value => [...new Set(value.split(',').filter(isListInclude))])
-    .optional(),
-});
-/** @public */
-export type ListSandboxesQuery = z.input<typeof listSandboxesQuerySchema>;
-
 /** A sandbox as the API returns it. Never carries a credential value. @public */
 export interface Sandbox {
   name: string;
@@ -178,15 +87,6 @@ export interface Sandbox {
   generation: number;
   createdAt: string;
   deleting: boolean;
-}
-
-/** Budget use in one window; limit 0 means unlimited; used null means unknown. @public */
-export interface BudgetWindowUse {
-  window: 'perRequest' | 'daily' | 'monthly';
-  limit: number;
-  used: number | null;
-  headroom: number | null;
-  fraction: number | null;
 }
 
 /** One row of the fleet list. @public */
@@ -251,81 +151,6 @@ export interface ValidateResponse {
   issues: ValidationIssue[];
 }
 
-/** What the portal knows about one enforcement layer. @public */
-export type LayerState = 'verified' | 'declared' | 'missing' | 'unknown';
-
-/** The enforcement layers of the seed's table. @public */
-export const ISOLATION_LAYERS = [
-  'podSecurity',
-  'network',
-  'perContainerEgress',
-  'rbac',
-  'seccomp',
-  'kata',
-  'resourceLimits',
-  'tokenBudgets',
-  'identity',
-] as const;
-/** @public */
-export type IsolationLayer = (typeof ISOLATION_LAYERS)[number];
-
-/** @public */
-export interface LayerReport {
-  layer: IsolationLayer;
-  /** Whether the sandbox's isolation level asks for this layer. */
-  required: boolean;
-  state: LayerState;
-  summary: string;
-  evidence: string[];
-}
-
-/** @public */
-export interface ChannelReport {
-  channel: ChannelType;
-  state: 'not-enabled' | 'credentials-missing' | 'configured';
-  workload: 'ready' | 'not-ready' | 'suspended' | 'unknown';
-  /** Live connection state, only where the runtime reports one. */
-  connection: 'connected' | 'disconnected' | 'unknown';
-}
-
-/** @public */
-export interface Finding {
-  severity: 'warning' | 'error';
-  code: string;
-  message: string;
-  object?: string;
-}
-
-/** `GET /sandboxes/:name/health` answer. @public */
-export interface SandboxHealth {
-  name: string;
-  phase?: SandboxPhase;
-  conditions: Condition[];
-  layers: LayerReport[];
-  budget: {
-    source: string;
-    state: 'ok' | 'unknown';
-    message?: string;
-    windows: BudgetWindowUse[];
-  };
-  channels: ChannelReport[];
-  workload: {
-    desiredReplicas: number;
-    readyReplicas: number;
-    availableReplicas: number;
-    restarts: number | null;
-    state: 'ready' | 'progressing' | 'suspended' | 'missing' | 'failed';
-  };
-  identity: {
-    serviceAccount: string;
-    namespace: string;
-    federatedCredentialSubject: string;
-    clientId?: string;
-  };
-  findings: Finding[];
-  simulated: boolean;
-}
-
 /** One preflight check of a cluster. @public */
 export interface PreflightCheck {
   name: string;
@@ -345,75 +170,6 @@ export interface ClusterInfo {
     preflight: PreflightCheck[];
   }>;
 }
-
-/** What an audit record says was done. @public */
-export const AUDIT_ACTIONS = [
-  'create',
-  'update',
-  'delete',
-  'credentials.update',
-  'reconcile',
-] as const;
-
-/** How it ended. @public */
-export const AUDIT_OUTCOMES = ['succeeded', 'failed', 'denied'] as const;
-
-/**
- * One audit record: who did what to which sandbox, when, with the outcome. `message` says what
- * changed in words (field names, credential key names, isolation and model), never a secret value.
- * @public
- */
-export const auditEventSchema = z.strictObject({
-  id: z.string().min(1),
-  sandbox: z.string().min(1).max(63),
-  cluster: z.string().min(1).max(63),
-  /** The caller's entity ref (`user:default/jane`) or `service:<subject>`. */
-  actor: z.string().min(1).max(255),
-  action: z.enum(AUDIT_ACTIONS),
-  outcome: z.enum(AUDIT_OUTCOMES),
-  /** RFC 3339, UTC. */
-  at: z.iso.datetime(),
-  message: z.string().max(2000),
-});
-/** @public */
-export type AuditEvent = z.infer<typeof auditEventSchema>;
-
-/** `GET /sandboxes/:name/events` answer. @public */
-export interface AuditEventsResponse {
-  items: AuditEvent[];
-}
-
-/** The cursor of the audit route: the id of the last event of the previous page. */
-const auditCursorSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,15}$/, { error: 'must be a cursor from an earlier page' });
-
-/**
- * `GET /audit` query: the fleet-wide audit trail, newest first, deleted sandboxes included. Filters
- * match exactly (`sandbox`, `actor`, `action`, `outcome`); `since` is an RFC 3339 date-time and
- * keeps the events at or after it. Needs `kars.audit.read`.
- * @public
- */
-export const listAuditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: auditCursorSchema.optional(),
-  sandbox: z.string().min(1).max(63).optional(),
-  actor: z.string().min(1).max(255).optional(),
-  action: z.enum(AUDIT_ACTIONS).optional(),
-  outcome: z.enum(AUDIT_OUTCOMES).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-});
-/** @public */
-export type ListAuditQuery = z.input<typeof listAuditQuerySchema>;
-
-/** `GET /audit` answer: one page of audit events, newest first. @public */
-export const auditPageSchema = z.strictObject({
-  items: z.array(auditEventSchema),
-  totalCount: z.number().int().min(0),
-  nextCursor: auditCursorSchema.optional(),
-});
-/** @public */
-export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** `GET /sandboxes/:name/agent-card` answer. @public */
 export type AgentCardResponse = AgentCard;

@@ -1,0 +1,88 @@
+import { ChannelType } from '../spec';
+import { Condition, SandboxPhase } from '../status';
+
+/** The health report of the REST contract (`GET /sandboxes/:name/health`) and its parts. */
+
+/** Budget use in one window; limit 0 means unlimited; used null means unknown. @public */
+export interface BudgetWindowUse {
+  window: 'perRequest' | 'daily' | 'monthly';
+  limit: number;
+  used: number | null;
+  headroom: number | null;
+  fraction: number | null;
+}
+
+/** What the portal knows about one enforcement layer. @public */
+export type LayerState = 'verified' | 'declared' | 'missing' | 'unknown';
+
+/** The enforcement layers of the seed's table. @public */
+export const ISOLATION_LAYERS = [
+  'podSecurity',
+  'network',
+  'perContainerEgress',
+  'rbac',
+  'seccomp',
+  'kata',
+  'resourceLimits',
+  'tokenBudgets',
+  'identity',
+] as const;
+/** @public */
+export type IsolationLayer = (typeof ISOLATION_LAYERS)[number];
+
+/** @public */
+export interface LayerReport {
+  layer: IsolationLayer;
+  /** Whether the sandbox's isolation level asks for this layer. */
+  required: boolean;
+  state: LayerState;
+  summary: string;
+  evidence: string[];
+}
+
+/** @public */
+export interface ChannelReport {
+  channel: ChannelType;
+  state: 'not-enabled' | 'credentials-missing' | 'configured';
+  workload: 'ready' | 'not-ready' | 'suspended' | 'unknown';
+  /** Live connection state, only where the runtime reports one. */
+  connection: 'connected' | 'disconnected' | 'unknown';
+}
+
+/** @public */
+export interface Finding {
+  severity: 'warning' | 'error';
+  code: string;
+  message: string;
+  object?: string;
+}
+
+/** `GET /sandboxes/:name/health` answer. @public */
+export interface SandboxHealth {
+  name: string;
+  phase?: SandboxPhase;
+  conditions: Condition[];
+  layers: LayerReport[];
+  budget: {
+    source: string;
+    state: 'ok' | 'unknown';
+    message?: string;
+    windows: BudgetWindowUse[];
+  };
+  channels: ChannelReport[];
+  workload: {
+    desiredReplicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    restarts: number | null;
+    state: 'ready' | 'progressing' | 'suspended' | 'missing' | 'failed';
+  };
+  identity: {
+    serviceAccount: string;
+    namespace: string;
+    federatedCredentialSubject: string;
+    clientId?: string;
+  };
+  findings: Finding[];
+  simulated: boolean;
+}
