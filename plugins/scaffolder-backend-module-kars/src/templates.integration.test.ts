@@ -593,10 +593,8 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
       '/apis/apps/v1/namespaces/kars-tenant-x/deployments/tenant-x';
     const before = await kube(deploymentPath);
     expect(before.status).toBe(200);
-    const versionOf = (d: Json) =>
-      d.spec.template.metadata?.annotations?.[
-        'kars.azure.com/credentials-version'
-      ];
+    const restartedAt = (o: Json) =>
+      o.metadata?.annotations?.['kars.azure.com/restarted-at'];
 
     const r = await run(
       'kars-sandbox-credentials',
@@ -626,9 +624,19 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
       'OPENAI_API_KEY,TELEGRAM_BOT_TOKEN',
     );
     expect(sandbox.spec).toEqual(created.spec);
-    const after = await kube(deploymentPath);
-    expect(versionOf(after.body)).toMatch(/^[0-9a-f]{16}$/);
-    expect(versionOf(after.body)).not.toBe(versionOf(before.body));
+    // The restart is an annotation on the KarsSandbox; the reconciler rolls the pod template to it.
+    expect(restartedAt(sandbox)).toBeDefined();
+    expect(restartedAt(sandbox)).not.toBe(
+      restartedAt(before.body.spec.template),
+    );
+    const deadline = Date.now() + 30_000;
+    let rolled: string | undefined;
+    while (Date.now() < deadline) {
+      rolled = restartedAt((await kube(deploymentPath)).body.spec.template);
+      if (rolled === restartedAt(sandbox)) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    expect(rolled).toBe(restartedAt(sandbox));
   });
 
   it('rejects a name the template does not allow before any task starts', async () => {

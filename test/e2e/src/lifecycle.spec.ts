@@ -17,7 +17,7 @@ const SECRET = `${NAME}-credentials`;
 // Fake, well-formed BotFather tokens: <bot id>:<secret>.
 const FIRST_TOKEN = '700000001:e2eFirstTokenAbcdefghijklmnopqrstuv';
 const ROTATED_TOKEN = '700000001:e2eRotatedTokenZyxwvutsrqponmlkjih';
-const CREDENTIALS_VERSION = 'kars.azure.com/credentials-version';
+const RESTARTED_AT = 'kars.azure.com/restarted-at';
 const CATALOG_ENTITY = `/api/catalog/entities/by-name/resource/default/${NAME}`;
 
 const cluster = embeddedCluster();
@@ -205,7 +205,7 @@ test('create tenant-d with the New agent sandbox template, change it, rotate its
   });
 
   await test.step('rotate its credentials from the Sandbox tab', async () => {
-    const before = await podTemplateAnnotation(CREDENTIALS_VERSION);
+    const before = await podTemplateAnnotation(RESTARTED_AT);
     await page.getByRole('button', { name: 'Rotate credentials' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rotate credentials' });
     await dialog.getByLabel('TELEGRAM_BOT_TOKEN').fill(ROTATED_TOKEN);
@@ -221,9 +221,11 @@ test('create tenant-d with the New agent sandbox template, change it, rotate its
       namespace: NAMESPACE,
     });
     expect(secretValue(secret.data, 'TELEGRAM_BOT_TOKEN')).toBe(ROTATED_TOKEN);
-    const after = await podTemplateAnnotation(CREDENTIALS_VERSION);
-    expect(after).toBeDefined();
-    expect(after).not.toBe(before);
+    // The reconciler rolls the pod template to the KarsSandbox's restart annotation.
+    await expect
+      .poll(() => podTemplateAnnotation(RESTARTED_AT), { timeout: 30_000 })
+      .not.toBe(before);
+    expect(await podTemplateAnnotation(RESTARTED_AT)).toBeDefined();
   });
 
   await test.step('delete it: it leaves the cluster and the catalog', async () => {
