@@ -46,6 +46,7 @@ import {
   recordUpdate,
   WriteContext,
 } from '../ssa/managedFields';
+import { syncLastApplied } from '../ssa/lastApplied';
 import { ObjectStore } from '../storage/store';
 import {
   clone,
@@ -630,6 +631,7 @@ export class ResourceService {
       if (subresource) throw notFound(target(t, name));
       const { object, managers } = applyConfig(undefined, configObj, ctx, true);
       const obj = object as KubeObject;
+      syncLastApplied(obj, cfg, ctx.manager);
       if (t.schema) applyDefaults(obj, t.schema);
       return {
         object: this.createPrepared(t, obj, opts, ctx, managers),
@@ -644,6 +646,7 @@ export class ResourceService {
       Boolean(opts.force),
     );
     const obj = object as KubeObject;
+    syncLastApplied(obj, cfg, ctx.manager);
     obj.metadata.resourceVersion =
       configObj.metadata.resourceVersion ?? old.metadata.resourceVersion;
     if (t.schema) applyDefaults(obj, t.schema);

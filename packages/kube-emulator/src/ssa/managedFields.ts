@@ -12,10 +12,12 @@ import {
   intersection,
   removePaths,
   Schema,
+  SEP,
   splitPath,
   toFieldsV1,
   union,
 } from './fieldSet';
+import { fieldsVouchedByLastApplied, KUBECTL_MANAGER } from './lastApplied';
 import { ssaMerge } from './merge';
 
 /** One field manager as kept in metadata.managedFields. */
@@ -177,9 +179,38 @@ function conflictError(
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
+/** Every proper ancestor of the paths of a set. */
+function ancestors(set: FieldSet): FieldSet {
+  const out: FieldSet = new Set();
+  for (const path of set) {
+    const els = splitPath(path);
+    for (let i = 1; i < els.length; i++) out.add(els.slice(0, i).join(SEP));
+  }
+  return out;
+}
+
+/**
+ * What an apply removes: what the manager applied last time and not this time, unless another
+ * manager owns it or anything under it is still owned (structured-merge-diff's prune adds owned
+ * items back, so a map a client-side apply marked with "." stays while its keys are owned).
+ */
+function prunedPaths(
+  previous: FieldSet,
+  applied: FieldSet,
+  ownedByOthers: FieldSet,
+): FieldSet {
+  const kept = union(applied, ownedByOthers);
+  const keptParents = ancestors(kept);
+  return new Set(
+    [...difference(previous, kept)].filter(p => !keptParents.has(p)),
+  );
+}
+
 /**
  * Server-side apply of `config` by `ctx.manager` onto `live` (undefined on create). Returns the
  * merged object (before defaulting) and the managers, or throws 409 on conflicts unless forced.
+ * Conflicts of an apply by `kubectl` with fields the last-applied annotation vouches for are
+ * forced (an upgrade from client-side apply). The manager's time changes only when the object does.
  */
 export function applyConfig(
   live: JsonObject | undefined,
@@ -202,43 +233,42 @@ export function applyConfig(
     ignored,
   );
   const others = managers.filter(m => !sameManager(m, me));
-  const ownedByOthers = union(...others.map(m => m.fields));
   removePaths(
     merged,
-    difference(
-      difference(previous?.fields ?? new Set(), applied),
-      ownedByOthers,
+    prunedPaths(
+      previous?.fields ?? new Set(),
+      applied,
+      union(...others.map(m => m.fields)),
     ),
     ctx.schema,
   );
 
   const cmp = compare(liveObj, merged, ctx.schema, ctx.implicitStructs);
   const changed = filterTracked(union(cmp.added, cmp.modified), ignored);
+  const removed = filterTracked(cmp.removed, ignored);
+  const vouched =
+    ctx.manager === KUBECTL_MANAGER && live
+      ? fieldsVouchedByLastApplied(live, ctx.apiVersion, ctx.schema)
+      : new Set<string>();
   const conflicts = others
-    .map(m => ({ manager: m, fields: intersection(m.fields, changed) }))
+    .map(m => ({
+      manager: m,
+      fields: difference(intersection(m.fields, changed), vouched),
+    }))
     .filter(c => c.fields.size > 0);
   if (conflicts.length && !force) throw conflictError(conflicts);
-  const removed = filterTracked(cmp.removed, ignored);
   const updatedOthers = others.map(m => ({
     ...m,
     fields: difference(difference(m.fields, changed), removed),
   }));
-  const unchanged =
-    previous &&
-    previous.apiVersion === ctx.apiVersion &&
-    sameSet(previous.fields, applied);
   const entry: Manager = {
     ...me,
     apiVersion: ctx.apiVersion,
-    time: unchanged ? previous.time : timestamp(),
+    time: changed.size || removed.size ? timestamp() : previous?.time,
     fields: applied,
   };
   return {
     object: merged,
     managers: [...updatedOthers, entry].filter(m => m.fields.size > 0),
   };
-}
-
-function sameSet(a: FieldSet, b: FieldSet) {
-  return a.size === b.size && [...a].every(p => b.has(p));
 }
