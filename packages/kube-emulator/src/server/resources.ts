@@ -431,7 +431,7 @@ export class ResourceService {
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = timestamp();
     t.defaults?.(obj, this.defaulting);
-    if (!t.custom) omitEmpty(obj);
+    omitEmpty(t.custom ? obj.metadata : obj);
     this.validate(t, obj);
     this.checkNamespace(t, obj);
     const key = resourceKey(t);
@@ -684,7 +684,7 @@ export class ResourceService {
       }
       this.keepAllocated(t, next, current);
       t.defaults?.(next, this.defaulting);
-      if (!t.custom) omitEmpty(next);
+      omitEmpty(t.custom ? next.metadata : next);
     }
     const explicitManagers = candidate.metadata.managedFields;
     this.validateFinalizers(t, next, current);
