@@ -67,7 +67,7 @@ describe('strategic merge patch', () => {
     },
   };
 
-  it('merges keyed lists by merge key and sets unions', () => {
+  it('merges keyed lists by merge key and sets unions (a new item before the live ones, as upstream)', () => {
     expect(
       applyStrategicMergePatch(
         original,
@@ -78,7 +78,7 @@ describe('strategic merge patch', () => {
         listTypes,
       ),
     ).toEqual({
-      metadata: { finalizers: ['a', 'b'] },
+      metadata: { finalizers: ['b', 'a'] },
       spec: {
         containers: [
           { name: 'app', image: 'v2', env: [{ name: 'X' }] },

@@ -10,9 +10,10 @@ const ORDER = '$setElementOrder/';
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
 
 /**
- * Applies a strategic merge patch (the subset kubectl and controllers send): map merge, null
- * deletion, merge-keyed lists, `$patch: replace|delete|merge`, `$retainKeys`,
- * `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`.
+ * Applies a strategic merge patch as kube-apiserver does (apimachinery's strategicpatch, with the
+ * server's merge options): map merge, null deletion, merge-keyed lists and merged scalar lists in
+ * upstream's order, `$patch: replace|delete`, `$retainKeys`, `$setElementOrder/<list>` and
+ * `$deleteFromPrimitiveList/<list>`.
  */
 export function applyStrategicMergePatch(
   original: JsonObject,
@@ -24,6 +25,20 @@ export function applyStrategicMergePatch(
   return mergeMap(original, patch, [], listTypeAt) ?? {};
 }
 
+/** A patch value without its directives; undefined when the value itself is one. */
+function removeDirectives(value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.map(removeDirectives).filter(v => v !== undefined);
+  if (!isObject(value)) return value;
+  if ('$patch' in value) return undefined;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    const kept = removeDirectives(v);
+    if (kept !== undefined) out[k] = kept;
+  }
+  return out;
+}
+
 function mergeMap(
   original: unknown,
   patch: JsonObject,
@@ -32,9 +47,32 @@ function mergeMap(
 ): JsonObject | undefined {
   const directive = patch.$patch;
   if (directive === 'delete') return undefined;
-  const base: JsonObject =
-    directive === 'replace' || !isObject(original) ? {} : { ...original };
+  if (directive === 'replace') {
+    const { $patch: _replace, ...rest } = patch;
+    return removeDirectives(rest) as JsonObject;
+  }
+  const base: JsonObject = isObject(original) ? { ...original } : {};
   const retainKeys: string[] | undefined = patch.$retainKeys;
+  if (retainKeys) {
+    for (const key of Object.keys(base))
+      if (!retainKeys.includes(key)) delete base[key];
+  }
+  const ordered = new Set<string>();
+  for (const [key, order] of Object.entries(patch)) {
+    if (!key.startsWith(ORDER) || !Array.isArray(order)) continue;
+    const field = key.slice(ORDER.length);
+    const lt = listTypeAt([...path, field]);
+    const live = base[field];
+    const sent = patch[field];
+    if (!Array.isArray(sent) && !Array.isArray(live)) continue;
+    let merged: unknown[];
+    if (!Array.isArray(sent)) merged = live;
+    else if (!Array.isArray(live)) merged = removeDirectives(sent) as unknown[];
+    else if (lt) merged = mergeList(live, sent, [...path, field], listTypeAt);
+    else merged = sent;
+    base[field] = orderBy(merged, order, Array.isArray(live) ? live : [], lt);
+    ordered.add(field);
+  }
   for (const [key, value] of Object.entries(patch)) {
     if (key === '$patch' || key === '$retainKeys' || key.startsWith(ORDER))
       continue;
@@ -50,95 +88,117 @@ function mergeMap(
       }
       continue;
     }
+    if (ordered.has(key)) continue;
     const childPath = [...path, key];
+    const live = base[key];
     if (value === null) {
       delete base[key];
-    } else if (isObject(value)) {
-      const merged = mergeMap(base[key], value, childPath, listTypeAt);
+    } else if (isObject(value) && isObject(live)) {
+      const merged = mergeMap(live, value, childPath, listTypeAt);
       if (merged === undefined) delete base[key];
       else base[key] = merged;
-    } else if (Array.isArray(value)) {
-      base[key] = mergeList(
-        base[key],
-        value,
-        childPath,
-        listTypeAt,
-        patch[`${ORDER}${key}`],
-      );
+    } else if (Array.isArray(value) && Array.isArray(live)) {
+      base[key] = listTypeAt(childPath)
+        ? mergeList(live, value, childPath, listTypeAt)
+        : value;
     } else {
-      base[key] = value;
+      const kept = removeDirectives(value);
+      if (kept === undefined) delete base[key];
+      else base[key] = kept;
     }
-  }
-  for (const [key, order] of Object.entries(patch)) {
-    if (!key.startsWith(ORDER)) continue;
-    const field = key.slice(ORDER.length);
-    if (patch[field] === undefined && Array.isArray(base[field])) {
-      base[field] = reorder(
-        base[field],
-        order as unknown[],
-        listTypeAt([...path, field]),
-      );
-    }
-  }
-  if (retainKeys) {
-    for (const key of Object.keys(base))
-      if (!retainKeys.includes(key)) delete base[key];
   }
   return base;
 }
 
-const keyOf = (item: unknown, mergeKey: string) =>
-  isObject(item) ? JSON.stringify(item[mergeKey]) : JSON.stringify(item);
-
-function reorder(
-  list: unknown[],
-  order: unknown[],
-  lt: ListType | undefined,
-): unknown[] {
+/** What identifies an item of a list: its merge key's value, or the scalar itself. */
+function identity(lt: ListType | undefined) {
   const mergeKey = lt?.type === 'map' ? lt.mergeKey ?? lt.keys[0] : undefined;
-  const id = (v: unknown) =>
-    mergeKey ? keyOf(v, mergeKey) : JSON.stringify(v);
-  const rank = new Map(order.map((o, i) => [id(o), i]));
-  const ordered = list
-    .filter(v => rank.has(id(v)))
-    .sort((a, b) => rank.get(id(a))! - rank.get(id(b))!);
-  return [...ordered, ...list.filter(v => !rank.has(id(v)))];
+  return (item: unknown) =>
+    JSON.stringify(mergeKey && isObject(item) ? item[mergeKey] : item);
 }
 
+/** Merges a patch list into a live list with merge semantics, then orders it as upstream does. */
 function mergeList(
-  original: unknown,
+  live: unknown[],
   patch: unknown[],
   path: string[],
   listTypeAt: ListTypeAt,
-  order: unknown[] | undefined,
 ): unknown[] {
+  if (!live.length && !patch.length) return live;
   const lt = listTypeAt(path);
-  const base = Array.isArray(original) ? original : [];
-  if (patch.some(p => isObject(p) && p.$patch === 'replace')) {
-    return patch.filter(p => !(isObject(p) && p.$patch === 'replace'));
+  const id = identity(lt);
+  if (lt?.type !== 'map') {
+    const seen = new Set<string>();
+    const merged = [...live, ...patch].filter(v => {
+      const key = JSON.stringify(v);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return orderBy(merged, patch, live, lt);
   }
-  let out: unknown[];
-  if (lt?.type === 'map') {
-    const mergeKey = lt.mergeKey ?? lt.keys[0];
-    out = [...base];
-    for (const item of patch) {
-      if (!isObject(item)) continue;
-      const idx = out.findIndex(
-        o => keyOf(o, mergeKey) === keyOf(item, mergeKey),
-      );
-      if (item.$patch === 'delete') {
-        if (idx >= 0) out.splice(idx, 1);
-      } else if (idx >= 0) {
-        out[idx] = mergeMap(out[idx], item, path, listTypeAt) ?? out[idx];
-      } else {
-        out.push(mergeMap({}, item, path, listTypeAt));
-      }
-    }
-  } else if (lt?.type === 'set') {
-    const seen = new Set(base.map(v => JSON.stringify(v)));
-    out = [...base, ...patch.filter(v => !seen.has(JSON.stringify(v)))];
-  } else {
-    return patch;
+  let original = [...live];
+  const items: JsonObject[] = [];
+  let replace = false;
+  for (const item of patch) {
+    if (!isObject(item)) continue;
+    if (item.$patch === 'delete')
+      original = original.filter(o => id(o) !== id(item));
+    else if (item.$patch === 'replace') replace = true;
+    else items.push(item);
   }
-  return order ? reorder(out, order, lt) : out;
+  if (replace) return items.map(removeDirectives);
+  const merged = [...original];
+  for (const item of items) {
+    const idx = merged.findIndex(o => id(o) === id(item));
+    if (idx >= 0)
+      merged[idx] = mergeMap(merged[idx], item, path, listTypeAt) ?? {};
+    else merged.push(mergeMap({}, item, path, listTypeAt));
+  }
+  return orderBy(merged, items, original, lt);
+}
+
+/**
+ * Upstream's normalizeElementOrder: the items `order` names follow its order, the others the live
+ * order, and the two are interleaved so that each keeps its place relative to the live list.
+ */
+function orderBy(
+  merged: unknown[],
+  order: unknown[],
+  live: unknown[],
+  lt: ListType | undefined,
+): unknown[] {
+  const id = identity(lt);
+  const rank = (list: unknown[]) => {
+    const out = new Map<string, number>();
+    list.forEach((v, i) => {
+      if (!out.has(id(v))) out.set(id(v), i);
+    });
+    return out;
+  };
+  const patchRank = rank(order);
+  const liveRank = rank(live);
+  const byRank = (r: Map<string, number>) => (a: unknown, b: unknown) =>
+    (r.get(id(a)) ?? 0) - (r.get(id(b)) ?? 0);
+  const named = merged
+    .filter(v => patchRank.has(id(v)))
+    .sort(byRank(patchRank));
+  const others = merged
+    .filter(v => !patchRank.has(id(v)))
+    .sort(byRank(liveRank));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < others.length || j < named.length) {
+    const left = liveRank.get(id(others[i]));
+    const right = liveRank.get(id(named[j]));
+    const takeLeft =
+      j >= named.length ||
+      (i < others.length &&
+        left !== undefined &&
+        right !== undefined &&
+        left < right);
+    out.push(takeLeft ? others[i++] : named[j++]);
+  }
+  return out;
 }
