@@ -1,11 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { behaviour, describeContract, TargetContext } from './lib/contract';
-import { eventually, expectStatus, karsSandbox, paths } from './lib/fixtures';
+import { eventually, expectStatus, paths } from './lib/fixtures';
 import { RawClient } from './lib/raw';
 
 const RBAC = 'RBAC authorization (the emulator accepts every request)';
 const AUTHN = 'authentication (the emulator accepts any bearer token)';
-const CEL = 'CRD validation rules in CEL (x-kubernetes-validations)';
 
 /** A ServiceAccount that may get the Secret `readable` and nothing else. */
 async function reader(t: TargetContext): Promise<RawClient> {
@@ -67,7 +66,7 @@ async function reader(t: TargetContext): Promise<RawClient> {
 }
 
 describeContract(
-  'Real-server-only: RBAC, authentication, CEL',
+  'Real-server-only: RBAC, authentication',
   () => {
     behaviour(
       'RBAC: a ServiceAccount token bound to "get one named Secret" can get it; list and other names are 403 Forbidden',
@@ -145,94 +144,6 @@ describeContract(
         expectStatus(res, 401, 'Unauthorized');
       },
       { realServerOnly: AUTHN },
-    );
-
-    behaviour(
-      'CEL: a KarsSandbox with monthlyTokens below dailyTokens is 422 Invalid on spec.tokenBudget.monthlyTokens, on create and on update',
-      async t => {
-        const res = await t.raw.request(
-          'POST',
-          paths.kars(t.ns, 'karssandboxes'),
-          {
-            body: karsSandbox('budget', t.ns, {
-              tokenBudget: { dailyTokens: 10, monthlyTokens: 5 },
-            }),
-          },
-        );
-        expectStatus(res, 422, 'Invalid', {
-          name: 'budget',
-          group: 'kars.azure.com',
-          kind: 'KarsSandbox',
-        });
-        expect(res.json.details.causes).toEqual([
-          {
-            reason: 'FieldValueInvalid',
-            message:
-              'Invalid value: monthlyTokens must be at least dailyTokens (or 0 for unlimited)',
-            field: 'spec.tokenBudget.monthlyTokens',
-          },
-        ]);
-        const ok = await t.raw.request(
-          'POST',
-          paths.kars(t.ns, 'karssandboxes'),
-          {
-            body: karsSandbox('budget', t.ns, {
-              tokenBudget: { dailyTokens: 10, monthlyTokens: 0 },
-            }),
-          },
-        );
-        expect(ok.status).toBe(201);
-        const update = await t.raw.request(
-          'PATCH',
-          paths.kars(t.ns, 'karssandboxes', 'budget'),
-          {
-            body: { spec: { tokenBudget: { perRequestTokens: 20 } } },
-            contentType: 'application/merge-patch+json',
-          },
-        );
-        expectStatus(update, 422, 'Invalid');
-        expect(update.json.details.causes).toContainEqual(
-          expect.objectContaining({ field: 'spec.tokenBudget.dailyTokens' }),
-        );
-      },
-      { realServerOnly: CEL },
-    );
-
-    behaviour(
-      'CEL: the reserved name "system" and names longer than 52 characters are 422 Invalid',
-      async t => {
-        const reserved = await t.raw.request(
-          'POST',
-          paths.kars(t.ns, 'karssandboxes'),
-          {
-            body: karsSandbox('system', t.ns),
-          },
-        );
-        expectStatus(reserved, 422, 'Invalid');
-        expect(reserved.json.details.causes.map((c: any) => c.message)).toEqual(
-          ['Invalid value: metadata.name is reserved (system)'],
-        );
-        const long = await t.raw.request(
-          'POST',
-          paths.kars(t.ns, 'karssandboxes'),
-          {
-            body: karsSandbox('a'.repeat(53), t.ns),
-          },
-        );
-        expectStatus(long, 422, 'Invalid');
-        expect(long.json.details.causes.map((c: any) => c.message)).toEqual([
-          'Invalid value: metadata.name must be a DNS-1035 label of at most 52 characters',
-        ]);
-        const longest = await t.raw.request(
-          'POST',
-          paths.kars(t.ns, 'karssandboxes'),
-          {
-            body: karsSandbox('a'.repeat(52), t.ns),
-          },
-        );
-        expect(longest.status).toBe(201);
-      },
-      { realServerOnly: CEL },
     );
   },
   { crds: true },

@@ -32,11 +32,12 @@ import { applyStrategicMergePatch } from '../patch/strategicMerge';
 import { crdSchemaOps } from '../registry/crd';
 import { omitEmpty } from '../registry/kinds/omitEmpty';
 import {
-  applyDefaults,
-  hasCelRules,
-  prune,
-  validateSchema,
-} from '../schema/structural';
+  admissionRequest,
+  AdmissionRequest,
+  AdmissionUser,
+} from '../admission/policies';
+import { crdRuleCauses } from '../cel/crdRules';
+import { applyDefaults, prune, validateSchema } from '../schema/structural';
 import { Schema } from '../ssa/fieldSet';
 import {
   applyConfig,
@@ -77,6 +78,13 @@ export interface WriteOptions {
   force?: boolean;
   /** Warnings to return in `Warning` headers. */
   warnings: string[];
+  /** Who sent the request, as admission policies see it. */
+  user?: AdmissionUser;
+}
+
+/** Validating admission: throws to refuse a request, may add warnings. */
+export interface AdmissionHook {
+  admit(request: AdmissionRequest, warnings: string[]): void;
 }
 
 export interface DeleteOptions {
@@ -188,6 +196,7 @@ export class ResourceService {
     private readonly store: ObjectStore,
     private readonly hooks: WriteHooks,
     private readonly defaulting: DefaultingContext,
+    private readonly admission?: AdmissionHook,
   ) {}
 
   get(
@@ -206,7 +215,8 @@ export class ResourceService {
 
   /** An object as served at this type's version, its fields in the server's order. */
   present(t: ResourceType, obj: KubeObject): KubeObject {
-    const { kind: _k, apiVersion: _v, metadata, ...rest } = obj;
+    const served = t.storage ? t.storage.fromStored(obj) : obj;
+    const { kind: _k, apiVersion: _v, metadata, ...rest } = served;
     return { kind: t.kind, apiVersion: apiVersionOf(t), metadata, ...rest };
   }
 
@@ -267,7 +277,12 @@ export class ResourceService {
     if (t.schema) applyDefaults(obj, t.schema);
   }
 
-  private validate(t: ResourceType, obj: KubeObject, old?: KubeObject): void {
+  private validate(
+    t: ResourceType,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    warnings: string[],
+  ): void {
     const found: FieldCause[] = [];
     const name = obj.metadata.name ?? '';
     if (!name)
@@ -293,19 +308,8 @@ export class ResourceService {
     }
     if (t.validate) found.push(...t.validate(obj, old));
     if (t.schema) {
-      const schemaCauses = validateSchema(obj, t.schema);
-      found.push(...schemaCauses);
-      const skippedCel = schemaCauses.some(
-        c => c.reason !== 'FieldValueDuplicate',
-      );
-      if (skippedCel && hasCelRules(t.schema)) {
-        found.push({
-          reason: 'FieldValueInvalid',
-          message:
-            'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
-          field: '<nil>',
-        });
-      }
+      found.push(...validateSchema(obj, t.schema));
+      found.push(...crdRuleCauses(t.schema, obj, old, found, warnings));
     }
     if (found.length)
       throw invalid({ group: t.group, kind: t.kind, name }, found);
@@ -432,8 +436,12 @@ export class ResourceService {
     obj.metadata.creationTimestamp = timestamp();
     t.defaults?.(obj, this.defaulting);
     omitEmpty(t.custom ? obj.metadata : obj);
-    this.validate(t, obj);
+    this.validate(t, obj, undefined, opts.warnings);
     this.checkNamespace(t, obj);
+    this.admission?.admit(
+      admissionRequest(t, 'CREATE', obj, undefined, opts),
+      opts.warnings,
+    );
     const key = resourceKey(t);
     if (this.store.get(key, obj.metadata.namespace, obj.metadata.name)) {
       throw alreadyExists(target(t, obj.metadata.name));
@@ -443,7 +451,7 @@ export class ResourceService {
     if (!obj.metadata.managedFields.length) delete obj.metadata.managedFields;
     t.allocate?.(obj, this.defaulting);
     if (opts.dryRun) return this.present(t, obj);
-    const stored = this.store.put(key, obj);
+    const stored = this.store.put(key, t.storage?.toStored(obj) ?? obj);
     this.hooks.afterWrite(t, stored, undefined);
     return this.present(
       t,
@@ -675,6 +683,8 @@ export class ResourceService {
       next = clone(current);
       if (candidate.status === undefined) delete next.status;
       else next.status = candidate.status;
+      t.defaults?.(next, this.defaulting);
+      omitEmpty(t.custom ? next.metadata : next);
     } else {
       next = candidate;
       keepServerMeta(next, current);
@@ -688,7 +698,7 @@ export class ResourceService {
     }
     const explicitManagers = candidate.metadata.managedFields;
     this.validateFinalizers(t, next, current);
-    this.validate(t, next, current);
+    this.validate(t, next, current, opts.warnings);
     if (
       t.hasGeneration &&
       subresource !== 'status' &&
@@ -708,6 +718,10 @@ export class ResourceService {
       );
       annotations['deprecated.daemonset.template.generation'] = String(gen + 1);
     }
+    this.admission?.admit(
+      admissionRequest(t, 'UPDATE', next, current, opts, subresource),
+      opts.warnings,
+    );
     const ctx = this.writeContext(t, opts, subresource);
     let managers: Manager[] | undefined;
     if (appliedManagers) {
@@ -741,7 +755,7 @@ export class ResourceService {
       this.hooks.afterDelete(t, gone);
       return this.present(t, gone);
     }
-    const stored = this.store.put(key, next);
+    const stored = this.store.put(key, t.storage?.toStored(next) ?? next);
     this.hooks.afterWrite(t, stored, old);
     return this.present(
       t,
@@ -830,6 +844,10 @@ export class ResourceService {
         `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`,
       );
     }
+    this.admission?.admit(
+      admissionRequest(t, 'DELETE', undefined, this.present(t, old), opts),
+      opts.warnings,
+    );
     const finalizers: string[] = [...(old.metadata.finalizers ?? [])];
     if (
       options.propagationPolicy === 'Orphan' &&
