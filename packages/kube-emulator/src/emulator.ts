@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonObject, KubeObject, resourceKey } from './api/types';
 import { emulatorKubeconfig } from './kubeconfig';
+import { ValidatingAdmissionPolicies } from './admission/policies';
 import { ResourceRegistry } from './registry/registry';
 import { loadState, persistStore } from './storage/persistence';
 import { ObjectStore } from './storage/store';
@@ -159,7 +160,12 @@ export async function startKubeEmulator(
   const store = new ObjectStore(options.watchHistory ?? 10000);
   const registry = new ResourceRegistry();
   const controllers = new Controllers(store, registry);
-  const service = new ResourceService(store, controllers, ipAllocator(store));
+  const service = new ResourceService(
+    store,
+    controllers,
+    ipAllocator(store),
+    new ValidatingAdmissionPolicies(store, registry),
+  );
   controllers.attach(service);
   if (options.stateFile) loadState(store, options.stateFile);
   bootstrap(store, registry, service, options.crds ?? []);
