@@ -77,6 +77,26 @@ export interface ResourceType {
   schema?: JsonObject;
   /** Whether this type was registered by a CustomResourceDefinition. */
   custom?: boolean;
+  /** The scale subresource (autoscaling/v1 Scale), when the type has one. */
+  scale?: ScaleSubresource;
+  /** How objects are stored when not as served: in which resource's table, converted how (Events of events.k8s.io). */
+  storage?: StoredAs;
+}
+
+/** Where a scalable type keeps its replicas and how its Scale shows the selector. */
+export interface ScaleSubresource {
+  specReplicasPath: string[];
+  statusReplicasPath: string[];
+  /** The Scale's status.selector: a label selector in its string form. */
+  selector: (obj: KubeObject) => string | undefined;
+}
+
+/** The resource whose table holds a type's objects, and the conversions to and from it. */
+export interface StoredAs {
+  group: string;
+  plural: string;
+  toStored: (obj: KubeObject) => KubeObject;
+  fromStored: (obj: KubeObject) => KubeObject;
 }
 
 /** Allocators the defaulting of some kinds needs (Service cluster IPs and node ports). */
@@ -92,8 +112,15 @@ export interface FieldCause {
   field: string;
 }
 
-export const resourceKey = (t: { group: string; plural: string }) =>
-  t.group ? `${t.plural}.${t.group}` : t.plural;
+/** The store table of a type: its own resource's, or the one it is stored as. */
+export const resourceKey = (t: {
+  group: string;
+  plural: string;
+  storage?: { group: string; plural: string };
+}): string => {
+  const { group, plural } = t.storage ?? t;
+  return group ? `${plural}.${group}` : plural;
+};
 
 export const apiVersionOf = (t: { group: string; version: string }) =>
   t.group ? `${t.group}/${t.version}` : t.version;

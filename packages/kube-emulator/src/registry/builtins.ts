@@ -7,147 +7,32 @@ import {
   FieldCause,
   JsonObject,
   KubeObject,
-  ListType,
   ResourceType,
 } from '../api/types';
+import {
+  builtin,
+  listTypes,
+  replicasScale,
+  TEMPLATE_SPEC,
+  validateSelectorMatchesTemplate,
+  workloadStructs,
+} from './kinds/builtin';
 import {
   ageColumn,
   col,
   containerImages,
   containerNames,
-  defaultColumns,
   formatLabels,
   formatSelector,
   nameColumn,
 } from './kinds/columns';
-import {
-  defaultPodSpec,
-  defaultPodTemplate,
-  podSpecListType,
-} from './kinds/podSpec';
-
-const ALL_VERBS = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-];
-
-type Spec = Partial<ResourceType> &
-  Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural'>;
-
-/** Lists in ObjectMeta, shared by every kind. */
-function metadataListType(path: string[]): ListType | undefined {
-  if (path.length === 2 && path[0] === 'metadata') {
-    if (path[1] === 'finalizers') return { type: 'set' };
-    if (path[1] === 'ownerReferences')
-      return { type: 'map', keys: ['uid'], mergeKey: 'uid' };
-  }
-  return undefined;
-}
-
-const conditionsList = (path: string[]): ListType | undefined =>
-  path.length === 2 && path[0] === 'status' && path[1] === 'conditions'
-    ? { type: 'map', keys: ['type'], mergeKey: 'type' }
-    : undefined;
-
-/** Composes list-type lookups; the pod spec may sit under a prefix. */
-function listTypes(
-  podSpecPrefix?: string[],
-  extra?: (p: string[]) => ListType | undefined,
-) {
-  return (path: string[]): ListType | undefined => {
-    const fromMeta =
-      metadataListType(path) ?? conditionsList(path) ?? extra?.(path);
-    if (fromMeta) return fromMeta;
-    if (podSpecPrefix && podSpecPrefix.every((p, i) => path[i] === p)) {
-      return podSpecListType(path.slice(podSpecPrefix.length));
-    }
-    return undefined;
-  };
-}
-
-function builtin(spec: Spec): ResourceType {
-  return {
-    listKind: `${spec.kind}List`,
-    singular: spec.kind.toLowerCase(),
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    verbs: ALL_VERBS,
-    statusSubresource: false,
-    hasGeneration: false,
-    allowUnconditionalUpdate: true,
-    nameValidation: 'subdomain',
-    listTypeAt: listTypes(),
-    printerColumns: defaultColumns,
-    ...spec,
-  };
-}
-
-const TEMPLATE_SPEC = ['spec', 'template', 'spec'];
-const workloadStructs = [
-  ['spec'],
-  ['status'],
-  ['spec', 'template'],
-  ['spec', 'template', 'metadata'],
-  TEMPLATE_SPEC,
-  [...TEMPLATE_SPEC, 'containers'],
-];
-
-/** Go renders the labels of this cause as a map literal (or null). */
-const labelsMismatch = (
-  labels: Record<string, string> | undefined,
-): FieldCause => {
-  const value = labels
-    ? `map[string]string{${Object.keys(labels)
-        .sort()
-        .map(k => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`)
-        .join(', ')}}`
-    : 'null';
-  return {
-    reason: 'FieldValueInvalid',
-    message: `Invalid value: ${value}: \`selector\` does not match template \`labels\``,
-    field: 'spec.template.metadata.labels',
-  };
-};
-
-function validateSelectorMatchesTemplate(obj: KubeObject): FieldCause[] {
-  const out: FieldCause[] = [];
-  const sel = obj.spec?.selector;
-  if (!sel) {
-    out.push(causes.required('spec.selector'));
-    out.push(labelsMismatch(obj.spec?.template?.metadata?.labels));
-  } else {
-    const labels = obj.spec?.template?.metadata?.labels ?? {};
-    const matches = Object.entries(sel.matchLabels ?? {}).every(
-      ([k, v]) => labels[k] === v,
-    );
-    if (!matches || (!sel.matchLabels && !sel.matchExpressions)) {
-      out.push(labelsMismatch(labels));
-    }
-  }
-  out.push(...validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec'));
-  return out;
-}
-
-function validatePodSpec(
-  spec: JsonObject | undefined,
-  at: string,
-): FieldCause[] {
-  const out: FieldCause[] = [];
-  const containers = spec?.containers ?? [];
-  if (!containers.length) out.push(causes.required(`${at}.containers`));
-  containers.forEach((c: JsonObject, i: number) => {
-    if (!c.name) out.push(causes.required(`${at}.containers[${i}].name`));
-    if (!c.image) out.push(causes.required(`${at}.containers[${i}].image`));
-  });
-  return out;
-}
+import { coreEventType, eventsV1Type } from './kinds/events';
+import { jobType } from './kinds/job';
+import { nodeType } from './kinds/node';
+import { podType } from './kinds/pod';
+import { defaultPodTemplate } from './kinds/podSpec';
+import { limitRangeType, resourceQuotaType } from './kinds/quota';
+import { replicaSetType } from './kinds/replicaSet';
 
 const dataKeyCauses = (
   obj: KubeObject,
@@ -420,31 +305,6 @@ const roleRefImmutable = (obj: KubeObject, old?: KubeObject): FieldCause[] => {
   ];
 };
 
-/** What kube-apiserver's default admission plugins add to a new Pod (Priority, DefaultTolerationSeconds). */
-function admitPod(spec: JsonObject) {
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  const tolerations: JsonObject[] = spec.tolerations ?? [];
-  for (const key of [
-    'node.kubernetes.io/not-ready',
-    'node.kubernetes.io/unreachable',
-  ]) {
-    if (
-      !tolerations.some(
-        t => t.key === key && (t.effect === 'NoExecute' || !t.effect),
-      )
-    ) {
-      tolerations.push({
-        key,
-        operator: 'Exists',
-        effect: 'NoExecute',
-        tolerationSeconds: 300,
-      });
-    }
-  }
-  spec.tolerations = tolerations;
-}
-
 /** The status the CRD controllers settle on for a CRD whose names are free. */
 export function establishedCrdStatus(obj: KubeObject): JsonObject {
   const now = timestamp();
@@ -616,109 +476,12 @@ export function builtinResourceTypes(): ResourceType[] {
         col('Selector', o => formatLabels(o.spec?.selector), { priority: 1 }),
       ],
     }),
-    builtin({
-      group: '',
-      version: 'v1',
-      kind: 'Pod',
-      topLevelFields: ['spec', 'status'],
-      plural: 'pods',
-      shortNames: ['po'],
-      categories: ['all'],
-      statusSubresource: true,
-      hasGeneration: true,
-      generationFields: [['spec']],
-      implicitStructs: [['spec'], ['status'], ['spec', 'containers']],
-      defaults: obj => {
-        obj.spec ??= {};
-        defaultPodSpec(obj.spec);
-        obj.spec.enableServiceLinks ??= true;
-      },
-      allocate: obj => {
-        admitPod(obj.spec);
-        obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
-      },
-      validate: obj => validatePodSpec(obj.spec, 'spec'),
-      listTypeAt: listTypes(['spec']),
-      printerColumns: [
-        nameColumn,
-        col('Ready', o => {
-          const statuses = o.status?.containerStatuses ?? [];
-          const ready = statuses.filter((s: JsonObject) => s.ready).length;
-          return `${ready}/${(o.spec?.containers ?? []).length}`;
-        }),
-        col('Status', o =>
-          o.metadata.deletionTimestamp
-            ? 'Terminating'
-            : o.status?.phase ?? 'Unknown',
-        ),
-        col('Restarts', o =>
-          (o.status?.containerStatuses ?? []).reduce(
-            (n: number, s: JsonObject) => n + (s.restartCount ?? 0),
-            0,
-          ),
-        ),
-        ageColumn,
-        col('IP', o => o.status?.podIP ?? '<none>', { priority: 1 }),
-        col('Node', o => o.spec?.nodeName ?? '<none>', { priority: 1 }),
-      ],
-      selectableFields: {
-        'status.phase': o => o.status?.phase,
-        'spec.nodeName': o => o.spec?.nodeName,
-        'spec.serviceAccountName': o => o.spec?.serviceAccountName,
-        'spec.restartPolicy': o => o.spec?.restartPolicy,
-        'spec.schedulerName': o => o.spec?.schedulerName,
-        'status.podIP': o => o.status?.podIP,
-        'status.nominatedNodeName': o => o.status?.nominatedNodeName,
-      },
-    }),
-    builtin({
-      group: '',
-      version: 'v1',
-      kind: 'Event',
-      microTimeFields: {
-        eventTime: 'Event',
-        series: { lastObservedTime: 'EventSeries' },
-      },
-      topLevelFields: [
-        'involvedObject',
-        'reason',
-        'message',
-        'source',
-        'firstTimestamp',
-        'lastTimestamp',
-        'count',
-        'type',
-        'eventTime',
-        'series',
-        'action',
-        'related',
-        'reportingComponent',
-        'reportingInstance',
-      ],
-      plural: 'events',
-      shortNames: ['ev'],
-      printerColumns: [
-        col('Last Seen', o => o.lastTimestamp ?? o.eventTime ?? ''),
-        col('Type', o => o.type),
-        col('Reason', o => o.reason),
-        col(
-          'Object',
-          o =>
-            `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${
-              o.involvedObject?.name ?? ''
-            }`,
-        ),
-        col('Message', o => o.message),
-      ],
-      selectableFields: {
-        'involvedObject.kind': o => o.involvedObject?.kind,
-        'involvedObject.name': o => o.involvedObject?.name,
-        'involvedObject.namespace': o => o.involvedObject?.namespace,
-        'involvedObject.uid': o => o.involvedObject?.uid,
-        reason: o => o.reason,
-        type: o => o.type,
-      },
-    }),
+    podType(),
+    nodeType(),
+    coreEventType(),
+    eventsV1Type(),
+    resourceQuotaType(),
+    limitRangeType(),
     builtin({
       group: 'apps',
       version: 'v1',
@@ -728,6 +491,7 @@ export function builtinResourceTypes(): ResourceType[] {
       shortNames: ['deploy'],
       categories: ['all'],
       statusSubresource: true,
+      scale: replicasScale,
       hasGeneration: true,
       generationFields: [['spec'], ['metadata', 'annotations']],
       implicitStructs: [...workloadStructs, ['spec', 'strategy']],
@@ -765,36 +529,8 @@ export function builtinResourceTypes(): ResourceType[] {
         col('Selector', o => formatSelector(o.spec?.selector), { priority: 1 }),
       ],
     }),
-    builtin({
-      group: 'apps',
-      version: 'v1',
-      kind: 'ReplicaSet',
-      topLevelFields: ['spec', 'status'],
-      plural: 'replicasets',
-      shortNames: ['rs'],
-      categories: ['all'],
-      statusSubresource: true,
-      hasGeneration: true,
-      generationFields: [['spec']],
-      implicitStructs: workloadStructs,
-      defaults: obj => {
-        const spec = (obj.spec ??= {});
-        spec.replicas ??= 1;
-        defaultPodTemplate((spec.template ??= {}));
-      },
-      allocate: obj => {
-        obj.status = { replicas: 0 };
-      },
-      validate: validateSelectorMatchesTemplate,
-      listTypeAt: listTypes(TEMPLATE_SPEC),
-      printerColumns: [
-        nameColumn,
-        col('Desired', o => o.spec?.replicas ?? 0),
-        col('Current', o => o.status?.replicas ?? 0),
-        col('Ready', o => o.status?.readyReplicas ?? 0),
-        ageColumn,
-      ],
-    }),
+    replicaSetType(),
+    jobType(),
     builtin({
       group: 'apps',
       version: 'v1',

@@ -21,6 +21,15 @@ const GO_MAPS = new Set([
 /** Slices serialised even when empty (no omitempty in the Go type). */
 const KEEP_EMPTY_LISTS = new Set(['rules', 'containers']);
 
+/** Time fields of Events that Go serialises as null when unset (a struct, not a pointer). */
+const KEEP_NULL = new Set([
+  'firstTimestamp',
+  'lastTimestamp',
+  'eventTime',
+  'deprecatedFirstTimestamp',
+  'deprecatedLastTimestamp',
+]);
+
 /** Raw JSON values (a CRD schema's `default` and `example`), kept exactly as sent. */
 const RAW_JSON = new Set(['default', 'example']);
 
@@ -39,8 +48,9 @@ export function omitEmpty(value: unknown) {
   if (!isObject(value)) return;
   for (const [k, v] of Object.entries(value)) {
     if (RAW_JSON.has(k)) continue;
-    if (v === null) delete value[k];
-    else if (Array.isArray(v) && v.length === 0 && !KEEP_EMPTY_LISTS.has(k))
+    if (v === null) {
+      if (!KEEP_NULL.has(k)) delete value[k];
+    } else if (Array.isArray(v) && v.length === 0 && !KEEP_EMPTY_LISTS.has(k))
       delete value[k];
     else if (isObject(v) && Object.keys(v).length === 0 && GO_MAPS.has(k))
       delete value[k];
