@@ -215,8 +215,7 @@ export class ResourceService {
 
   /** An object as served at this type's version, its fields in the server's order. */
   present(t: ResourceType, obj: KubeObject): KubeObject {
-    const served = t.storage ? t.storage.fromStored(obj) : obj;
-    const { kind: _k, apiVersion: _v, metadata, ...rest } = served;
+    const { kind: _k, apiVersion: _v, metadata, ...rest } = obj;
     return { kind: t.kind, apiVersion: apiVersionOf(t), metadata, ...rest };
   }
 
@@ -451,7 +450,7 @@ export class ResourceService {
     if (!obj.metadata.managedFields.length) delete obj.metadata.managedFields;
     t.allocate?.(obj, this.defaulting);
     if (opts.dryRun) return this.present(t, obj);
-    const stored = this.store.put(key, t.storage?.toStored(obj) ?? obj);
+    const stored = this.store.put(key, obj);
     this.hooks.afterWrite(t, stored, undefined);
     return this.present(
       t,
@@ -683,8 +682,6 @@ export class ResourceService {
       next = clone(current);
       if (candidate.status === undefined) delete next.status;
       else next.status = candidate.status;
-      t.defaults?.(next, this.defaulting);
-      omitEmpty(t.custom ? next.metadata : next);
     } else {
       next = candidate;
       keepServerMeta(next, current);
@@ -755,7 +752,7 @@ export class ResourceService {
       this.hooks.afterDelete(t, gone);
       return this.present(t, gone);
     }
-    const stored = this.store.put(key, t.storage?.toStored(next) ?? next);
+    const stored = this.store.put(key, next);
     this.hooks.afterWrite(t, stored, old);
     return this.present(
       t,
