@@ -16,6 +16,10 @@ import {
 } from './network';
 import { HealthObservation } from './observe';
 
+const layer = (
+  l: Omit<LayerReport, 'evidence'> & { evidence?: string[] },
+): LayerReport => ({ evidence: [], ...l });
+
 function egressGuardState(
   present: boolean,
   ran: boolean,
@@ -38,7 +42,8 @@ function egressGuardState(
       };
 }
 
-function seccompSummary(installer: boolean, ready: boolean) {
+function seccompSummary(declared: boolean, installer: boolean, ready: boolean) {
+  if (!declared) return 'the pod does not run the kars-strict seccomp profile';
   if (!installer) {
     return `the ${SECCOMP_INSTALLER_DAEMONSET} DaemonSet that installs the profile on nodes is missing`;
   }
@@ -47,16 +52,53 @@ function seccompSummary(installer: boolean, ready: boolean) {
     : 'kars-strict is in the pod spec; its installer is not ready on every node';
 }
 
+function kataSummary(declared: boolean, runtimeClass: boolean) {
+  if (!runtimeClass) {
+    return `RuntimeClass ${KATA_RUNTIME_CLASS} does not exist on this cluster`;
+  }
+  return declared
+    ? 'the pod runs in a Kata VM on the Kata node pool'
+    : `the pod does not run with RuntimeClass ${KATA_RUNTIME_CLASS}`;
+}
+
+/** The dedicated ServiceAccount, and a pod that runs as it without mounting its token. */
+function rbacLayer(
+  sandbox: Sandbox,
+  o: HealthObservation,
+  pod: any,
+): LayerReport {
+  const ownAccount = pod?.serviceAccountName === 'sandbox';
+  const noToken = pod?.automountServiceAccountToken === false;
+  let summary =
+    'a dedicated ServiceAccount, its token not mounted for the agent';
+  if (!o.serviceAccount) summary = 'the dedicated ServiceAccount is missing';
+  else if (!ownAccount)
+    summary = 'the pod does not run as the dedicated ServiceAccount sandbox';
+  else if (!noToken) summary = 'the pod mounts its ServiceAccount token';
+  return layer({
+    layer: 'rbac',
+    required: true,
+    state: o.serviceAccount && ownAccount && noToken ? 'verified' : 'missing',
+    summary,
+    evidence: [
+      ...(o.serviceAccount
+        ? [`ServiceAccount ${sandbox.namespace}/sandbox`]
+        : []),
+      ...(pod
+        ? [
+            `pod serviceAccountName ${pod.serviceAccountName}, automountServiceAccountToken ${pod.automountServiceAccountToken}`,
+          ]
+        : []),
+    ],
+  });
+}
+
 function budgetSummary(policy: boolean, limited: boolean) {
   if (!policy) return 'the sandbox InferencePolicy is missing';
   return limited
     ? 'budgets set in the sandbox own InferencePolicy, enforced by its router'
     : 'every budget is 0 (unlimited)';
 }
-
-const layer = (
-  l: Omit<LayerReport, 'evidence'> & { evidence?: string[] },
-): LayerReport => ({ evidence: [], ...l });
 
 function networkLayer(
   comparisons: NetworkPolicyComparison[],
@@ -186,24 +228,7 @@ export function isolationLayers(
           : []),
       ],
     }),
-    layer({
-      layer: 'rbac',
-      required: true,
-      state:
-        o.serviceAccount &&
-        pod?.serviceAccountName === 'sandbox' &&
-        pod?.automountServiceAccountToken === false
-          ? 'verified'
-          : 'missing',
-      summary: o.serviceAccount
-        ? 'a dedicated ServiceAccount, its token not mounted for the agent'
-        : 'the dedicated ServiceAccount is missing',
-      evidence: o.serviceAccount
-        ? [
-            `ServiceAccount ${sandbox.namespace}/sandbox; pod automountServiceAccountToken false`,
-          ]
-        : [],
-    }),
+    rbacLayer(sandbox, o, pod),
     (() => {
       if (isolation !== 'enhanced') {
         return layer({
@@ -231,7 +256,7 @@ export function isolationLayers(
         layer: 'seccomp',
         required: true,
         state,
-        summary: seccompSummary(Boolean(o.seccompInstaller), dsReady),
+        summary: seccompSummary(declared, Boolean(o.seccompInstaller), dsReady),
         evidence: [
           ...(declared
             ? [
@@ -262,9 +287,7 @@ export function isolationLayers(
         layer: 'kata',
         required: true,
         state: !declared || !o.runtimeClass ? 'missing' : 'verified',
-        summary: !o.runtimeClass
-          ? `RuntimeClass ${KATA_RUNTIME_CLASS} does not exist on this cluster`
-          : 'the pod runs in a Kata VM on the Kata node pool',
+        summary: kataSummary(declared, Boolean(o.runtimeClass)),
         evidence: [
           ...(declared ? [`pod runtimeClassName ${KATA_RUNTIME_CLASS}`] : []),
           ...(o.runtimeClass
