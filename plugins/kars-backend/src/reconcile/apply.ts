@@ -4,6 +4,7 @@ import {
   KARS_FIELD_MANAGER,
 } from '@kars-portal/plugin-kars-common';
 import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import { subsetDifferences } from '../render/deepSubset';
 
 /** The desired-hash annotation of an object. */
 export const hashOf = (o: KubeObject | undefined) =>
@@ -44,8 +45,10 @@ export function hasForeignEdits(
 
 /**
  * Server-side apply (one field manager, forced) of what differs: an object is applied only when its
- * live copy has another desired hash, is gone, or has a field of ours that someone else edited.
- * resourceVersions known to hold exactly what was desired are not checked again.
+ * live copy has another desired hash, is gone, has a field of ours that someone else edited, or no
+ * longer holds every rendered value (a write through a subresource such as `/scale` leaves no
+ * field manager of its own). resourceVersions known to hold exactly what was desired are not
+ * checked again.
  */
 export class Applier {
   private readonly clean = new Map<string, string>();
@@ -59,7 +62,10 @@ export class Applier {
     if (live && hashOf(live) === hashOf(desired)) {
       const rv = String(live.metadata.resourceVersion ?? '');
       if (this.clean.get(key) === rv) return;
-      if (!hasForeignEdits(live, desired)) {
+      if (
+        !hasForeignEdits(live, desired) &&
+        subsetDifferences(desired, live).length === 0
+      ) {
         this.clean.set(key, rv);
         return;
       }
