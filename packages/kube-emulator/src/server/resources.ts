@@ -215,7 +215,8 @@ export class ResourceService {
 
   /** An object as served at this type's version, its fields in the server's order. */
   present(t: ResourceType, obj: KubeObject): KubeObject {
-    const { kind: _k, apiVersion: _v, metadata, ...rest } = obj;
+    const served = t.storage ? t.storage.fromStored(obj) : obj;
+    const { kind: _k, apiVersion: _v, metadata, ...rest } = served;
     return { kind: t.kind, apiVersion: apiVersionOf(t), metadata, ...rest };
   }
 
@@ -450,7 +451,7 @@ export class ResourceService {
     if (!obj.metadata.managedFields.length) delete obj.metadata.managedFields;
     t.allocate?.(obj, this.defaulting);
     if (opts.dryRun) return this.present(t, obj);
-    const stored = this.store.put(key, obj);
+    const stored = this.store.put(key, t.storage?.toStored(obj) ?? obj);
     this.hooks.afterWrite(t, stored, undefined);
     return this.present(
       t,
@@ -682,6 +683,8 @@ export class ResourceService {
       next = clone(current);
       if (candidate.status === undefined) delete next.status;
       else next.status = candidate.status;
+      t.defaults?.(next, this.defaulting);
+      omitEmpty(t.custom ? next.metadata : next);
     } else {
       next = candidate;
       keepServerMeta(next, current);
@@ -752,7 +755,7 @@ export class ResourceService {
       this.hooks.afterDelete(t, gone);
       return this.present(t, gone);
     }
-    const stored = this.store.put(key, next);
+    const stored = this.store.put(key, t.storage?.toStored(next) ?? next);
     this.hooks.afterWrite(t, stored, old);
     return this.present(
       t,
