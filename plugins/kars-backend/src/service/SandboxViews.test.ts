@@ -66,6 +66,30 @@ describe('SandboxViews', () => {
     expect(JSON.stringify(namespace)).toContain('uid-tenant-a');
   });
 
+  it('renders the restart annotation of a sandbox into its pod template, as the reconciler does', () => {
+    const restartedAt = '2026-01-02T03:04:05.678Z';
+    const restarted = new SandboxViews(
+      new FleetIndex([
+        fakeCluster({
+          objects: () => [
+            sandboxObject('tenant-r', undefined, {
+              annotations: { 'kars.azure.com/restarted-at': restartedAt },
+            }),
+          ],
+        }),
+      ]),
+      {} as AuditStore,
+    );
+    const deployment = restarted
+      .manifests('tenant-r')
+      .objects.find(o => o.kind === 'Deployment') as any;
+    expect(
+      deployment.spec.template.metadata.annotations[
+        'kars.azure.com/restarted-at'
+      ],
+    ).toBe(restartedAt);
+  });
+
   it.each(['health', 'manifests', 'agentCard'] as const)(
     '%s of an unknown sandbox is a 404',
     async view => {

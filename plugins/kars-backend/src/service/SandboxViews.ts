@@ -3,6 +3,7 @@ import {
   AgentCard,
   AuditEvent,
   buildAgentCard,
+  KARS_ANNOTATIONS,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
   ManifestsResponse,
@@ -73,6 +74,7 @@ export class SandboxViews {
       readSandboxSpec(object.spec),
       cluster,
       String(object.metadata.uid),
+      object.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt],
     );
   }
 

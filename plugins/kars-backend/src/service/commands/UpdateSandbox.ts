@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  KARS_ANNOTATIONS,
   KARS_FIELD_MANAGER,
   ManifestsResponse,
   SandboxPatch,
@@ -76,6 +77,7 @@ export class UpdateSandbox
       plan.spec,
       plan.cluster,
       String(plan.current.metadata.uid),
+      plan.current.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt],
     );
   }
 
