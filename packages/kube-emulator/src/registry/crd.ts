@@ -4,6 +4,7 @@ import {
   ListType,
   PrinterColumn,
   ResourceType,
+  ScaleSubresource,
 } from '../api/types';
 import {
   isAtomicMap,
@@ -70,6 +71,24 @@ function printerColumns(version: JsonObject): PrinterColumn[] {
   ];
 }
 
+const jsonPath = (path: string) => path.replace(/^\./, '').split('.');
+
+/** A CRD version's scale subresource: its replicas paths and the path of the selector string. */
+function scaleFromCrd(
+  scale: JsonObject | undefined,
+): ScaleSubresource | undefined {
+  if (!scale) return undefined;
+  const selectorPath: string | undefined = scale.labelSelectorPath;
+  return {
+    specReplicasPath: jsonPath(scale.specReplicasPath),
+    statusReplicasPath: jsonPath(scale.statusReplicasPath),
+    selector: o => {
+      const value = selectorPath ? evalJsonPath(o, selectorPath) : undefined;
+      return typeof value === 'string' ? value : undefined;
+    },
+  };
+}
+
 /** The resource types a CustomResourceDefinition serves, one per served version. */
 export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
   const spec = crd.spec;
@@ -112,6 +131,7 @@ export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
           'watch',
         ],
         statusSubresource: Boolean(v.subresources?.status),
+        scale: scaleFromCrd(v.subresources?.scale),
         hasGeneration: true,
         allowUnconditionalUpdate: false,
         nameValidation: 'subdomain',

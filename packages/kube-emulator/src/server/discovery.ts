@@ -37,8 +37,16 @@ const subresources = (t: ResourceType): string[] => {
   const out: string[] = [];
   if (t.kind === 'Namespace') out.push('finalize');
   if (t.statusSubresource) out.push('status');
+  // Built-in kinds list their subresources by name; a CRD's come as status, then scale.
+  if (t.scale) out.splice(t.custom ? out.length : 0, 0, 'scale');
   return out;
 };
+
+/** The kind a subresource answers with: a Scale for `scale`, the object itself otherwise. */
+const subresourceKind = (t: ResourceType, sub: string) =>
+  sub === 'scale'
+    ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+    : { group: t.group, version: t.version, kind: t.kind };
 
 function apiResources(t: ResourceType): JsonObject[] {
   const main: JsonObject = {
@@ -68,13 +76,17 @@ function apiResources(t: ResourceType): JsonObject[] {
   return [
     main,
     ...token,
-    ...subresources(t).map(sub => ({
-      name: `${t.plural}/${sub}`,
-      singularName: '',
-      namespaced: t.namespaced,
-      kind: t.kind,
-      verbs: sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
-    })),
+    ...subresources(t).map(sub => {
+      const { group, version, kind } = subresourceKind(t, sub);
+      return {
+        name: `${t.plural}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        ...(group === t.group ? {} : { group, version }),
+        kind,
+        verbs: sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
+      };
+    }),
   ];
 }
 
@@ -186,11 +198,7 @@ export function aggregatedDiscovery(
             if (subs.length) {
               r.subresources = subs.map(sub => ({
                 subresource: sub,
-                responseKind: {
-                  group: t.group,
-                  version: t.version,
-                  kind: t.kind,
-                },
+                responseKind: subresourceKind(t, sub),
                 verbs:
                   sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
               }));

@@ -23,6 +23,7 @@ import {
 import { buildFilter, listObjects } from './list';
 import { openApiV3Document, openApiV3Index } from './openapi';
 import { ResourceService, WriteOptions } from './resources';
+import { scaleOf, writeScale } from './scale';
 import { IncludeObject, toTable } from './table';
 import { serveWatch } from './watch';
 
@@ -155,7 +156,8 @@ function resolveRoute(
   const served =
     (subresource === 'status' && t.statusSubresource) ||
     (subresource === 'finalize' && t.kind === 'Namespace') ||
-    (subresource === 'token' && t.kind === 'ServiceAccount');
+    (subresource === 'token' && t.kind === 'ServiceAccount') ||
+    (subresource === 'scale' && t.scale !== undefined);
   if (subresource && !served) {
     throw pathNotFound();
   }
@@ -290,6 +292,10 @@ export function createHandler(deps: HandlerDeps) {
       }
       return;
     }
+    if (method === 'GET' && subresource === 'scale') {
+      sendJson(res, 200, scaleOf(t.scale!, service.get(t, namespace, name!)));
+      return;
+    }
     if (method === 'GET') {
       const obj = service.get(t, namespace, name!);
       sendJson(res, 200, render(route, req, q)(obj));
@@ -297,6 +303,20 @@ export function createHandler(deps: HandlerDeps) {
     }
     const opts = writeOptions(req, q);
     const raw = await readBody(req);
+    if (subresource === 'scale' && (method === 'PUT' || method === 'PATCH')) {
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const scale = writeScale(
+        service,
+        t,
+        namespace,
+        name!,
+        method === 'PATCH' ? type : undefined,
+        raw,
+        opts,
+      );
+      sendJson(res, 200, scale, 'application/json', opts.warnings);
+      return;
+    }
     switch (method) {
       case 'POST': {
         if (subresource === 'token') {

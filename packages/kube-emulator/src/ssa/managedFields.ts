@@ -131,7 +131,8 @@ export function recordUpdate(
   const entry: Manager = {
     ...me,
     apiVersion: ctx.apiVersion,
-    time: timestamp(),
+    // The scale subresource's entries keep the time they had: none when new (ScaleHandler.ToParent).
+    time: ctx.subresource === 'scale' ? mine?.time : timestamp(),
     fields,
   };
   return [...managers.filter(m => !sameManager(m, me)), entry].filter(
