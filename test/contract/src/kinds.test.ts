@@ -190,6 +190,47 @@ describeContract('Workload and cluster kinds', () => {
   );
 
   behaviour(
+    'pods/log without a kubelet: 204 for a pod on no node, 400 for a missing or unknown container name',
+    async t => {
+      await create(t, paths.core(t.ns, 'pods'), {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'kp-log' },
+        spec: {
+          initContainers: [{ name: 'init', image: 'busybox' }],
+          containers: [
+            { name: 'a', image: 'busybox' },
+            { name: 'b', image: 'busybox' },
+          ],
+        },
+      });
+      const log = paths.core(t.ns, 'pods', 'kp-log/log');
+      const ok = await t.raw.get(log, { container: 'a' });
+      expect(ok.status).toBe(204);
+      expect(ok.text).toBe('');
+      const unnamed = await t.raw.get(log);
+      expectStatus(unnamed, 400, 'BadRequest');
+      expect(unnamed.json.message).toBe(
+        'a container name must be specified for pod kp-log, choose one of: [init a b]',
+      );
+      const unknown = await t.raw.get(log, { container: 'x' });
+      expectStatus(unknown, 400, 'BadRequest');
+      expect(unknown.json.message).toBe(
+        'container x is not valid for pod kp-log',
+      );
+      expectStatus(
+        await t.raw.get(paths.core(t.ns, 'pods', 'kp-none/log')),
+        404,
+        'NotFound',
+      );
+      await create(t, paths.core(t.ns, 'pods'), pod('kp-single'));
+      expect(
+        (await t.raw.get(paths.core(t.ns, 'pods', 'kp-single/log'))).status,
+      ).toBe(204);
+    },
+  );
+
+  behaviour(
     'a ReplicaSet is defaulted like a Deployment’s template, starts with status.replicas 0, and lists with its wide columns',
     async t => {
       const created = await create(
@@ -657,6 +698,7 @@ describeContract('Workload and cluster kinds', () => {
         'nodes',
         'nodes/status',
         'pods',
+        'pods/log',
         'pods/status',
         'resourcequotas',
         'resourcequotas/status',

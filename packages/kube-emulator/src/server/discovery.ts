@@ -36,10 +36,17 @@ const storageVersionHash = (t: ResourceType) =>
 const subresources = (t: ResourceType): string[] => {
   const out: string[] = [];
   if (t.kind === 'Namespace') out.push('finalize');
+  if (t.kind === 'Pod' && !t.group) out.push('log');
   if (t.statusSubresource) out.push('status');
+  if (t.scale) out.push('scale');
   // Built-in kinds list their subresources by name; a CRD's come as status, then scale.
-  if (t.scale) out.splice(t.custom ? out.length : 0, 0, 'scale');
-  return out;
+  return t.custom ? out : out.sort();
+};
+
+const subresourceVerbs = (sub: string) => {
+  if (sub === 'finalize') return ['update'];
+  if (sub === 'log') return ['get'];
+  return ['get', 'patch', 'update'];
 };
 
 /** The kind a subresource answers with: a Scale for `scale`, the object itself otherwise. */
@@ -84,7 +91,7 @@ function apiResources(t: ResourceType): JsonObject[] {
         namespaced: t.namespaced,
         ...(group === t.group ? {} : { group, version }),
         kind,
-        verbs: sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
+        verbs: subresourceVerbs(sub),
       };
     }),
   ];
@@ -199,8 +206,7 @@ export function aggregatedDiscovery(
               r.subresources = subs.map(sub => ({
                 subresource: sub,
                 responseKind: subresourceKind(t, sub),
-                verbs:
-                  sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
+                verbs: subresourceVerbs(sub),
               }));
             }
             return r;

@@ -23,6 +23,7 @@ import {
 import { buildFilter, listObjects } from './list';
 import { openApiV3Document, openApiV3Index } from './openapi';
 import { ResourceService, WriteOptions } from './resources';
+import { PodLogSource, servePodLog } from './podLog';
 import { scaleOf, writeScale } from './scale';
 import { IncludeObject, toTable } from './table';
 import { serveWatch } from './watch';
@@ -46,6 +47,8 @@ interface HandlerDeps {
   bookmarkIntervalMs: number;
   /** Watches in flight, ended on stop. */
   watches: Set<() => void>;
+  /** Where pods/log reads container logs from (none: no kubelet, 204). */
+  podLogs?: PodLogSource;
 }
 
 const sendJson = (
@@ -157,7 +160,8 @@ function resolveRoute(
     (subresource === 'status' && t.statusSubresource) ||
     (subresource === 'finalize' && t.kind === 'Namespace') ||
     (subresource === 'token' && t.kind === 'ServiceAccount') ||
-    (subresource === 'scale' && t.scale !== undefined);
+    (subresource === 'scale' && t.scale !== undefined) ||
+    (subresource === 'log' && t.kind === 'Pod' && !t.group);
   if (subresource && !served) {
     throw pathNotFound();
   }
@@ -290,6 +294,10 @@ export function createHandler(deps: HandlerDeps) {
           items: presented,
         });
       }
+      return;
+    }
+    if (method === 'GET' && subresource === 'log') {
+      await servePodLog(res, service.get(t, namespace, name!), q, deps.podLogs);
       return;
     }
     if (method === 'GET' && subresource === 'scale') {
