@@ -447,64 +447,61 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
     await second.stop();
   });
 
-  // The emulator serves no scale subresource. These run after the tests above (which stop the
-  // first replica), with a replica and a sandbox of their own.
-  (targetName === 'kube-apiserver' ? describe : describe.skip)(
-    'where a Deployment has a scale subresource',
-    () => {
-      let replica: ClusterController;
-      const ref = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: 'tenant-k',
-        namespace: 'kars-tenant-k',
-      };
+  // These run after the tests above (which stop the first replica), with a replica and a sandbox
+  // of their own.
+  describe('where a Deployment is scaled through its scale subresource', () => {
+    let replica: ClusterController;
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'tenant-k',
+      namespace: 'kars-tenant-k',
+    };
 
-      beforeAll(async () => {
-        replica = new ClusterController(connection, logger, {
-          identity: 'replica-3',
-          leaseDurationSeconds: 3,
-          reconcilerOptions: { baseDelayMs: 100, maxDelayMs: 1000 },
-        });
-        await target.admin.create(
-          buildSandboxObject(
-            'tenant-k',
-            sandboxSpecSchema.parse({}),
-            'kars-system',
-          ),
-        );
-        replica.start();
-        await eventually(
-          'tenant-k Running',
-          async () => (await phaseOf('tenant-k')) === 'Running',
-        );
+    beforeAll(async () => {
+      replica = new ClusterController(connection, logger, {
+        identity: 'replica-3',
+        leaseDurationSeconds: 3,
+        reconcilerOptions: { baseDelayMs: 100, maxDelayMs: 1000 },
       });
+      await target.admin.create(
+        buildSandboxObject(
+          'tenant-k',
+          sandboxSpecSchema.parse({}),
+          'kars-system',
+        ),
+      );
+      replica.start();
+      await eventually(
+        'tenant-k Running',
+        async () => (await phaseOf('tenant-k')) === 'Running',
+      );
+    });
 
-      afterAll(async () => {
-        await replica?.stop();
-      });
+    afterAll(async () => {
+      await replica?.stop();
+    });
 
-      it('restores the replicas someone scaled through it (kubectl scale)', async () => {
-        // The gateway port writes no scale subresource; the admin's adapter passes it through.
-        const mergePatch = target.admin.mergePatch as (
-          ...args: unknown[]
-        ) => Promise<KubeObject>;
-        const scaled = await mergePatch.call(
-          target.admin,
-          { ...ref },
-          { spec: { replicas: 0 } },
-          { subresource: 'scale', fieldManager: 'kubectl-scale' },
-        );
-        // A Scale leaves out a replica count of 0.
-        expect([scaled.kind, (scaled.spec as any).replicas ?? 0]).toEqual([
-          'Scale',
-          0,
-        ]);
-        await eventually('the replicas restored', async () => {
-          const d = await target.admin.get<any>(ref);
-          return d?.spec.replicas === 1;
-        });
+    it('restores the replicas someone scaled through it (kubectl scale)', async () => {
+      // The gateway port writes no scale subresource; the admin's adapter passes it through.
+      const mergePatch = target.admin.mergePatch as (
+        ...args: unknown[]
+      ) => Promise<KubeObject>;
+      const scaled = await mergePatch.call(
+        target.admin,
+        { ...ref },
+        { spec: { replicas: 0 } },
+        { subresource: 'scale', fieldManager: 'kubectl-scale' },
+      );
+      // A Scale leaves out a replica count of 0.
+      expect([scaled.kind, (scaled.spec as any).replicas ?? 0]).toEqual([
+        'Scale',
+        0,
+      ]);
+      await eventually('the replicas restored', async () => {
+        const d = await target.admin.get<any>(ref);
+        return d?.spec.replicas === 1;
       });
-    },
-  );
+    });
+  });
 });
