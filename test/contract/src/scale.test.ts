@@ -176,6 +176,58 @@ describeContract('The scale subresource', () => {
   );
 
   behaviour(
+    'server-side apply of a Scale conflicts with the replicas’ owner (told in autoscaling/v1); forced, its manager owns them with operation Apply and subresource "scale"',
+    async t => {
+      await deployment(t, 'sc-apply');
+      const scale = {
+        apiVersion: 'autoscaling/v1',
+        kind: 'Scale',
+        metadata: { name: 'sc-apply' },
+        spec: { replicas: 6 },
+      };
+      const conflict = await t.raw.apply(
+        scalePath(t, 'sc-apply'),
+        scale,
+        'hpa',
+      );
+      expectStatus(conflict, 409, 'Conflict', {
+        causes: [
+          {
+            reason: 'FieldManagerConflict',
+            message: 'conflict with "creator" using autoscaling/v1',
+            field: '.spec.replicas',
+          },
+        ],
+      });
+      expect(conflict.json.message).toBe(
+        'Apply failed with 1 conflict: conflict with "creator" using autoscaling/v1: .spec.replicas',
+      );
+      const forced = await t.raw.apply(
+        scalePath(t, 'sc-apply'),
+        scale,
+        'hpa',
+        true,
+      );
+      expect(forced.status).toBe(200);
+      expect(forced.json.spec).toEqual({ replicas: 6 });
+      const live = (
+        await t.raw.get(paths.group('apps/v1', t.ns, 'deployments', 'sc-apply'))
+      ).json;
+      expect(live.spec.replicas).toBe(6);
+      expect(
+        live.metadata.managedFields.find((m: any) => m.manager === 'hpa'),
+      ).toEqual({
+        manager: 'hpa',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+        subresource: 'scale',
+      });
+    },
+  );
+
+  behaviour(
     'PUT of a Scale with a stale resourceVersion is 409 on the parent; negative replicas are 422 on the Scale',
     async t => {
       await deployment(t, 'sc-put');

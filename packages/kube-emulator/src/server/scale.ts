@@ -1,4 +1,6 @@
+import { parse as parseYaml } from 'yaml';
 import {
+  ApiError,
   badRequest,
   causes,
   invalid,
@@ -18,6 +20,7 @@ import { clone } from './objects';
 import { ResourceService, WriteOptions } from './resources';
 
 const SCALE_API_VERSION = 'autoscaling/v1';
+const APPLY = 'application/apply-patch+yaml';
 
 const at = (obj: JsonObject, path: string[]): unknown =>
   path.reduce<unknown>((n, k) => (n as JsonObject | undefined)?.[k], obj);
@@ -47,12 +50,19 @@ export function scaleOf(scale: ScaleSubresource, obj: KubeObject): KubeObject {
   };
 }
 
-/** The Scale a write asks for: a PUT body or the current Scale patched. */
+/** The Scale a write asks for: a PUT body, an applied configuration or the current Scale patched. */
 function requestedScale(
   current: KubeObject,
   contentType: string | undefined,
   raw: string,
 ): JsonObject {
+  if (contentType === APPLY) {
+    try {
+      return parseYaml(raw);
+    } catch (e) {
+      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+  }
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -73,10 +83,54 @@ function requestedScale(
   }
 }
 
+/** A conflict of an apply to the scale subresource, told in the Scale's version as upstream does. */
+function scaleConflict(e: ApiError, parentVersion: string): ApiError {
+  const rename = (text: string) =>
+    text.split(` using ${parentVersion}`).join(` using ${SCALE_API_VERSION}`);
+  return new ApiError(e.code, e.reason, rename(e.message), {
+    causes: (e.details?.causes ?? []).map((c: JsonObject) => ({
+      ...c,
+      message: rename(c.message),
+    })),
+  });
+}
+
+/** Server-side apply of a Scale: an apply of the replicas to the parent through subresource "scale". */
+function applyScale(
+  service: ResourceService,
+  t: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  replicas: number,
+  opts: WriteOptions,
+): KubeObject {
+  const config: JsonObject = {
+    apiVersion: apiVersionOf(t),
+    kind: t.kind,
+    metadata: { name },
+  };
+  setAt(config, t.scale!.specReplicasPath, replicas);
+  try {
+    return service.patch(
+      t,
+      namespace,
+      name,
+      APPLY,
+      JSON.stringify(config),
+      opts,
+      'scale',
+    ).object;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 409)
+      throw scaleConflict(e, apiVersionOf(t));
+    throw e;
+  }
+}
+
 /**
  * A write to `<resource>/<name>/scale` (PUT, or PATCH with `contentType`): the replicas go to the
- * object's spec through an update of the `scale` subresource (its manager owns the replicas, with
- * subresource "scale"); answers the new Scale.
+ * object's spec through an update (an apply for an apply patch) of the `scale` subresource, whose
+ * manager then owns the replicas with subresource "scale"; answers the new Scale.
  */
 export function writeScale(
   service: ResourceService,
@@ -107,6 +161,11 @@ export function writeScale(
       ),
     ]);
   }
+  if (contentType === APPLY)
+    return scaleOf(
+      scale,
+      applyScale(service, t, namespace, name, replicas, opts),
+    );
   const parent = clone(current);
   setAt(parent, scale.specReplicasPath, replicas);
   parent.apiVersion = apiVersionOf(t);

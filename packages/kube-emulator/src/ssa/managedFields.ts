@@ -265,7 +265,10 @@ export function applyConfig(
   const entry: Manager = {
     ...me,
     apiVersion: ctx.apiVersion,
-    time: changed.size || removed.size ? timestamp() : previous?.time,
+    time:
+      (changed.size || removed.size) && ctx.subresource !== 'scale'
+        ? timestamp()
+        : previous?.time,
     fields: applied,
   };
   return {
