@@ -27,7 +27,7 @@ describe('kube-emulator', () => {
 
   beforeAll(async () => {
     emu = await startKubeEmulator({ crds: deployCrds() });
-    api = rawClient(emu.url);
+    api = rawClient(emu.url, emu.token);
   });
   afterAll(() => emu.stop());
 
@@ -441,7 +441,7 @@ describe('kube-emulator', () => {
     const stateFile = join(dir, 'state.json');
     try {
       const one = await startKubeEmulator({ stateFile, crds: deployCrds() });
-      const a = rawClient(one.url);
+      const a = rawClient(one.url, one.token);
       await a.post('/api/v1/namespaces', { metadata: { name: 'keep' } });
       await a.post(sandboxes('keep'), karsSandbox('kept'));
       await one.stop();
@@ -451,7 +451,7 @@ describe('kube-emulator', () => {
         ],
       ).toHaveLength(1);
       const two = await startKubeEmulator({ stateFile, crds: deployCrds() });
-      const b = rawClient(two.url);
+      const b = rawClient(two.url, two.token);
       const kept = await b.get(sandboxes('keep', 'kept'));
       expect(kept.status).toBe(200);
       const next = await b.post(cm('keep'), configMap('after'));

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonObject, KubeObject, resourceKey } from './api/types';
+import { aggregateClusterRoles } from './auth/aggregation';
+import { ApiAuth } from './auth/apiAuth';
+import { bootstrapPolicy } from './auth/bootstrap';
 import { emulatorKubeconfig } from './kubeconfig';
 import { ValidatingAdmissionPolicies } from './admission/policies';
 import { ResourceRegistry } from './registry/registry';
@@ -11,6 +14,7 @@ import { loadState, persistStore } from './storage/persistence';
 import { ObjectStore } from './storage/store';
 import { Controllers } from './server/controllers';
 import { createHandler } from './server/http';
+import { dualProtocolServer, selfSignedCert } from './server/tls';
 import { ResourceService, WriteOptions } from './server/resources';
 
 /** Options of {@link startKubeEmulator}. */
@@ -29,7 +33,12 @@ export interface KubeEmulatorOptions {
 
 /** A running emulator. */
 export interface KubeEmulator {
+  /** `http://127.0.0.1:<port>`: plain HTTP, for local tools (kubectl sends no credentials over it). */
   url: string;
+  /** `https://127.0.0.1:<port>`, the same port over TLS: the kubeconfig's server. */
+  httpsUrl: string;
+  /** The admin's bearer token (group system:masters), new at each start; the kubeconfig's. */
+  token: string;
   kubeconfigYaml: string;
   kubeconfigPath: string;
   stop(): Promise<void>;
@@ -41,6 +50,9 @@ const SYSTEM_NAMESPACES = [
   'kube-public',
   'kube-node-lease',
 ];
+
+/** The admin of the kubeconfig the emulator writes (group system:masters). */
+const ADMIN = 'kars-emulator-admin';
 
 const bootstrapOptions = (): WriteOptions => ({
   dryRun: false,
@@ -160,15 +172,29 @@ export async function startKubeEmulator(
   const store = new ObjectStore(options.watchHistory ?? 10000);
   const registry = new ResourceRegistry();
   const controllers = new Controllers(store, registry);
-  const service = new ResourceService(
-    store,
-    controllers,
-    ipAllocator(store),
-    new ValidatingAdmissionPolicies(store, registry),
-  );
+  const adminToken = randomBytes(24).toString('hex');
+  const auth = new ApiAuth(store, adminToken, ADMIN);
+  const policies = new ValidatingAdmissionPolicies(store, registry);
+  const service = new ResourceService(store, controllers, ipAllocator(store), {
+    // RBAC's escalation checks on roles and bindings, then the admission policies
+    admit(req, warnings) {
+      auth.escalation.admit(req);
+      policies.admit(req, warnings);
+    },
+  });
   controllers.attach(service);
   if (options.stateFile) loadState(store, options.stateFile);
   bootstrap(store, registry, service, options.crds ?? []);
+  bootstrapPolicy(store, registry, service, bootstrapOptions);
+  const stopAggregation = aggregateClusterRoles(
+    store,
+    registry,
+    service,
+    () => ({
+      ...bootstrapOptions(),
+      fieldManager: 'clusterrole-aggregation-controller',
+    }),
+  );
   store.resetHistory();
   const persistence = options.stateFile
     ? persistStore(store, options.stateFile)
@@ -176,7 +202,8 @@ export async function startKubeEmulator(
 
   const watches = new Set<() => void>();
   let address = '';
-  const server = createServer(
+  const tls = await selfSignedCert();
+  const { server, closeAll } = dualProtocolServer(
     createHandler({
       store,
       registry,
@@ -184,9 +211,10 @@ export async function startKubeEmulator(
       serverAddress: () => address,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
       watches,
+      auth,
     }),
+    tls,
   );
-  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -194,21 +222,25 @@ export async function startKubeEmulator(
   const { port } = server.address() as AddressInfo;
   address = `127.0.0.1:${port}`;
   const url = `http://${address}`;
-  const kubeconfigYaml = emulatorKubeconfig(url);
+  const httpsUrl = `https://${address}`;
+  const kubeconfigYaml = emulatorKubeconfig(httpsUrl, adminToken, tls.cert);
   const dir = mkdtempSync(join(tmpdir(), 'kube-emulator-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigYaml, { mode: 0o600 });
 
   return {
     url,
+    httpsUrl,
+    token: adminToken,
     kubeconfigYaml,
     kubeconfigPath,
     async stop() {
       for (const stop of [...watches]) stop();
       await new Promise<void>(resolve => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        closeAll();
       });
+      stopAggregation();
       persistence?.close();
       rmSync(dir, { recursive: true, force: true });
     },

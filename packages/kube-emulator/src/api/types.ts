@@ -1,3 +1,5 @@
+import type { ApiAuth } from '../auth/apiAuth';
+import type { UserInfo } from '../auth/user';
 import type { MicroTimeFields } from './microTime';
 
 /** A JSON object as it travels over the wire. */
@@ -72,7 +74,7 @@ export interface ResourceType {
   /** Top-level fields a built-in kind declares besides apiVersion, kind and metadata. */
   topLevelFields?: string[];
   /** Create-only review kinds (TokenReview, SelfSubjectAccessReview): answered, never stored. */
-  review?: (obj: KubeObject) => KubeObject;
+  review?: (obj: KubeObject, ctx: ReviewContext) => KubeObject;
   /** The structural schema of a custom resource, if any. */
   schema?: JsonObject;
   /** Whether this type was registered by a CustomResourceDefinition. */
@@ -97,6 +99,13 @@ export interface StoredAs {
   plural: string;
   toStored: (obj: KubeObject) => KubeObject;
   fromStored: (obj: KubeObject) => KubeObject;
+}
+
+/** What answering a review needs: who asks, in which namespace, and the emulator's auth. */
+export interface ReviewContext {
+  user: UserInfo;
+  namespace?: string;
+  auth: ApiAuth;
 }
 
 /** Allocators the defaulting of some kinds needs (Service cluster IPs and node ports). */

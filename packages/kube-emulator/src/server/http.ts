@@ -7,8 +7,14 @@ import {
   pathNotFound,
 } from '../api/errors';
 import { JsonObject, KubeObject, ResourceType } from '../api/types';
+import { ApiAuth } from '../auth/apiAuth';
+import { Attributes } from '../auth/attributes';
 import { tokenRequest } from '../registry/kinds/reviews';
-import { decodeKubernetesProtobuf, PROTOBUF } from '../protobuf/decode';
+import {
+  decodeKubernetesProtobuf,
+  encodeKubernetesProtobuf,
+  PROTOBUF,
+} from '../protobuf/codec';
 import { ResourceRegistry } from '../registry/registry';
 import { ObjectStore } from '../storage/store';
 import {
@@ -49,6 +55,41 @@ interface HandlerDeps {
   watches: Set<() => void>;
   /** Where pods/log reads container logs from (none: no kubelet, 204). */
   podLogs?: PodLogSource;
+  /** Authentication, impersonation and RBAC of every request. */
+  auth: ApiAuth;
+}
+
+/**
+ * Whether a client prefers Kubernetes protobuf to JSON (runtime.NegotiateOutputMediaType: the
+ * clauses by quality, the first one served wins). Clauses asking for another kind (`as=Table`)
+ * are served as JSON.
+ */
+export function prefersProtobuf(accept: string | undefined): boolean {
+  const clauses = (accept ?? '')
+    .split(',')
+    .map((clause, i) => {
+      const [type, ...params] = clause.split(';').map(p => p.trim());
+      const q = params.find(p => p.startsWith('q='));
+      return {
+        type: type.toLowerCase(),
+        as: params.some(p => p.startsWith('as=')),
+        q: q ? Number(q.slice(2)) : 1,
+        i,
+      };
+    })
+    .filter(c => c.type && c.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const c of clauses) {
+    if (c.type === PROTOBUF) {
+      if (!c.as) return true;
+    } else if (
+      ['application/json', 'application/yaml', 'application/*', '*/*'].includes(
+        c.type,
+      )
+    )
+      return false;
+  }
+  return false;
 }
 
 const sendJson = (
@@ -66,8 +107,14 @@ const sendJson = (
     headers.Warning = [...new Set(warnings)].map(
       w => `299 - ${JSON.stringify(w)}`,
     );
+  const protobuf =
+    contentType === 'application/json' &&
+    prefersProtobuf(res.req?.headers.accept)
+      ? encodeKubernetesProtobuf(body as JsonObject)
+      : undefined;
+  if (protobuf) headers['Content-Type'] = PROTOBUF;
   res.writeHead(code, headers);
-  res.end(JSON.stringify(body));
+  res.end(protobuf ?? JSON.stringify(body));
 };
 
 const sendText = (res: ServerResponse, code: number, text: string) => {
@@ -175,6 +222,7 @@ export function createHandler(deps: HandlerDeps) {
   const writeOptions = (
     req: IncomingMessage,
     q: URLSearchParams,
+    attrs: Attributes,
   ): WriteOptions => {
     const dryRun = q.getAll('dryRun');
     if (dryRun.some(d => d !== 'All'))
@@ -192,6 +240,7 @@ export function createHandler(deps: HandlerDeps) {
       fieldValidation: validation as WriteOptions['fieldValidation'],
       force: flag(q, 'force'),
       warnings: [],
+      user: attrs.user,
     };
   };
 
@@ -220,6 +269,7 @@ export function createHandler(deps: HandlerDeps) {
     res: ServerResponse,
     route: ResourceRoute,
     q: URLSearchParams,
+    attrs: Attributes,
   ) {
     const { t, namespace, name, subresource } = route;
     const method = req.method ?? 'GET';
@@ -309,7 +359,7 @@ export function createHandler(deps: HandlerDeps) {
       sendJson(res, 200, render(route, req, q)(obj));
       return;
     }
-    const opts = writeOptions(req, q);
+    const opts = writeOptions(req, q, attrs);
     const raw = await readBody(req);
     if (subresource === 'scale' && (method === 'PUT' || method === 'PATCH')) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
@@ -325,6 +375,7 @@ export function createHandler(deps: HandlerDeps) {
       sendJson(res, 200, scale, 'application/json', opts.warnings);
       return;
     }
+    const reviewContext = { user: attrs.user, namespace, auth: deps.auth };
     switch (method) {
       case 'POST': {
         if (subresource === 'token') {
@@ -332,7 +383,13 @@ export function createHandler(deps: HandlerDeps) {
           const body = raw.trim()
             ? (parseJsonBody(raw) as KubeObject)
             : undefined;
-          sendJson(res, 201, tokenRequest(sa, body));
+          const lookup = (kind: string, objectName: string) =>
+            store.get(
+              { Pod: 'pods', Secret: 'secrets', Node: 'nodes' }[kind] ?? '',
+              kind === 'Node' ? undefined : namespace,
+              objectName,
+            );
+          sendJson(res, 201, tokenRequest(sa, body, reviewContext, lookup));
           return;
         }
         if (name) throw methodNotSupported(t, 'create');
@@ -341,12 +398,15 @@ export function createHandler(deps: HandlerDeps) {
           sendJson(
             res,
             201,
-            t.review({
-              ...body,
-              apiVersion: `${t.group}/${t.version}`,
-              kind: t.kind,
-              metadata: body.metadata ?? {},
-            }),
+            t.review(
+              {
+                ...body,
+                apiVersion: `${t.group}/${t.version}`,
+                kind: t.kind,
+                metadata: body.metadata ?? {},
+              },
+              reviewContext,
+            ),
           );
           return;
         }
@@ -491,6 +551,7 @@ export function createHandler(deps: HandlerDeps) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const attrs = deps.auth.admit(req, url.pathname, url.searchParams);
     if (/^\/(healthz|readyz|livez)(\/|$)/.test(path)) {
       sendText(res, 200, 'ok');
       return;
@@ -506,6 +567,7 @@ export function createHandler(deps: HandlerDeps) {
         res,
         resolveRoute(registry, '', parts[1], parts.slice(2)),
         url.searchParams,
+        attrs,
       );
     } else if (parts[0] === 'apis') {
       await handleResource(
@@ -513,6 +575,7 @@ export function createHandler(deps: HandlerDeps) {
         res,
         resolveRoute(registry, parts[1], parts[2], parts.slice(3)),
         url.searchParams,
+        attrs,
       );
     } else {
       throw pathNotFound();

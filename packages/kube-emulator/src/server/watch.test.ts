@@ -14,7 +14,7 @@ describe('watch', () => {
       watchHistory: 50,
       bookmarkIntervalMs: 100,
     });
-    api = rawClient(emu.url);
+    api = rawClient(emu.url, emu.token);
     await api.post('/api/v1/namespaces', { metadata: { name: ns } });
   });
   afterAll(() => emu.stop());
@@ -24,6 +24,7 @@ describe('watch', () => {
     const rv = (await api.get(path)).json.metadata.resourceVersion;
     const w = await openWatch(
       `${emu.url}${path}?watch=1&resourceVersion=${rv}`,
+      emu.token,
     );
     await api.post(path, configMap('x'));
     await api.patch(`${path}/x`, { data: { a: '1' } });
@@ -44,6 +45,7 @@ describe('watch', () => {
     await api.post(path, configMap('existing'));
     const w = await openWatch(
       `${emu.url}${path}?watch=true&fieldSelector=metadata.name%3Dexisting`,
+      emu.token,
     );
     await w.waitFor(1);
     w.close();
@@ -60,6 +62,7 @@ describe('watch', () => {
     const rv = (await api.get(`${path}/sel`)).json.metadata.resourceVersion;
     const w = await openWatch(
       `${emu.url}${path}?watch=1&labelSelector=pick%3Dyes&resourceVersion=${rv}`,
+      emu.token,
     );
     const left = await api.patch(`${path}/sel`, {
       metadata: { labels: { pick: 'no' } },
@@ -78,7 +81,10 @@ describe('watch', () => {
 
   it('sends an ERROR 410 Expired for a resourceVersion older than its history', async () => {
     for (let i = 0; i < 60; i++) await api.post(path, configMap(`churn-${i}`));
-    const w = await openWatch(`${emu.url}${path}?watch=1&resourceVersion=2`);
+    const w = await openWatch(
+      `${emu.url}${path}?watch=1&resourceVersion=2`,
+      emu.token,
+    );
     await w.ended;
     expect(w.events).toEqual([
       {
@@ -102,6 +108,7 @@ describe('watch', () => {
           await api.get(path)
         ).json.metadata.resourceVersion
       }`,
+      emu.token,
     );
     await w.ended;
     const bookmarks = w.events.filter(e => e.type === 'BOOKMARK');
@@ -116,6 +123,7 @@ describe('watch', () => {
   it('ends initial events with an annotated bookmark for sendInitialEvents', async () => {
     const w = await openWatch(
       `${emu.url}${path}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dexisting`,
+      emu.token,
     );
     await w.waitFor(2);
     w.close();

@@ -6,7 +6,11 @@ export interface RawResponse {
   json: any;
 }
 
-export function rawClient(baseUrl: string) {
+/** A client of `baseUrl` that authenticates with `token` (none: anonymous). */
+export function rawClient(baseUrl: string, token?: string) {
+  const auth: Record<string, string> = token
+    ? { authorization: `Bearer ${token}` }
+    : {};
   const request = async (
     method: string,
     path: string,
@@ -15,7 +19,7 @@ export function rawClient(baseUrl: string) {
   ): Promise<RawResponse> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...auth, ...headers },
       body:
         typeof body === 'string' || body === undefined
           ? body

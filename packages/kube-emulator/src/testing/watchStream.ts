@@ -9,9 +9,16 @@ export interface WatchStream {
   close(): void;
 }
 
-export async function openWatch(url: string): Promise<WatchStream> {
+/** Opens a watch at `url`, authenticating with `token`. */
+export async function openWatch(
+  url: string,
+  token: string,
+): Promise<WatchStream> {
   const abort = new AbortController();
-  const res = await fetch(url, { signal: abort.signal });
+  const res = await fetch(url, {
+    signal: abort.signal,
+    headers: { authorization: `Bearer ${token}` },
+  });
   const events: WatchStream['events'] = [];
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();

@@ -8,6 +8,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The body as received (binary content types such as protobuf). */
+  bytes: Buffer;
   text: string;
   /** The body parsed as JSON (throws when it is not JSON). */
   json: any;
@@ -85,6 +87,8 @@ export class RawClient {
       body?: unknown;
       contentType?: string;
       accept?: string;
+      /** More request headers (impersonation). */
+      headers?: Record<string, string>;
       timeoutMs?: number;
     } = {},
   ): Promise<RawResponse> {
@@ -94,11 +98,17 @@ export class RawClient {
       accept = 'application/json',
       timeoutMs = 30_000,
     } = options;
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (body !== undefined) {
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      payload =
+        typeof body === 'string' || Buffer.isBuffer(body)
+          ? body
+          : JSON.stringify(body);
     }
-    const headers: Record<string, string> = { Accept: accept };
+    const headers: Record<string, string> = {
+      ...options.headers,
+      Accept: accept,
+    };
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
@@ -110,10 +120,12 @@ export class RawClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
+            bytes,
             text,
             get json() {
               return JSON.parse(text);
