@@ -3,8 +3,10 @@
 # (knip-report.md: unused dependencies) of every publishable package (scripts/publishable-packages.js).
 #   bash scripts/reports.sh           regenerate them; commit them with the change that moved them
 #   bash scripts/reports.sh --ci      fail when a committed report is out of date (.ci/run's lint phase)
-#   bash scripts/reports.sh --tsc     compile the declarations first (otherwise the API reports read
-#                                     dist-types/ as the last `yarn tsc` or `yarn tsc:full` left it)
+# The declarations are always compiled for the report (repo-tools' --tsc, over these packages only):
+# an inferred type prints its union members in the order the compiled program met them, so
+# declarations from another compile (`yarn tsc:full` over the whole repository) may order them
+# differently.
 # Omitted API Extractor messages, as in Backstage's own repositories: ae-wrong-input-file-type (in the
 # workspace a package's types are its src/*.ts, not .d.ts) and ae-undocumented (undocumented members
 # show as "(undocumented)" in the report instead). Every other warning fails.
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 mapfile -t packages < <(node scripts/publishable-packages.js)
-yarn backstage-repo-tools api-reports "$@" \
+yarn backstage-repo-tools api-reports --tsc "$@" \
   --omit-messages ae-wrong-input-file-type,ae-undocumented --validate-release-tags "${packages[@]}"
 knip_args=()
 [[ " $* " == *" --ci "* ]] && knip_args+=(--ci)
