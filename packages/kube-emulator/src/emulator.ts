@@ -9,6 +9,7 @@ import { ApiAuth } from './auth/apiAuth';
 import { bootstrapPolicy } from './auth/bootstrap';
 import { emulatorKubeconfig } from './kubeconfig';
 import { ValidatingAdmissionPolicies } from './admission/policies';
+import { checkPolicies } from './admission/policyStatus';
 import { ResourceRegistry } from './registry/registry';
 import { loadState, persistStore } from './storage/persistence';
 import { ObjectStore } from './storage/store';
@@ -195,6 +196,12 @@ export async function startKubeEmulator(
       fieldManager: 'clusterrole-aggregation-controller',
     }),
   );
+  const stopPolicyStatus = checkPolicies(
+    store,
+    registry,
+    service,
+    bootstrapOptions,
+  );
   store.resetHistory();
   const persistence = options.stateFile
     ? persistStore(store, options.stateFile)
@@ -241,6 +248,7 @@ export async function startKubeEmulator(
         closeAll();
       });
       stopAggregation();
+      stopPolicyStatus();
       persistence?.close();
       rmSync(dir, { recursive: true, force: true });
     },

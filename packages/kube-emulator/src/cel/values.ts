@@ -13,7 +13,9 @@ const numberValue = (n: number): number | bigint =>
  */
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return numberValue(value);
-  if (Array.isArray(value)) return value.map(toCel);
+  // Array.from, not map: an array of another realm (structuredClone's, under jest) stays foreign
+  // through map, and cel-js knows only this realm's Array.
+  if (Array.isArray(value)) return Array.from(value, toCel);
   if (isObject(value)) {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
@@ -42,7 +44,7 @@ export function toCelTyped(
     return numberValue(value);
   }
   if (Array.isArray(value))
-    return value.map(item => toCelTyped(item, schema.items));
+    return Array.from(value, item => toCelTyped(item, schema.items));
   if (!isObject(value)) return value;
   const embedded = resourceRoot || schema['x-kubernetes-embedded-resource'];
   const props: JsonObject | undefined = schema.properties;

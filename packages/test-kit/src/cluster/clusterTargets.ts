@@ -6,6 +6,7 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
 import {
+  connectKubeTestenv,
   KubeTestenvConnection,
   kubeTestenvFromEnv,
   missingBinaryReason,
@@ -40,8 +41,8 @@ export type ClusterTargetName = 'emulator' | 'kube-apiserver' | 'external';
 export interface ClusterTarget {
   name: ClusterTargetName;
   /**
-   * The kubeconfig the backend uses: on a real server with deploy/ applied, the backend's own
-   * ServiceAccount (`kars-system/kars-portal`), so its RBAC and admission policies apply.
+   * The kubeconfig the backend uses: with deploy/ applied, the backend's own ServiceAccount
+   * (`kars-system/kars-portal`), so its RBAC and admission policies apply.
    */
   backendKubeconfigPath: string;
   /** An admin view, for arranging and checking. */
@@ -130,9 +131,18 @@ async function startServer(
         ? {}
         : { crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()] }),
     });
+    // The emulator issues ServiceAccount tokens and enforces RBAC as kube-apiserver does.
+    const connection = connectKubeTestenv(emulator.kubeconfigPath);
     return {
       adminKubeconfigPath: emulator.kubeconfigPath,
       stop: () => emulator.stop(),
+      async serviceAccountKubeconfig(namespace, account) {
+        return connection.kubeconfigFor(
+          await connection.tokenForServiceAccount(namespace, account, {
+            expirationSeconds: 3600,
+          }),
+        );
+      },
     };
   }
   if (name === 'external') {

@@ -71,8 +71,6 @@ const FOREIGN = {
 describe.each(clusterTargetNames())(
   "the backend's Secret access on the %s",
   targetName => {
-    const onRealServer =
-      targetName === 'kube-apiserver' ? describe : describe.skip;
     let target: ClusterTarget;
     let backend: KubeGateway;
     let connection: ClusterConnection;
@@ -222,7 +220,7 @@ describe.each(clusterTargetNames())(
       expect(restored.roleRef.name).toBe(TENANT_SECRETS_CLUSTER_ROLE);
     });
 
-    onRealServer('where RBAC and admission are enforced', () => {
+    describe('where RBAC and admission are enforced', () => {
       it('the admission policies type-check without warnings (kube-controller-manager’s status controller)', async () => {
         for (const name of [
           'kars-portal-tenant-namespaces',
