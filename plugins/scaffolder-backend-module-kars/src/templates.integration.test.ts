@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
@@ -178,12 +180,34 @@ const scaffolderDatabaseProbe = createBackendModule({
 });
 
 /** The embedded cluster, read directly (not through the kars backend). */
-const cluster = { server: '', token: '' };
-async function kube(apiPath: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${cluster.server}${apiPath}`, {
-    headers: { Authorization: `Bearer ${cluster.token}` },
+const cluster = { server: '', token: '', ca: undefined as Buffer | undefined };
+function kube(apiPath: string): Promise<{ status: number; body: Json }> {
+  const url = new URL(`${cluster.server}${apiPath}`);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    client
+      .get(
+        url,
+        {
+          ca: cluster.ca,
+          headers: {
+            Authorization: `Bearer ${cluster.token}`,
+            Accept: 'application/json',
+          },
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            }),
+          );
+        },
+      )
+      .on('error', reject);
   });
-  return { status: res.status, body: (await res.json()) as Json };
 }
 const sandboxPath = (name: string) =>
   `/apis/kars.azure.com/v1alpha1/namespaces/kars-system/karssandboxes/${name}`;
@@ -344,6 +368,8 @@ beforeAll(async () => {
   const kubeconfig = yaml.parse(fs.readFileSync(kubeconfigPath, 'utf8'));
   cluster.server = kubeconfig.clusters[0].cluster.server;
   cluster.token = kubeconfig.users[0].user.token;
+  const caData = kubeconfig.clusters[0].cluster['certificate-authority-data'];
+  cluster.ca = caData ? Buffer.from(caData, 'base64') : undefined;
 });
 
 describe('the kars templates through the real scaffolder, on an embedded cluster', () => {
