@@ -1,5 +1,7 @@
 import { execFileSync } from 'child_process';
 import fs from 'fs';
+import http from 'http';
+import https from 'https';
 import { parse } from 'yaml';
 import { EMBEDDED_KUBECONFIG } from './config';
 import { KubeObject, Snapshot, takeSnapshot } from './snapshot';
@@ -15,6 +17,8 @@ export interface ResourceType {
 interface Connection {
   server: string;
   token?: string;
+  /** The CA of the server's certificate, when it serves TLS. */
+  ca?: Buffer;
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -34,7 +38,46 @@ function readKubeconfig(file: string): Connection {
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     throw new Error(`the kubeconfig names ${host}, not this machine`);
   }
-  return { server: server.replace(/\/$/, ''), token: user?.token };
+  const caData = cluster['certificate-authority-data'];
+  return {
+    server: server.replace(/\/$/, ''),
+    token: user?.token,
+    ca: caData ? Buffer.from(caData, 'base64') : undefined,
+  };
+}
+
+/** One GET over HTTP or HTTPS (trusting the kubeconfig's CA). */
+function get(
+  connection: Connection,
+  path: string,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(`${connection.server}${path}`);
+  return new Promise((resolve, reject) => {
+    (url.protocol === 'https:' ? https : http)
+      .get(
+        url,
+        {
+          ca: connection.ca,
+          headers: {
+            accept: 'application/json',
+            ...(connection.token
+              ? { authorization: `Bearer ${connection.token}` }
+              : {}),
+          },
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      )
+      .on('error', reject);
+  });
 }
 
 /**
@@ -52,13 +95,8 @@ export class Cluster {
     for (;;) {
       this.connection ??= readKubeconfig(this.kubeconfig);
       try {
-        const res = await fetch(`${this.connection.server}${path}`, {
-          headers: this.connection.token
-            ? { authorization: `Bearer ${this.connection.token}` }
-            : {},
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : {} };
+        const { status, text } = await get(this.connection, path);
+        return { status, body: text ? JSON.parse(text) : {} };
       } catch (error) {
         if (Date.now() > deadline) throw error;
         this.connection = undefined;
