@@ -24,7 +24,12 @@ fi
 
 # A real kube-apiserver (with etcd and kube-controller-manager) built from Go modules; cached.
 if command -v go >/dev/null 2>&1; then
-  if ! bash test/kube-testenv/build.sh >&2; then
+  # kubectl of the server's version too: the acceptance suite and the kubectl session use it.
+  if testenv_out=$(bash test/kube-testenv/build.sh --with-kubectl); then
+    printf '%s\n' "$testenv_out" >&2
+    KARS_KUBECTL=$(printf '%s\n' "$testenv_out" | sed -n 's/^kubectl: //p' | tail -1)
+    export KARS_KUBECTL
+  else
     reasons+=("real kube-apiserver tests: the kube-testenv build failed")
     missing=1
   fi

@@ -21,6 +21,9 @@ interface Connection {
   ca?: Buffer;
 }
 
+/** kubectl of the real server's version (built by test/kube-testenv/build.sh --with-kubectl), else the one on PATH. */
+const KUBECTL = process.env.KARS_KUBECTL || 'kubectl';
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** The server and token of the kubeconfig's current context; only a cluster on this machine. */
@@ -187,7 +190,7 @@ export class Cluster {
   /** `kubectl apply` of a manifest: the suite's only write besides its requests to the portal. */
   kubectlApply(manifest: string): string {
     return execFileSync(
-      'kubectl',
+      KUBECTL,
       ['--kubeconfig', this.kubeconfig, 'apply', '-f', '-'],
       { encoding: 'utf8', input: manifest, stdio: ['pipe', 'pipe', 'pipe'] },
     );
@@ -195,7 +198,7 @@ export class Cluster {
 
   /** kubectl against the same cluster, for what only kubectl shows (printer columns). */
   kubectl(args: string[]): string {
-    return execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, ...args], {
+    return execFileSync(KUBECTL, ['--kubeconfig', this.kubeconfig, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
