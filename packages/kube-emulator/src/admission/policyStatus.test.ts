@@ -23,7 +23,10 @@ describe('the ValidatingAdmissionPolicy status', () => {
       'spec.validations[0].messageExpression',
     ]);
     expect(
-      policyStatus({ ...policy, spec: { validations: [{ expression: 'true' }] } }),
+      policyStatus({
+        ...policy,
+        spec: { validations: [{ expression: 'true' }] },
+      }),
     ).toEqual({ observedGeneration: 3, typeChecking: {} });
   });
 });

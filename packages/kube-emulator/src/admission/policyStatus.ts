@@ -33,15 +33,17 @@ function expressions(spec: JsonObject): Array<[string, string]> {
  * a reference to a field the kind lacks is no warning here.
  */
 export function policyStatus(policy: KubeObject): JsonObject {
-  const warnings = expressions(policy.spec ?? {}).flatMap(([fieldRef, expr]) => {
-    try {
-      compileCel('admission', expr);
-      return [];
-    } catch (e) {
-      if (!(e instanceof CelCompileError)) throw e;
-      return [{ fieldRef, warning: `compilation failed: ${e.message}` }];
-    }
-  });
+  const warnings = expressions(policy.spec ?? {}).flatMap(
+    ([fieldRef, expr]) => {
+      try {
+        compileCel('admission', expr);
+        return [];
+      } catch (e) {
+        if (!(e instanceof CelCompileError)) throw e;
+        return [{ fieldRef, warning: `compilation failed: ${e.message}` }];
+      }
+    },
+  );
   return {
     observedGeneration: policy.metadata.generation,
     typeChecking: warnings.length ? { expressionWarnings: warnings } : {},

@@ -3,7 +3,12 @@ import { ANONYMOUS_USER } from './user';
 
 const attrs = (method: string, url: string) => {
   const u = new URL(url, 'http://x');
-  const a = requestAttributes(ANONYMOUS_USER, method, u.pathname, u.searchParams);
+  const a = requestAttributes(
+    ANONYMOUS_USER,
+    method,
+    u.pathname,
+    u.searchParams,
+  );
   const { user: _u, ...rest } = a;
   return rest;
 };
@@ -94,7 +99,10 @@ describe('request attributes (RequestInfoFactory)', () => {
       }),
     ],
   ])('%s %s', (method, url, expected) => {
-    expect(attrs(method, url)).toEqual({ ...expected, path: url.split('?')[0] });
+    expect(attrs(method, url)).toEqual({
+      ...expected,
+      path: url.split('?')[0],
+    });
   });
 
   it.each([

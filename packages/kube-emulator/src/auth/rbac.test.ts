@@ -95,7 +95,11 @@ describe('RBAC escalation coverage', () => {
           resources: ['secrets'],
           resourceNames: ['a'],
         },
-        { verbs: ['get'], apiGroups: ['apps'], resources: ['deployments/status'] },
+        {
+          verbs: ['get'],
+          apiGroups: ['apps'],
+          resources: ['deployments/status'],
+        },
         { verbs: ['get'], nonResourceURLs: ['/healthz'] },
       ]),
     ).toEqual([

@@ -210,7 +210,6 @@ export class RbacAuthorizer {
   }
 }
 
-
 /** A rule as its JSON (dropping empty lists, as Go's omitempty does). */
 export const ruleJson = (rule: PolicyRule): JsonObject => {
   const out: JsonObject = { verbs: rule.verbs };

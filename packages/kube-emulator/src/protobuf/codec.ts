@@ -117,7 +117,6 @@ const SPECIAL: Record<
   },
 };
 
-
 const fullName = (t: protobuf.Type) => t.fullName.replace(/^\./, '');
 
 interface FieldOptions {

@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeApiError, KubeGateway, KubeObject, WatchHandle } from '@kars-portal/plugin-kars-node';
+import {
+  KubeApiError,
+  KubeGateway,
+  KubeObject,
+  WatchHandle,
+} from '@kars-portal/plugin-kars-node';
 
 /** What an informer watches. */
 export interface InformerOptions {

@@ -18,7 +18,11 @@ import {
   backendGateway,
   eventually,
 } from '../__testUtils__/backend';
-import { KubeApiError, KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  KubeApiError,
+  KubeGateway,
+  KubeObject,
+} from '@kars-portal/plugin-kars-node';
 
 jest.setTimeout(180_000);
 
