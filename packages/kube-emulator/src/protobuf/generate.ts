@@ -3,13 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
-import { DESCRIPTOR_FILE, K8S_MODULES } from './descriptor';
+import { DESCRIPTOR_FILE, GNOSTIC_MODULE, K8S_MODULES } from './descriptor';
 
 /**
  * Generates src/protobuf/kubernetes.json: Kubernetes' own `generated.proto` files (every GA group
  * version of k8s.io/api, the apimachinery types they use, apiextensions.k8s.io/v1) parsed by
  * protobufjs, each field annotated with what its Go struct field says about JSON: its JSON name,
- * `omitempty`, whether it is a pointer and whether it is inlined. Run with
+ * `omitempty`, whether it is a pointer and whether it is inlined; and gnostic's OpenAPIv2.proto,
+ * the protobuf of `/openapi/v2`. Run with
  * `yarn workspace @kars-portal/kube-emulator generate-protobuf`; it reads the Go module cache
  * (`go mod download`).
  */
@@ -146,13 +147,20 @@ export function generateDescriptor(): object {
     }
   };
   visit(json, []);
+  const [[gnostic, gnosticVersion]] = Object.entries(GNOSTIC_MODULE);
+  const openapiV2 = new protobuf.Root();
+  openapiV2.loadSync(
+    join(moduleDir(`${gnostic}@${gnosticVersion}`), 'openapiv2/OpenAPIv2.proto'),
+    { keepCase: true },
+  );
+  openapiV2.resolveAll();
   for (const file of files) {
     const pkgName = /^package ([\w.]+);/m.exec(readFileSync(file, 'utf8'))![1];
     const version = pkgName.split('.').pop()!;
     const group = goPackages(join(file, '..')).group ?? '';
     groupVersions[group ? `${group}/${version}` : version] = pkgName;
   }
-  return { groupVersions, descriptor: json };
+  return { groupVersions, descriptor: json, openapiV2: openapiV2.toJSON() };
 }
 
 const packageCache = new Map<string, GoPackage>();

@@ -27,7 +27,11 @@ import {
   versionInfo,
 } from './discovery';
 import { buildFilter, listObjects } from './list';
-import { openApiV3Document, openApiV3Index } from './openapi';
+import {
+  OPENAPI_V2_PROTOBUF,
+  OPENAPI_V2_PROTOBUF_RESPONSE,
+} from '../protobuf/openapiV2';
+import { OpenApi, OpenApiDocument } from './openapi';
 import { ResourceService, WriteOptions } from './resources';
 import { PodLogSource, servePodLog } from './podLog';
 import { scaleOf, writeScale } from './scale';
@@ -500,7 +504,87 @@ export function createHandler(deps: HandlerDeps) {
     }
   }
 
-  /** The answer to a discovery, version or OpenAPI request; undefined for resource paths. */
+  const openApi = new OpenApi(store, registry);
+
+  /**
+   * An OpenAPI document as kube-openapi's handlers send it: an ETag of its hash, 304 for a
+   * matching If-None-Match, and, for a URL with the current `?hash=`, cacheable for a year (a
+   * stale hash is redirected to the current one).
+   */
+  function sendDocument(
+    req: IncomingMessage,
+    res: ServerResponse,
+    doc: OpenApiDocument,
+    q: URLSearchParams,
+    path: string,
+    contentType = 'application/json',
+  ) {
+    const headers: Record<string, string> = {
+      'Content-Type': contentType,
+      Etag: JSON.stringify(doc.hash),
+    };
+    const hash = q.get('hash');
+    if (hash && hash !== doc.hash) {
+      res.writeHead(301, { Location: `${path}?hash=${doc.hash}` });
+      res.end();
+      return;
+    }
+    if (hash) {
+      headers.Vary = 'Accept';
+      headers['Cache-Control'] = 'public, immutable';
+      headers.Expires = new Date(
+        Date.now() + 365 * 24 * 3600_000,
+      ).toUTCString();
+    } else {
+      headers['Cache-Control'] = 'no-cache, private';
+    }
+    if (req.headers['if-none-match'] === headers.Etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, headers);
+    res.end(doc.bytes);
+  }
+
+  /** Serves /openapi/v2 and /openapi/v3[/<path>]; false for any other path. */
+  function serveOpenApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parts: string[],
+    q: URLSearchParams,
+  ): boolean {
+    if (parts[0] !== 'openapi') return false;
+    if (parts.length === 2 && parts[1] === 'v2') {
+      const accept = req.headers.accept ?? '';
+      if (
+        accept.includes(OPENAPI_V2_PROTOBUF) ||
+        accept.includes(OPENAPI_V2_PROTOBUF_RESPONSE)
+      )
+        sendDocument(
+          req,
+          res,
+          openApi.v2Protobuf(),
+          q,
+          '/openapi/v2',
+          OPENAPI_V2_PROTOBUF_RESPONSE,
+        );
+      else sendDocument(req, res, openApi.v2Document(), q, '/openapi/v2');
+      return true;
+    }
+    if (parts[1] !== 'v3') return false;
+    if (parts.length === 2) {
+      sendJson(res, 200, openApi.v3Index());
+      return true;
+    }
+    const path = parts.slice(2).join('/');
+    const doc = openApi.v3Document(path);
+    if (!doc) throw pathNotFound();
+    sendDocument(req, res, doc, q, `/openapi/v3/${path}`);
+    return true;
+  }
+
+  /** The answer to a discovery or version request; undefined for resource paths. */
   function discovery(
     req: IncomingMessage,
     path: string,
@@ -513,12 +597,6 @@ export function createHandler(deps: HandlerDeps) {
     const aggregated = aggregatedDiscoveryType(req.headers.accept);
     const aggregatedVersion = aggregated?.includes('v=v2;') ? 'v2' : 'v2beta1';
     if (path === '/version') return { body: versionInfo() };
-    if (path === '/openapi/v3') return { body: openApiV3Index(registry) };
-    if (parts[0] === 'openapi' && parts[1] === 'v3') {
-      return {
-        body: found(openApiV3Document(registry, parts.slice(2).join('/'))),
-      };
-    }
     if (parts[0] === 'api' && parts.length <= 2) {
       if (parts.length === 2)
         return { body: found(resourceList(registry, '', parts[1])) };
@@ -556,6 +634,7 @@ export function createHandler(deps: HandlerDeps) {
       sendText(res, 200, 'ok');
       return;
     }
+    if (serveOpenApi(req, res, parts, url.searchParams)) return;
     const answer = discovery(req, path, parts);
     if (answer) {
       sendJson(res, 200, answer.body, answer.type);

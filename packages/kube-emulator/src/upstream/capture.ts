@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { JsonObject, KubeObject } from '../api/types';
-import { UPSTREAM_FILE, UpstreamBundle } from './upstream';
+import { CRD_TEMPLATES, CrdTemplate, UPSTREAM_FILE, UpstreamBundle } from './upstream';
 
 /** How to reach a real kube-apiserver as an admin. */
 export interface UpstreamServer {
@@ -12,19 +12,24 @@ export interface UpstreamServer {
   adminToken: string;
 }
 
-function get(
+function request(
   s: UpstreamServer,
+  method: string,
   path: string,
+  body?: unknown,
 ): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     https
-      .get(
+      .request(
         s.server + path,
         {
+          method,
           ca: Buffer.from(s.caData, 'base64'),
           headers: {
             Accept: 'application/json',
             Authorization: `Bearer ${s.adminToken}`,
+            ...(payload ? { 'Content-Type': 'application/json' } : {}),
           },
           agent: false,
         },
@@ -40,12 +45,13 @@ function get(
           res.on('error', reject);
         },
       )
-      .on('error', reject);
+      .on('error', reject)
+      .end(payload);
   });
 }
 
 async function getJson(s: UpstreamServer, path: string): Promise<JsonObject> {
-  const res = await get(s, path);
+  const res = await request(s, 'GET', path);
   if (res.status !== 200)
     throw new Error(
       `GET ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`,
@@ -79,7 +85,8 @@ const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping=rbac-defaults';
 /**
  * Reads what the emulator takes from a real kube-apiserver that has no CRDs: the bootstrap RBAC
  * objects (labelled kubernetes.io/bootstrapping=rbac-defaults, once kube-controller-manager has
- * aggregated admin, edit and view) and every OpenAPI document it serves.
+ * aggregated admin, edit and view), every OpenAPI document it serves, and then what it makes of
+ * the two template CRDs (installed last, left installed).
  */
 export async function captureUpstream(
   s: UpstreamServer,
@@ -106,11 +113,53 @@ export async function captureUpstream(
     v3[path] = await getJson(s, entry.serverRelativeURL);
   }
   const version = (await getJson(s, '/version')).gitVersion;
-  return {
-    version,
-    rbac,
-    openapi: { v2: await getJson(s, '/openapi/v2'), v3 },
-  };
+  const v2 = await getJson(s, '/openapi/v2');
+  const crdTemplates: Record<string, CrdTemplate> = {};
+  for (const template of CRD_TEMPLATES)
+    crdTemplates[template.spec.scope] = await captureTemplate(s, template);
+  return { version, rbac, openapi: { v2, v3, crdTemplates } };
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** What kube-apiserver's OpenAPI builders make of a CRD: its v3 document and its v2 part. */
+async function captureTemplate(
+  s: UpstreamServer,
+  crd: KubeObject,
+): Promise<CrdTemplate> {
+  const res = await request(
+    s,
+    'POST',
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    crd,
+  );
+  if (res.status !== 201)
+    throw new Error(`creating ${crd.metadata.name}: HTTP ${res.status} ${res.body}`);
+  const { group } = crd.spec;
+  const version = crd.spec.versions[0].name;
+  const gv = `apis/${group}/${version}`;
+  for (;;) {
+    const index = await getJson(s, '/openapi/v3');
+    const v2 = await getJson(s, '/openapi/v2');
+    const prefix = `/apis/${group}/`;
+    const paths = Object.fromEntries(
+      Object.entries(v2.paths as JsonObject).filter(([p]) => p.startsWith(prefix)),
+    );
+    const model = group.split('.').reverse().join('.');
+    const definitions = Object.fromEntries(
+      Object.entries(v2.definitions as JsonObject).filter(([d]) =>
+        d.startsWith(`${model}.`),
+      ),
+    );
+    if (index.paths[gv] && Object.keys(paths).length && Object.keys(definitions).length) {
+      return {
+        crd,
+        v3: await getJson(s, index.paths[gv].serverRelativeURL),
+        v2: { paths, definitions },
+      };
+    }
+    await sleep(200);
+  }
 }
 
 /** Whether kube-controller-manager has filled the aggregated ClusterRoles yet. */

@@ -18,8 +18,77 @@ export interface UpstreamBundle {
     v2: JsonObject;
     /** `/openapi/v3/<path>` by path (`api/v1`, `apis/apps/v1`, `version`, …). */
     v3: Record<string, JsonObject>;
+    /** What the OpenAPI builders make of a template CRD, by its scope (see CRD_TEMPLATES). */
+    crdTemplates: Record<string, CrdTemplate>;
   };
 }
+
+/** A template CRD and the OpenAPI kube-apiserver made of it. */
+export interface CrdTemplate {
+  crd: KubeObject;
+  /** `/openapi/v3/apis/<group>/<version>`. */
+  v3: JsonObject;
+  /** Its paths and definitions in `/openapi/v2`. */
+  v2: { paths: JsonObject; definitions: JsonObject };
+}
+
+/** Both subresources: a CRD without one serves the template's paths without it. */
+const template = (scope: 'Namespaced' | 'Cluster'): KubeObject => {
+  const group = `zqx${scope.toLowerCase()}.example.com`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `zqxkinds.${group}` },
+    spec: {
+      group,
+      scope,
+      names: {
+        plural: 'zqxkinds',
+        singular: 'zqxkind',
+        kind: 'Zqxkind',
+        listKind: 'ZqxkindList',
+      },
+      versions: [
+        {
+          name: 'vzq',
+          served: true,
+          storage: true,
+          subresources: {
+            status: {},
+            scale: {
+              specReplicasPath: '.spec.replicas',
+              statusReplicasPath: '.status.replicas',
+            },
+          },
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: { replicas: { type: 'integer' } },
+                },
+                status: {
+                  type: 'object',
+                  properties: { replicas: { type: 'integer' } },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+};
+
+/**
+ * CRDs whose names are placeholders no real name contains: the OpenAPI kube-apiserver makes of
+ * them is the template of every CRD's (names substituted, schemas converted).
+ */
+export const CRD_TEMPLATES: KubeObject[] = [
+  template('Namespaced'),
+  template('Cluster'),
+];
 
 export const UPSTREAM_VERSION = 'v1.36.5';
 export const UPSTREAM_FILE = join(
