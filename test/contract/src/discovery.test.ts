@@ -274,6 +274,31 @@ describeContract(
         expect(list.items).toEqual([]);
       },
     );
+
+    behaviour(
+      'a group version lists its resources in name order, in both discovery formats (the order of kubectl get all)',
+      async t => {
+        const names = (
+          resources: Array<{ name?: string; resource?: string }>,
+        ) =>
+          resources
+            .map(r => r.name ?? r.resource!)
+            .filter(name => !name.includes('/'));
+        const sorted = (list: string[]) => [...list].sort();
+        for (const path of ['/api/v1', '/apis/apps/v1']) {
+          const listed = names((await t.raw.get(path)).json.resources);
+          expect(listed).toEqual(sorted(listed));
+        }
+        const aggregated = await t.raw.get(
+          '/api',
+          undefined,
+          'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+        );
+        const core = names(aggregated.json.items[0].versions[0].resources);
+        expect(core).toEqual(expect.arrayContaining(['pods', 'services']));
+        expect(core).toEqual(sorted(core));
+      },
+    );
   },
   { crds: true },
 );

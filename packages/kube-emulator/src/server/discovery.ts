@@ -97,15 +97,24 @@ function apiResources(t: ResourceType): JsonObject[] {
   ];
 }
 
+/** The kinds of one group version in name order, as kube-apiserver lists them (kubectl get all follows it). */
+const servedTypes = (
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): ResourceType[] =>
+  registry
+    .all()
+    .filter(t => t.group === group && t.version === version)
+    .sort((a, b) => (a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0));
+
 /** An APIResourceList for one group version, or undefined when nothing is served there. */
 export function resourceList(
   registry: ResourceRegistry,
   group: string,
   version: string,
 ): JsonObject | undefined {
-  const types = registry
-    .all()
-    .filter(t => t.group === group && t.version === version);
+  const types = servedTypes(registry, group, version);
   if (!types.length) return undefined;
   return {
     kind: 'APIResourceList',
@@ -184,33 +193,30 @@ export function aggregatedDiscovery(
       metadata: { name: g.name, creationTimestamp: null },
       versions: g.versions.map(v => ({
         version: v,
-        resources: registry
-          .all()
-          .filter(t => t.group === g.name && t.version === v)
-          .map(t => {
-            const r: JsonObject = {
-              resource: t.plural,
-              responseKind: {
-                group: t.group,
-                version: t.version,
-                kind: t.kind,
-              },
-              scope: t.namespaced ? 'Namespaced' : 'Cluster',
-              singularResource: t.singular,
-              verbs: t.verbs,
-            };
-            if (t.shortNames.length) r.shortNames = t.shortNames;
-            if (t.categories.length) r.categories = t.categories;
-            const subs = subresources(t);
-            if (subs.length) {
-              r.subresources = subs.map(sub => ({
-                subresource: sub,
-                responseKind: subresourceKind(t, sub),
-                verbs: subresourceVerbs(sub),
-              }));
-            }
-            return r;
-          }),
+        resources: servedTypes(registry, g.name, v).map(t => {
+          const r: JsonObject = {
+            resource: t.plural,
+            responseKind: {
+              group: t.group,
+              version: t.version,
+              kind: t.kind,
+            },
+            scope: t.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: t.singular,
+            verbs: t.verbs,
+          };
+          if (t.shortNames.length) r.shortNames = t.shortNames;
+          if (t.categories.length) r.categories = t.categories;
+          const subs = subresources(t);
+          if (subs.length) {
+            r.subresources = subs.map(sub => ({
+              subresource: sub,
+              responseKind: subresourceKind(t, sub),
+              verbs: subresourceVerbs(sub),
+            }));
+          }
+          return r;
+        }),
         freshness: 'Current',
       })),
     })),
