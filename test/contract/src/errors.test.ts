@@ -323,6 +323,35 @@ describeContract(
         failure(400, 'BadRequest', expect.any(String)),
       );
     });
+
+    behaviour(
+      '422 Invalid: a JSON patch that cannot apply (a failing test, a missing path) gets the generic Status, without causes',
+      async t => {
+        const path = paths.core(t.ns, 'configmaps');
+        const created = await t.raw.request('POST', path, {
+          body: { metadata: { name: 'json-patched' }, data: { a: '1' } },
+        });
+        expect(created.status).toBe(201);
+        for (const patch of [
+          [{ op: 'test', path: '/data/a', value: '5' }],
+          [{ op: 'remove', path: '/data/missing' }],
+        ]) {
+          const res = await t.raw.request('PATCH', `${path}/json-patched`, {
+            body: patch,
+            contentType: 'application/json-patch+json',
+          });
+          expect(res.status).toBe(422);
+          expect(res.json).toEqual(
+            failure(
+              422,
+              'Invalid',
+              'the server rejected our request due to an error in our request',
+              {},
+            ),
+          );
+        }
+      },
+    );
   },
   { crds: true },
 );

@@ -141,13 +141,12 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
     }
   } catch (e) {
     if (e instanceof ApiError) throw e;
+    // kube-apiserver answers NewGenericServerResponse(422, …): the patch's error is not told.
     throw new ApiError(
       422,
       'Invalid',
       `the server rejected our request due to an error in our request`,
-      {
-        causes: [{ message: (e as Error).message }],
-      },
+      {},
     );
   }
   return doc;
