@@ -180,6 +180,35 @@ describeContract(
     );
 
     behaviour(
+      'a ServiceAccount list as Table: Name and Age (no Secrets column)',
+      async t => {
+        await t.raw.request('POST', paths.core(t.ns, 'serviceaccounts'), {
+          body: {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'tabled' },
+            secrets: [{ name: 'legacy' }],
+          },
+        });
+        const res = await t.raw.get(
+          paths.core(t.ns, 'serviceaccounts'),
+          { fieldSelector: 'metadata.name=tabled' },
+          TABLE_ACCEPT,
+        );
+        expect(res.status).toBe(200);
+        expect(
+          res.json.columnDefinitions.map((c: any) => [c.name, c.type]),
+        ).toEqual([
+          ['Name', 'string'],
+          ['Age', 'string'],
+        ]);
+        expect(res.json.rows.map((r: any) => r.cells)).toEqual([
+          ['tabled', expect.stringMatching(AGE)],
+        ]);
+      },
+    );
+
+    behaviour(
       'kubectl get karssandboxes prints NAME PHASE MODEL ISOLATION AGE from the server’s Table',
       async t => {
         await seedSandboxes(t);

@@ -441,11 +441,7 @@ export function builtinResourceTypes(): ResourceType[] {
           ? { type: 'map', keys: ['name'], mergeKey: 'name' }
           : undefined,
       ),
-      printerColumns: [
-        nameColumn,
-        col('Secrets', o => (o.secrets ?? []).length),
-        ageColumn,
-      ],
+      printerColumns: [nameColumn, ageColumn],
     }),
     builtin({
       group: '',
