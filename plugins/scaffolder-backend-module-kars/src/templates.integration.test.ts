@@ -660,7 +660,7 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
     while (Date.now() < deadline) {
       rolled = restartedAt((await kube(deploymentPath)).body.spec.template);
       if (rolled === restartedAt(sandbox)) break;
-      await new Promise(r => setTimeout(r, 200));
+      await new Promise(resolve => setTimeout(resolve, 200));
     }
     expect(rolled).toBe(restartedAt(sandbox));
   });
