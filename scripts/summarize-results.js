@@ -2,10 +2,11 @@
 /*
  * Adds up the results of every suite under the given folder and prints one plain line:
  * "N passed, N failed" (with ", N skipped" when any), after the reasons for what was skipped, the
- * result of each Playwright project (e2e, acceptance) and the acceptance suite's figures.
+ * result of each Playwright project (e2e, acceptance) and the figures of the acceptance suite and
+ * the kubectl session ("kubectl session: N steps, N identical, N allowed, N unexplained").
  * Inputs: jest --json reports (*.json with numPassedTests), Playwright JSON reports (with stats),
- * suite records written by scripts/test.sh ({ suite, passed, failed, skipped, reasons }) and the
- * acceptance suite's figures ({ suite, figures: { key: { line } } }, no counts of its own).
+ * suite records written by scripts/test.sh ({ suite, passed, failed, skipped, reasons }) and
+ * figures ({ suite, figures: { key: { line } } }, no counts of their own).
  */
 const fs = require('fs');
 const path = require('path');
