@@ -192,7 +192,8 @@ EOF
 # into $ADDON_CACHE and copied from there afterwards.
 ADDON_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/kars-portal/check-install
 install_app() {
-  (cd "$APP" && yarn install --mode=skip-build) >"$WORK/app-install.log" 2>&1 ||
+  # A fresh app has no lockfile to keep: with CI=true Yarn would refuse to write one.
+  (cd "$APP" && yarn install --no-immutable --mode=skip-build) >"$WORK/app-install.log" 2>&1 ||
     { tail -30 "$WORK/app-install.log"; return 1; }
   grep 'Done' "$WORK/app-install.log" | tail -1
   local dir=$APP/node_modules/better-sqlite3 version cached
