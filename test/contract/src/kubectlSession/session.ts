@@ -279,6 +279,11 @@ export const SESSION: readonly KubectlStep[] = [
   ),
   step('rollout-history', 'rollout history deployment/assistant'),
   step('rollout-undo', 'rollout undo deployment/assistant --to-revision=1'),
+  step(
+    'rollout-status-undo',
+    'rollout status deployment/assistant --timeout=60s',
+    { lastLine: true },
+  ),
   step('events', 'events --for=deployment/assistant', { unordered: true }),
   step('get-events-warnings', 'get events --field-selector=type=Warning'),
   step('top-pods', 'top pods', { exit: 1 }),
