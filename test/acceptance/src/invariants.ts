@@ -917,11 +917,28 @@ export function judgeTenant(e: TenantEvidence): Check[] {
       ['system:serviceaccounts', `system:serviceaccounts:${ns}`].includes(
         s.name,
       ));
+  // kube-apiserver's own defaults let every ServiceAccount read OIDC discovery documents (non-resource
+  // URLs only) on every cluster; a binding that grants any resource is what this invariant looks for.
+  const grantsNoResource = (binding: any) => {
+    const role = find(
+      e.cluster,
+      binding.roleRef?.kind ?? 'ClusterRole',
+      binding.roleRef?.kind === 'Role' ? binding.metadata.namespace : undefined,
+      binding.roleRef?.name,
+    ) as any;
+    return (
+      binding.metadata.labels?.['kubernetes.io/bootstrapping'] ===
+        'rbac-defaults' &&
+      Boolean(role) &&
+      (role.rules ?? []).every((r: any) => !r.resources?.length)
+    );
+  };
   checks.none(
     'identity.no-rbac-for-the-agent',
     e.cluster
       .filter(o => ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind))
       .filter(o => (o.subjects ?? []).some(subject))
+      .filter(o => !grantsNoResource(o))
       .map(
         o =>
           `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} binds ${
