@@ -55,17 +55,13 @@ describe.each(clusterTargetNames())('startClusterTarget on the %s', name => {
         namespace: 'kube-system',
       }),
     );
-    // On the real server the backend is its ServiceAccount, bound by deploy/'s RBAC: no Secrets
-    // of kube-system, and a kubeconfig only its owner reads. The emulator has no RBAC.
+    // On both servers the backend is its ServiceAccount, bound by deploy/'s RBAC: no Secrets of
+    // kube-system, and a kubeconfig only its owner reads.
     expect({
       own,
       secrets,
       mode: own ? fs.statSync(target.backendKubeconfigPath).mode & 0o777 : null,
-    }).toEqual(
-      name === 'kube-apiserver'
-        ? { own: true, secrets: 403, mode: 0o600 }
-        : { own: false, secrets: 'ok', mode: null },
-    );
+    }).toEqual({ own: true, secrets: 403, mode: 0o600 });
   });
 });
 
