@@ -9,6 +9,8 @@ import { KubectlStep } from '../lib/kubectl';
 
 const NS = 'demo';
 const ROBOT = `system:serviceaccount:${NS}:robot`;
+/** The kars backend's ServiceAccount, with deploy/'s RBAC. */
+const PORTAL = 'system:serviceaccount:kars-system:kars-portal';
 
 const yaml = (...docs: object[]) =>
   docs.map(d => YAML.stringify(d)).join('---\n');
@@ -140,6 +142,13 @@ export const SESSION: readonly KubectlStep[] = [
     exit: 1,
   }),
   step('auth-can-i-list', `auth can-i --list --as=${ROBOT}`),
+  step(
+    'auth-can-i-portal',
+    `auth can-i update karssandboxes/status --all-namespaces --as=${PORTAL}`,
+  ),
+  step('auth-can-i-portal-no', `auth can-i delete nodes --as=${PORTAL}`, {
+    exit: 1,
+  }),
   step('create-token', 'create token robot --duration=1h', {
     capture: 'token',
   }),
@@ -192,6 +201,13 @@ export const SESSION: readonly KubectlStep[] = [
   step('diff-unchanged', 'diff -f -', {
     stdin: settings({ mode: 'fast', level: '3' }),
   }),
+  step('apply-dry-run', 'apply --dry-run=server -f -', {
+    stdin: settings({ mode: 'dry', level: '3' }),
+  }),
+  step(
+    'create-dry-run',
+    'create configmap preview --from-literal=x=1 --dry-run=server -o yaml',
+  ),
   step('apply-server-side-change', 'apply --server-side -f -', {
     stdin: settings({ mode: 'slow', level: '3' }),
   }),
