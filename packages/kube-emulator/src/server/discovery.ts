@@ -106,7 +106,7 @@ const servedTypes = (
   registry
     .all()
     .filter(t => t.group === group && t.version === version)
-    .sort((a, b) => (a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0));
+    .sort((a, b) => Number(a.plural > b.plural) - Number(a.plural < b.plural));
 
 /** An APIResourceList for one group version, or undefined when nothing is served there. */
 export function resourceList(
