@@ -150,7 +150,10 @@ export function generateDescriptor(): object {
   const [[gnostic, gnosticVersion]] = Object.entries(GNOSTIC_MODULE);
   const openapiV2 = new protobuf.Root();
   openapiV2.loadSync(
-    join(moduleDir(`${gnostic}@${gnosticVersion}`), 'openapiv2/OpenAPIv2.proto'),
+    join(
+      moduleDir(`${gnostic}@${gnosticVersion}`),
+      'openapiv2/OpenAPIv2.proto',
+    ),
     { keepCase: true },
   );
   openapiV2.resolveAll();

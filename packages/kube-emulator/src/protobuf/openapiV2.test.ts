@@ -13,8 +13,18 @@ describe('OpenAPI v2 in gnostic protobuf', () => {
             operationId: 'listCoreV1Namespace',
             parameters: [
               { $ref: '#/parameters/limit-1NfNmdNH' },
-              { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/x' } },
-              { name: 'pretty', in: 'query', type: 'string', uniqueItems: true },
+              {
+                name: 'body',
+                in: 'body',
+                required: true,
+                schema: { $ref: '#/definitions/x' },
+              },
+              {
+                name: 'pretty',
+                in: 'query',
+                type: 'string',
+                uniqueItems: true,
+              },
             ],
             responses: {
               '200': { description: 'OK', schema: { $ref: '#/definitions/x' } },
@@ -40,7 +50,9 @@ describe('OpenAPI v2 in gnostic protobuf', () => {
         },
       },
     });
-    const Document = kubernetesProtos().openapiV2.lookupType('openapi.v2.Document');
+    const Document = kubernetesProtos().openapiV2.lookupType(
+      'openapi.v2.Document',
+    );
     const doc: any = Document.toObject(Document.decode(bytes));
     const [path] = doc.paths.path;
     expect(path.name).toBe('/api/v1/namespaces');
@@ -49,20 +61,32 @@ describe('OpenAPI v2 in gnostic protobuf', () => {
     expect(op.parameters[0]).toEqual({
       json_reference: { _ref: '#/parameters/limit-1NfNmdNH' },
     });
-    expect(op.parameters[1].parameter.body_parameter.schema._ref).toBe('#/definitions/x');
-    expect(
-      op.parameters[2].parameter.non_body_parameter.query_parameter_sub_schema,
-    ).toEqual({ name: 'pretty', in: 'query', type: 'string', unique_items: true });
-    expect(op.responses.response_code[0].value.response.schema.schema._ref).toBe(
+    expect(op.parameters[1].parameter.body_parameter.schema._ref).toBe(
       '#/definitions/x',
     );
+    expect(
+      op.parameters[2].parameter.non_body_parameter.query_parameter_sub_schema,
+    ).toEqual({
+      name: 'pretty',
+      in: 'query',
+      type: 'string',
+      unique_items: true,
+    });
+    expect(
+      op.responses.response_code[0].value.response.schema.schema._ref,
+    ).toBe('#/definitions/x');
     expect(parse(op.vendor_extension[0].value.yaml)).toBe('list');
     const [x] = doc.definitions.additional_properties;
     expect(x.value.type.value).toEqual(['object']);
     const props = x.value.properties.additional_properties;
-    expect(props.map((p: any) => p.name)).toEqual(['additionalProperties', 'spec']);
+    expect(props.map((p: any) => p.name)).toEqual([
+      'additionalProperties',
+      'spec',
+    ]);
     expect(parse(props[0].value.default.yaml)).toBe('');
-    expect(props[1].value.additional_properties.schema.type.value).toEqual(['integer']);
+    expect(props[1].value.additional_properties.schema.type.value).toEqual([
+      'integer',
+    ]);
     expect(props[1].value.additional_properties.schema.minimum).toBeUndefined();
     expect(parse(x.value.vendor_extension[0].value.yaml)).toEqual([
       { group: 'apps', kind: 'X', version: 'v1' },

@@ -65,7 +65,9 @@ function oneOf(t: protobuf.Type, json: any): Plain | undefined {
         ? as('json_reference')
         : as(t.name === 'ParametersItem' ? 'parameter' : 'response');
     case 'Parameter':
-      return json.in === 'body' ? as('body_parameter') : as('non_body_parameter');
+      return json.in === 'body'
+        ? as('body_parameter')
+        : as('non_body_parameter');
     case 'NonBodyParameter':
       return as(NON_BODY[json.in]);
     case 'SchemaItem':
@@ -121,9 +123,9 @@ function convert(t: protobuf.Type, json: any): Plain {
     const resolved = field.resolvedType as protobuf.Type | null;
     if (!resolved) {
       // proto3: a zero scalar is not on the wire, as gnostic's Go encoder leaves it out
-      if (value !== 0 && value !== false && value !== '') out[field.name] = value;
-    }
-    else if (resolved.name === 'Any')
+      if (value !== 0 && value !== false && value !== '')
+        out[field.name] = value;
+    } else if (resolved.name === 'Any')
       out[field.name] = field.repeated
         ? (value as unknown[]).map(any)
         : any(value);

@@ -128,7 +128,8 @@ function kubeOpenApi(s: JsonObject | undefined): JsonObject | undefined {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(s)) {
     // default and example are kept whatever they are; the other fields are Go omitempty ones
-    const kept = k === 'default' || k === 'example' ? v !== undefined : !isEmpty(v);
+    const kept =
+      k === 'default' || k === 'example' ? v !== undefined : !isEmpty(v);
     if (STRUCTURAL_KEYS.has(k) && kept) out[k] = v;
   }
   if (s.items && !Array.isArray(s.items)) out.items = kubeOpenApi(s.items);
@@ -186,9 +187,7 @@ function toV2(s: JsonObject): JsonObject {
       .filter(([, p]) => p.nullable)
       .map(([k]) => k);
     if (out.required && nullable.length) {
-      out.required = out.required.filter(
-        (r: string) => !nullable.includes(r),
-      );
+      out.required = out.required.filter((r: string) => !nullable.includes(r));
       if (!out.required.length) delete out.required;
     }
     out.properties = Object.fromEntries(
@@ -236,7 +235,8 @@ function kindSchema(
   template: JsonObject,
   v2: boolean,
 ): JsonObject {
-  const root = version.schema?.openAPIV3Schema ?? crd.spec.validation?.openAPIV3Schema;
+  const root =
+    version.schema?.openAPIV3Schema ?? crd.spec.validation?.openAPIV3Schema;
   let out: JsonObject;
   if (!root || (v2 && root['x-kubernetes-preserve-unknown-fields'])) {
     out = { type: 'object' };
@@ -247,7 +247,8 @@ function kindSchema(
     out.properties = { ...out.properties, metadata, apiVersion, kind };
     addEmbedded(out, metadata, v2);
   }
-  out['x-kubernetes-group-version-kind'] = template['x-kubernetes-group-version-kind'];
+  out['x-kubernetes-group-version-kind'] =
+    template['x-kubernetes-group-version-kind'];
   return withSelectableFields(out, version);
 }
 
@@ -344,11 +345,17 @@ export class OpenApi {
     for (const v of versions) {
       const tmpl = v.template.v3;
       const tmplModel = modelName(v.from.group, v.from.version, v.from.kind);
-      Object.assign(paths, substitute(crdPaths(tmpl.paths, v.version), v.from, v.to));
+      Object.assign(
+        paths,
+        substitute(crdPaths(tmpl.paths, v.version), v.from, v.to),
+      );
       for (const [name, schema] of Object.entries<JsonObject>(
         tmpl.components.schemas,
       )) {
-        if (name.startsWith('io.k8s.api.autoscaling.') && !v.version.subresources?.scale)
+        if (
+          name.startsWith('io.k8s.api.autoscaling.') &&
+          !v.version.subresources?.scale
+        )
           continue;
         if (name === tmplModel) continue;
         schemas[substitute(name, v.from, v.to)] =
@@ -388,7 +395,10 @@ export class OpenApi {
   }
 
   /** A CRD group version's document, remade only when one of its CRDs changed. */
-  private crdDocumentFor(path: string, versions: CrdVersion[]): OpenApiDocument {
+  private crdDocumentFor(
+    path: string,
+    versions: CrdVersion[],
+  ): OpenApiDocument {
     const key = versions
       .map(v => `${v.crd.metadata.name}@${v.crd.metadata.resourceVersion}`)
       .join(',');
@@ -438,7 +448,10 @@ export class OpenApi {
   v2Document(): OpenApiDocument {
     const all = [...this.crdVersions().values()].flat();
     const key = all
-      .map(v => `${v.crd.metadata.name}@${v.crd.metadata.resourceVersion}@${v.to.version}`)
+      .map(
+        v =>
+          `${v.crd.metadata.name}@${v.crd.metadata.resourceVersion}@${v.to.version}`,
+      )
       .join(',');
     const hit = this.cached.get('v2');
     if (hit?.key === key) return hit.doc;
@@ -448,8 +461,13 @@ export class OpenApi {
     for (const v of all) {
       const tmpl = v.template.v2;
       const tmplModel = modelName(v.from.group, v.from.version, v.from.kind);
-      Object.assign(paths, substitute(crdPaths(tmpl.paths, v.version), v.from, v.to));
-      for (const [name, schema] of Object.entries<JsonObject>(tmpl.definitions)) {
+      Object.assign(
+        paths,
+        substitute(crdPaths(tmpl.paths, v.version), v.from, v.to),
+      );
+      for (const [name, schema] of Object.entries<JsonObject>(
+        tmpl.definitions,
+      )) {
         const substituted = substitute(schema, v.from, v.to);
         let definition = substituted;
         if (name === tmplModel)

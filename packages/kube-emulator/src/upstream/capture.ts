@@ -3,7 +3,12 @@ import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { JsonObject, KubeObject } from '../api/types';
-import { CRD_TEMPLATES, CrdTemplate, UPSTREAM_FILE, UpstreamBundle } from './upstream';
+import {
+  CRD_TEMPLATES,
+  CrdTemplate,
+  UPSTREAM_FILE,
+  UpstreamBundle,
+} from './upstream';
 
 /** How to reach a real kube-apiserver as an admin. */
 export interface UpstreamServer {
@@ -134,7 +139,9 @@ async function captureTemplate(
     crd,
   );
   if (res.status !== 201)
-    throw new Error(`creating ${crd.metadata.name}: HTTP ${res.status} ${res.body}`);
+    throw new Error(
+      `creating ${crd.metadata.name}: HTTP ${res.status} ${res.body}`,
+    );
   const { group } = crd.spec;
   const version = crd.spec.versions[0].name;
   const gv = `apis/${group}/${version}`;
@@ -143,7 +150,9 @@ async function captureTemplate(
     const v2 = await getJson(s, '/openapi/v2');
     const prefix = `/apis/${group}/`;
     const paths = Object.fromEntries(
-      Object.entries(v2.paths as JsonObject).filter(([p]) => p.startsWith(prefix)),
+      Object.entries(v2.paths as JsonObject).filter(([p]) =>
+        p.startsWith(prefix),
+      ),
     );
     const model = group.split('.').reverse().join('.');
     const definitions = Object.fromEntries(
@@ -151,7 +160,11 @@ async function captureTemplate(
         d.startsWith(`${model}.`),
       ),
     );
-    if (index.paths[gv] && Object.keys(paths).length && Object.keys(definitions).length) {
+    if (
+      index.paths[gv] &&
+      Object.keys(paths).length &&
+      Object.keys(definitions).length
+    ) {
       return {
         crd,
         v3: await getJson(s, index.paths[gv].serverRelativeURL),
