@@ -81,7 +81,9 @@ async function main() {
     writeFileSync(args.kubeconfig, emu.kubeconfigYaml, { mode: 0o600 });
     kubeconfigPath = args.kubeconfig;
   }
-  console.log(`kube-emulator listening at ${emu.url}`);
+  console.log(
+    `kube-emulator listening at ${emu.httpsUrl} (and ${emu.url} in plain HTTP)`,
+  );
   console.log(`kubeconfig: ${kubeconfigPath}`);
   console.log(`try: kubectl --kubeconfig ${kubeconfigPath} apply -f deploy/`);
   const shutdown = async () => {
