@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Build (or reuse) the kube-testenv binary; the last line of stdout is its path:
 #   BIN=$(bash test/kube-testenv/build.sh | tail -1)
+# It also builds kube-scheduler of the same version next to it and kwok (sigs.k8s.io/kwok, the
+# module in kwok/) into the same cache, for startKubeTestenv({ kwok: true }); their paths are
+# printed as "kube-scheduler: <path>" and "kwok: <path>".
 # Options:
-#   --print-path     print where the binary is/would be, build nothing (exit 0 either way)
-#   --with-kubectl   also build kubectl of the same version next to it
-#                    (env KT_WITH_KUBECTL=1; its path is printed as "kubectl: <path>")
+#   --print-path       print where the binary is/would be, build nothing (exit 0 either way)
+#   --print-kwok-paths print where kube-scheduler and kwok are/would be, build nothing
+#   --with-kubectl     also build kubectl of the same version next to it
+#                      (env KT_WITH_KUBECTL=1; its path is printed as "kubectl: <path>")
 # Env: KT_CACHE (default ~/.cache/kars-portal/kube-testenv). Go's module and
 # build caches stay at Go's defaults (~/go/pkg/mod, ~/.cache/go-build).
 set -euo pipefail
@@ -13,12 +17,14 @@ cd "$HERE"
 export PATH="/usr/local/go/bin:$PATH"   # Go >= 1.26 is required (go.mod: go 1.26)
 
 PRINT_PATH=0
+PRINT_KWOK=0
 WITH_KUBECTL=${KT_WITH_KUBECTL:-0}
 for a in "$@"; do
   case "$a" in
     --print-path) PRINT_PATH=1 ;;
+    --print-kwok-paths) PRINT_KWOK=1 ;;
     --with-kubectl) WITH_KUBECTL=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -48,9 +54,24 @@ HASH=$( {
 CACHE=${KT_CACHE:-$HOME/.cache/kars-portal/kube-testenv}
 OUT="$CACHE/$K8S_VERSION-$HASH"
 BIN="$OUT/kube-testenv"
+SCHEDULER="$OUT/kube-scheduler"
+
+# kwok: its own module (kwok/go.mod pins sigs.k8s.io/kwok and the k8s.io modules it was released
+# with), keyed like kube-testenv by its sources, the flags and the Go version.
+KWOK_VERSION=$(awk '$1=="sigs.k8s.io/kwok" {print $2}' kwok/go.mod | head -1)
+KWOK_HASH=$( {
+  for f in kwok/go.mod kwok/go.sum $(ls -1 kwok/*.go | LC_ALL=C sort); do printf '== %s\n' "$f"; cat "$f"; done
+  printf '== flags\n-trimpath -buildvcs=false -s -w\n== go\n%s\n' "$GOVERSION"
+} | sha256sum | cut -c1-16)
+KWOK="$CACHE/kwok-$KWOK_VERSION-$KWOK_HASH/kwok"
 
 if (( PRINT_PATH )); then
   echo "$BIN"
+  exit 0
+fi
+if (( PRINT_KWOK )); then
+  echo "kube-scheduler: $SCHEDULER"
+  echo "kwok: $KWOK"
   exit 0
 fi
 
@@ -74,6 +95,21 @@ else
   build . "$BIN"
   echo "kube-testenv: built in $(( $(date +%s) - T0 ))s ($KIND go cache)"
 fi
+
+if [[ ! -x "$SCHEDULER" ]]; then
+  T0=$(date +%s)
+  build k8s.io/kubernetes/cmd/kube-scheduler "$SCHEDULER"
+  echo "kube-scheduler: built in $(( $(date +%s) - T0 ))s"
+fi
+echo "kube-scheduler: $SCHEDULER"
+
+mkdir -p "$(dirname "$KWOK")"
+if [[ ! -x "$KWOK" ]]; then
+  T0=$(date +%s)
+  ( cd kwok && go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$KWOK.tmp.$$" . ) && mv -f "$KWOK.tmp.$$" "$KWOK"
+  echo "kwok: built in $(( $(date +%s) - T0 ))s"
+fi
+echo "kwok: $KWOK"
 
 if [[ "$WITH_KUBECTL" == 1 ]]; then
   if [[ ! -x "$OUT/kubectl" ]]; then

@@ -15,6 +15,7 @@ import { loadState, persistStore } from './storage/persistence';
 import { ObjectStore } from './storage/store';
 import { Controllers } from './server/controllers';
 import { createHandler } from './server/http';
+import { PodLogSource } from './server/podLog';
 import { dualProtocolServer, selfSignedCert } from './server/tls';
 import { ResourceService, WriteOptions } from './server/resources';
 
@@ -30,6 +31,11 @@ export interface KubeEmulatorOptions {
   bookmarkIntervalMs?: number;
   /** How many writes the watch history keeps; older resourceVersions get 410 Gone. */
   watchHistory?: number;
+  /**
+   * Where `pods/log` reads container logs (the workload simulator's `podLogs`); without one it
+   * answers as a server whose pods have no kubelet.
+   */
+  podLogs?: PodLogSource;
 }
 
 /** A running emulator. */
@@ -219,6 +225,7 @@ export async function startKubeEmulator(
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
       watches,
       auth,
+      podLogs: options.podLogs,
     }),
     tls,
   );

@@ -5,4 +5,5 @@
  */
 export { startKubeEmulator } from './emulator';
 export type { KubeEmulator, KubeEmulatorOptions } from './emulator';
+export type { PodLogSource } from './server/podLog';
 export { emulatorKubeconfig } from './kubeconfig';

@@ -1,36 +1,62 @@
-import { KubeConfig, V1Deployment } from '@kubernetes/client-node';
-import { DeploymentReadiness } from './deploymentReadiness';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient, Obj } from './kube';
+import { DEFAULT_NODE_POOLS, NodePool } from './nodes';
 import { Series } from './promql';
 import { startPrometheusServer } from './prometheusServer';
 import { Direction, tokensTotal } from './usageModel';
+import { PodLogRequest, Workloads } from './workloads';
 
 /** Options of {@link startWorkloadSimulator}: a kubeconfig file or a loaded KubeConfig. */
 export interface WorkloadSimulatorOptions {
   kubeconfigPath?: string;
   kubeConfig?: KubeConfig;
-  /** How long after a sandbox Deployment appears (or changes) it becomes available; default 3000. */
+  /**
+   * About how long a new pod takes from being scheduled to Ready (sandbox, image pulls, the init
+   * container, the readiness probe: six steps of readyDelayMs / 6); default 3000.
+   */
   readyDelayMs?: number;
   /** Port of the simulated Prometheus on 127.0.0.1; 0 (default) picks a free one. */
   prometheusPort?: number;
-  /** Seed of the simulated token use; the same seed gives the same numbers. */
+  /** Seed of the simulated token use, pod IPs, container IDs and logs; the same seed gives the same. */
   seed?: number;
+  /** Which Deployments it runs; default `kars.azure.com/component=sandbox`. */
+  selector?: string;
+  /** The simulated nodes; default {@link DEFAULT_NODE_POOLS} (`sandbox`, `sandbox-kata`). */
+  nodePools?: NodePool[];
+  /**
+   * The first back-off of a crashing container or a failing image pull (the kubelet's: 10 s),
+   * doubled each time up to 30 times it; default 10000.
+   */
+  backoffMs?: number;
+  /** Average gap between two log lines of a running container; default 5000. */
+  logIntervalMs?: number;
+  /**
+   * Play the Deployment and ReplicaSet controllers, kube-scheduler and the kubelets; default true.
+   * False (beside kwok and a control plane that runs those): only the Prometheus.
+   */
+  workloads?: boolean;
 }
 
 export interface WorkloadSimulator {
   prometheusUrl: string;
+  /**
+   * Serves `pods/log` for the simulated containers (the kube-emulator's `podLogs` option): the
+   * kubelet's answer, lines per container role and agent runtime, `follow` streaming.
+   */
+  podLogs(request: PodLogRequest): Promise<void>;
   stop(): Promise<void>;
 }
 
-const modelOf = (d: V1Deployment) => {
+const modelOf = (d: Obj) => {
   for (const c of d.spec?.template?.spec?.containers ?? []) {
-    const env = c.env?.find(e => e.name === 'AZURE_OPENAI_DEPLOYMENT');
+    const env = c.env?.find((e: Obj) => e.name === 'AZURE_OPENAI_DEPLOYMENT');
     if (env?.value) return env.value;
   }
   return 'unknown';
 };
 
 /** The `kars_tokens_total` series of the sandbox Deployments, as each sandbox's router would export. */
-function sandboxSeries(deployments: V1Deployment[], seed: number): Series[] {
+function sandboxSeries(deployments: Obj[], seed: number): Series[] {
   return deployments.flatMap(d => {
     const sandbox = d.metadata?.labels?.['kars.azure.com/sandbox'];
     if (!sandbox) return [];
@@ -50,8 +76,10 @@ function sandboxSeries(deployments: V1Deployment[], seed: number): Series[] {
 
 /**
  * Starts the workload simulator against any Kubernetes API (the emulator or a real control plane
- * without kubelets): sandbox Deployments become available after `readyDelayMs`, and a simulated
- * Prometheus answers `kars_tokens_total` queries. It emits no other signal.
+ * without kubelets), as kwok runs beside one: it plays the Deployment and ReplicaSet controllers,
+ * kube-scheduler and the kubelets of simulated nodes for sandbox Deployments (ReplicaSets, Pods,
+ * statuses, Events, injected faults, container logs), and a Prometheus that answers
+ * `kars_tokens_total` queries.
  */
 export async function startWorkloadSimulator(
   options: WorkloadSimulatorOptions,
@@ -64,20 +92,32 @@ export async function startWorkloadSimulator(
       );
     kubeConfig.loadFromFile(options.kubeconfigPath);
   }
-  const readiness = new DeploymentReadiness(
-    kubeConfig,
-    options.readyDelayMs ?? 3000,
-  );
-  await readiness.start();
   const seed = options.seed ?? 1;
+  const stepMs = (options.readyDelayMs ?? 3000) / 6;
+  const backoffMs = options.backoffMs ?? 10_000;
+  const workloads = new Workloads(new KubeClient(kubeConfig), {
+    selector: options.selector ?? 'kars.azure.com/component=sandbox',
+    pools: options.nodePools ?? DEFAULT_NODE_POOLS,
+    timing: {
+      stepMs,
+      crashAfterMs: 2 * stepMs,
+      backoffMs,
+      maxBackoffMs: 30 * backoffMs,
+    },
+    seed,
+    logIntervalMs: options.logIntervalMs ?? 5000,
+    play: options.workloads ?? true,
+  });
+  await workloads.start();
   const prometheus = await startPrometheusServer(
     options.prometheusPort ?? 0,
-    () => sandboxSeries(readiness.deployments(), seed),
+    () => sandboxSeries(workloads.deploymentList(), seed),
   );
   return {
     prometheusUrl: prometheus.url,
+    podLogs: request => workloads.serveLog(request),
     async stop() {
-      readiness.stop();
+      workloads.stop();
       await new Promise<void>(resolve => {
         prometheus.server.close(() => resolve());
         prometheus.server.closeAllConnections();

@@ -2,7 +2,10 @@ import fs from 'fs';
 import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
-import { startWorkloadSimulator } from '@kars-portal/workload-simulator';
+import {
+  startWorkloadSimulator,
+  WorkloadSimulator,
+} from '@kars-portal/workload-simulator';
 import {
   buildInferencePolicyCrd,
   buildKarsSandboxCrd,
@@ -26,9 +29,15 @@ export const embeddedClusterConnector: KarsClusterConnector = {
         `kars.clusters[${name}]: an embedded cluster cannot be a production cluster`,
       );
     }
+    let simulator: WorkloadSimulator | undefined;
     const emulator = await startKubeEmulator({
       port: 0,
       stateFile: config.getOptionalString('embedded.stateFile'),
+      // pods/log: the simulated containers' logs (before the simulator runs: no kubelet, 204).
+      podLogs: request =>
+        simulator
+          ? simulator.podLogs(request)
+          : Promise.resolve(void request.res.writeHead(204).end()),
       crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()],
     });
     try {
@@ -54,23 +63,24 @@ export const embeddedClusterConnector: KarsClusterConnector = {
           'kars-portal-bootstrap',
         );
       }
-      const simulator = await startWorkloadSimulator({
+      const running = await startWorkloadSimulator({
         kubeConfig,
         readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
         prometheusPort: 0,
       });
+      simulator = running;
       logger.info(
         `embedded cluster ${name} at ${emulator.url} (kubeconfig ${
           kubeconfigFile ?? emulator.kubeconfigPath
-        }); simulated Prometheus at ${simulator.prometheusUrl}`,
+        }); simulated Prometheus at ${running.prometheusUrl}`,
       );
       return {
         gateway,
-        prometheusUrl: simulator.prometheusUrl,
+        prometheusUrl: running.prometheusUrl,
         embedded: true,
         simulated: true,
         async stop() {
-          await simulator.stop();
+          await running.stop();
           await emulator.stop();
         },
       };

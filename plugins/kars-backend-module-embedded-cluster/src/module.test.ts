@@ -110,6 +110,58 @@ describe('the dev portal: an embedded cluster with the demo tenants', () => {
     ]);
     expect(a.text).not.toContain('DEMO-fake');
   });
+
+  it("runs each seed tenant's pod, read back through the kubeconfig it writes (kubectl get pods -A): Running, tenant-b's on a Kata node", async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigFile);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const deadline = Date.now() + 60_000;
+    let pods: any[] = [];
+    while (Date.now() < deadline) {
+      pods = (await core.listPodForAllNamespaces()).items.filter(p =>
+        p.metadata?.namespace?.startsWith('kars-tenant-'),
+      );
+      if (
+        pods.length === 3 &&
+        pods.every(p =>
+          p.status?.conditions?.some(
+            (c: any) => c.type === 'Ready' && c.status === 'True',
+          ),
+        )
+      )
+        break;
+      await new Promise(r => setTimeout(r, 250));
+    }
+    const rows = await Promise.all(
+      pods.map(async p => {
+        const node = await core.readNode({ name: p.spec.nodeName });
+        return [
+          p.metadata.namespace,
+          p.status.phase,
+          node.metadata?.labels?.['kars.azure.com/pool'],
+          node.metadata?.labels?.['katacontainers.io/kata-runtime'],
+        ];
+      }),
+    );
+    expect(rows.sort()).toEqual([
+      ['kars-tenant-a', 'Running', 'sandbox', undefined],
+      ['kars-tenant-b', 'Running', 'sandbox-kata', 'true'],
+      ['kars-tenant-c', 'Running', 'sandbox', undefined],
+    ]);
+    const b = pods.find(p => p.metadata.namespace === 'kars-tenant-b');
+    expect(b.spec.runtimeClassName).toBe('kata-vm-isolation');
+    const log = await core.readNamespacedPodLog({
+      name: b.metadata.name,
+      namespace: 'kars-tenant-b',
+      container: 'inference-router',
+      tailLines: 50,
+    });
+    expect(JSON.parse(log.split('\n')[0])).toMatchObject({
+      msg: 'inference router starting',
+      sandbox: 'tenant-b',
+      model: 'Phi-4',
+    });
+  });
 });
 
 describe('an embedded cluster is never a production one', () => {

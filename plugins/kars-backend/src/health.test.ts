@@ -112,7 +112,8 @@ describe.each(clusterTargetNames())(
       expect(await layers('tenant-a')).toEqual({
         podSecurity: [true, 'verified'],
         network: [true, 'verified'],
-        perContainerEgress: [true, 'declared'],
+        // The workload simulator's kubelet reports the egress-guard init container exited 0.
+        perContainerEgress: [true, 'verified'],
         rbac: [true, 'verified'],
         seccomp: [true, 'declared'],
         kata: [false, 'missing'],
@@ -137,6 +138,11 @@ describe.each(clusterTargetNames())(
       expect(typeof daily.used).toBe('number');
       expect(daily.headroom).toBe(Math.max(0, 1_000_000 - daily.used));
       expect(health.simulated).toBe(false);
+      expect(health.workload).toMatchObject({
+        state: 'ready',
+        readyReplicas: 1,
+        restarts: 0,
+      });
       expect(health.identity.federatedCredentialSubject).toBe(
         'system:serviceaccount:kars-tenant-a:sandbox',
       );

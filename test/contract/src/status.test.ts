@@ -123,6 +123,59 @@ describeContract(
     );
 
     behaviour(
+      'Deployment and Pod /status: annotations sent along are kept without a generation bump (the Deployment controller writes deployment.kubernetes.io/revision there); a Deployment keeps its labels, a Pod takes them',
+      async t => {
+        const base = paths.group('apps/v1', t.ns, 'deployments', 'statmeta');
+        await t.raw.request(
+          'POST',
+          paths.group('apps/v1', t.ns, 'deployments'),
+          { body: deploymentBody('statmeta') },
+        );
+        const deployment = await t.raw.request('PATCH', `${base}/status`, {
+          body: {
+            metadata: {
+              labels: { extra: 'x' },
+              annotations: { 'deployment.kubernetes.io/revision': '1' },
+            },
+            status: { observedGeneration: 1 },
+          },
+          contentType: 'application/merge-patch+json',
+        });
+        expect(deployment.status).toBe(200);
+        expect(deployment.json.metadata).toMatchObject({
+          generation: 1,
+          annotations: { 'deployment.kubernetes.io/revision': '1' },
+        });
+        expect(deployment.json.metadata.labels).toBeUndefined();
+        await t.raw.request('POST', paths.core(t.ns, 'pods'), {
+          body: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'statmeta' },
+            spec: { containers: [{ name: 'c', image: 'agent:1' }] },
+          },
+        });
+        const pod = await t.raw.request(
+          'PATCH',
+          `${paths.core(t.ns, 'pods', 'statmeta')}/status`,
+          {
+            body: {
+              metadata: { labels: { seen: 'yes' }, annotations: { a: 'b' } },
+              status: { phase: 'Pending' },
+            },
+            contentType: 'application/merge-patch+json',
+          },
+        );
+        expect(pod.status).toBe(200);
+        expect(pod.json.metadata).toMatchObject({
+          generation: 1,
+          labels: { seen: 'yes' },
+          annotations: { a: 'b' },
+        });
+      },
+    );
+
+    behaviour(
       'custom resource: generation bumps on spec change only, not on label, annotation or status changes',
       async t => {
         const created = await createSandbox(t, 'gen-cr');

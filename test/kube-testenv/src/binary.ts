@@ -46,6 +46,36 @@ export function testenvBinaryPath(): string | undefined {
   return candidate && isExecutable(candidate) ? candidate : undefined;
 }
 
+/** kube-scheduler and kwok, built by build.sh next to kube-testenv for its kwok mode. */
+export interface KwokBinaries {
+  scheduler: string;
+  kwok: string;
+}
+
+/**
+ * Where kube-scheduler and kwok for the current sources are, if both have been built
+ * (`build.sh --print-kwok-paths` names them; it builds nothing).
+ */
+export function kwokBinaryPaths(): KwokBinaries | undefined {
+  let printed: string;
+  try {
+    printed = execFileSync(
+      'bash',
+      [path.join(KUBE_TESTENV_DIR, 'build.sh'), '--print-kwok-paths'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+    );
+  } catch {
+    return undefined;
+  }
+  const named = (what: string) =>
+    new RegExp(`^${what}: (.+)$`, 'm').exec(printed)?.[1]?.trim();
+  const scheduler = named('kube-scheduler');
+  const kwok = named('kwok');
+  if (!scheduler || !kwok || !isExecutable(scheduler) || !isExecutable(kwok))
+    return undefined;
+  return { scheduler, kwok };
+}
+
 /** Why no binary is available, for skip messages and CI errors. */
 export function missingBinaryReason(): string {
   if (process.env[BIN_ENV]) {

@@ -5,10 +5,16 @@
  * @packageDocumentation
  */
 
-export { testenvBinaryPath, missingBinaryReason } from './binary';
+export {
+  testenvBinaryPath,
+  missingBinaryReason,
+  kwokBinaryPaths,
+  type KwokBinaries,
+} from './binary';
 export {
   startKubeTestenv,
   connectKubeTestenv,
+  KWOK_NODE_SELECTOR,
   type KubeTestenv,
   type KubeTestenvConnection,
   type ServiceAccountTokenOptions,

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { missingBinaryReason, testenvBinaryPath } from './binary';
+import {
+  kwokBinaryPaths,
+  missingBinaryReason,
+  testenvBinaryPath,
+} from './binary';
 import { httpsRequest } from './http';
 import { readTokenKubeconfig, tokenKubeconfig } from './kubeconfig';
 
@@ -62,6 +66,24 @@ export interface StartKubeTestenvOptions {
   apiServerArgs?: string[];
   /** Keep KT_DIR after stop() (for debugging). */
   keepDir?: boolean;
+  /**
+   * Run kwok beside the control plane, with kube-scheduler and kube-controller-manager's default
+   * controllers (`controllers` then defaults to `*`: the Deployment, ReplicaSet and node lifecycle
+   * controllers included): nodes annotated {@link KWOK_NODE_SELECTOR} become Ready and keep a
+   * Lease, and the pods scheduled onto them Running. Needs the kube-scheduler and kwok that
+   * build.sh builds beside kube-testenv.
+   */
+  kwok?: boolean;
+}
+
+/** The annotation (key=value) of the nodes kwok manages in kwok mode. */
+export const KWOK_NODE_SELECTOR = 'kwok.x-k8s.io/node=fake';
+
+/** A process started beside the launcher (kube-scheduler, kwok), in a process group of its own. */
+interface Component {
+  name: string;
+  log: string;
+  stop(): Promise<void>;
 }
 
 /** What the launcher writes to $KT_DIR/ready.json (see launcher.go). */
@@ -177,6 +199,51 @@ function makeConnection(base: {
 }
 
 const started = new Set<number>();
+
+/**
+ * Starts a component in a process group of its own, logging to `<dir>/<name>.log`; it fails when
+ * the process exits within its first second.
+ */
+async function startComponent(
+  name: string,
+  binary: string,
+  args: string[],
+  dir: string,
+): Promise<Component> {
+  const log = path.join(dir, `${name}.log`);
+  const out = fs.openSync(log, 'a');
+  const child = spawn(binary, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`kube-testenv: could not spawn ${binary}`);
+  started.add(pid);
+  let exited = false;
+  const exit = new Promise<void>(resolve =>
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const stop = async () => {
+    if (!exited) {
+      killGroup(pid, 'SIGTERM');
+      await Promise.race([exit, sleep(10_000)]);
+    }
+    if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
+    started.delete(pid);
+  };
+  await Promise.race([exit, sleep(1000)]);
+  if (exited) {
+    await stop();
+    throw new Error(`kube-testenv: ${name} exited at start:\n${tail(log)}`);
+  }
+  return { name, log, stop };
+}
+
 let exitHookInstalled = false;
 
 function installExitHook() {
@@ -200,15 +267,22 @@ export async function startKubeTestenv(
   if (!binary) {
     throw new Error(`kube-testenv: ${missingBinaryReason()}`);
   }
+  const kwok = options.kwok ? kwokBinaryPaths() : undefined;
+  if (options.kwok && !kwok) {
+    throw new Error(
+      'kube-testenv: kwok mode needs kube-scheduler and kwok, which are not built for the current sources (run: bash test/kube-testenv/build.sh)',
+    );
+  }
+  const controllers = options.controllers ?? (kwok ? ['*'] : undefined);
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kars-kube-testenv-'));
   const launcherLog = path.join(dir, 'launcher.log');
   const out = fs.openSync(launcherLog, 'a');
 
   const args: string[] = [];
-  if (options.controllers) {
+  if (controllers) {
     args.push(
-      `--controllers=${options.controllers === 'none' ? 'none' : options.controllers.join(',')}`,
+      `--controllers=${controllers === 'none' ? 'none' : controllers.join(',')}`,
     );
   }
   if (options.apiServerArgs?.length) {
@@ -239,10 +313,12 @@ export async function startKubeTestenv(
     });
   });
 
+  const components: Component[] = [];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    for (const c of components.reverse()) await c.stop();
     if (!exited) {
       killGroup(pid, 'SIGTERM');
       await Promise.race([exitPromise, sleep(30_000)]);
@@ -293,6 +369,31 @@ export async function startKubeTestenv(
     if (readyz.status !== 200) {
       throw new Error(`kube-testenv: /readyz answered ${readyz.status}: ${readyz.body}`);
     }
+    if (kwok) {
+      components.push(
+        await startComponent(
+          'kube-scheduler',
+          kwok.scheduler,
+          [
+            `--kubeconfig=${info.kubeconfig}`,
+            '--leader-elect=false',
+            '--secure-port=0',
+          ],
+          dir,
+        ),
+        await startComponent(
+          'kwok',
+          kwok.kwok,
+          [
+            `--kubeconfig=${info.kubeconfig}`,
+            '--manage-all-nodes=false',
+            `--manage-nodes-with-annotation-selector=${KWOK_NODE_SELECTOR}`,
+            '--node-lease-duration-seconds=40',
+          ],
+          dir,
+        ),
+      );
+    }
     const kubeconfigYaml = fs.readFileSync(info.kubeconfig, 'utf8');
     const connection = makeConnection({
       server: info.server,
@@ -307,7 +408,11 @@ export async function startKubeTestenv(
       pid,
       version: info.version,
       startupSeconds: (Date.now() - t0) / 1000,
-      logs: { launcher: launcherLog, ...info.logs },
+      logs: {
+        launcher: launcherLog,
+        ...info.logs,
+        ...Object.fromEntries(components.map(c => [c.name, c.log])),
+      },
       stop,
     };
   } catch (e) {

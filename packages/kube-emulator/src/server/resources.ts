@@ -683,6 +683,14 @@ export class ResourceService {
       next = clone(current);
       if (candidate.status === undefined) delete next.status;
       else next.status = candidate.status;
+      // A built-in kind's status strategy resets the spec, not the metadata: annotations sent
+      // there are kept (the Deployment controller writes its revision so), and labels too except
+      // on a Deployment. A custom resource's /status takes nothing but status.
+      if (!t.custom) {
+        next.metadata.annotations = candidate.metadata.annotations;
+        if (t.kind !== 'Deployment')
+          next.metadata.labels = candidate.metadata.labels;
+      }
       t.defaults?.(next, this.defaulting);
       omitEmpty(t.custom ? next.metadata : next);
     } else {

@@ -22,9 +22,16 @@ import {
   applyManifests,
   ClientNodeGateway,
   KubeGateway,
+  KubeObject,
   readManifests,
 } from '@kars-portal/plugin-kars-node';
-import { startWorkloadSimulator } from '@kars-portal/workload-simulator';
+import {
+  DEFAULT_NODE_POOLS,
+  nodeManifest,
+  plannedNodes,
+  startWorkloadSimulator,
+  WorkloadSimulator,
+} from '@kars-portal/workload-simulator';
 
 /** The repository's deploy/ folder. */
 // Test utilities run from their sources, inside the repository.
@@ -64,6 +71,14 @@ export interface ClusterTargetOptions {
   simulator?: boolean;
   /** How long the simulator takes to make a Deployment available. Default 200 ms. */
   readyDelayMs?: number;
+  /**
+   * What runs the Deployments' pods. `simulator` (the default, on every target): the workload
+   * simulator plays the Deployment and ReplicaSet controllers, kube-scheduler and the kubelets of
+   * its nodes (faults, logs). `kwok` (kube-apiserver of its own only): kube-controller-manager's
+   * controllers, kube-scheduler and kwok run them on kwok nodes of the simulator's pools, and the
+   * simulator only answers Prometheus.
+   */
+  workloads?: 'simulator' | 'kwok';
   /**
    * kube-apiserver: the control plane of the test run (started by `kubeTestenvGlobalSetup` and
    * named by its environment variable), not one of its own. Default false: a control plane per
@@ -118,6 +133,8 @@ interface Server {
   stop(): Promise<void>;
   /** A kubeconfig for a ServiceAccount's token, when the server issues tokens. */
   serviceAccountKubeconfig?(namespace: string, name: string): Promise<string>;
+  /** Where the emulator reads pods/log from once a simulator runs (kube-apiserver asks kubelets). */
+  podLogs?: { source?: WorkloadSimulator['podLogs'] };
 }
 
 async function startServer(
@@ -125,8 +142,13 @@ async function startServer(
   options: ClusterTargetOptions,
 ): Promise<Server> {
   if (name === 'emulator') {
+    const podLogs: Server['podLogs'] = {};
     const emulator = await startKubeEmulator({
       port: 0,
+      podLogs: request =>
+        podLogs.source
+          ? podLogs.source(request)
+          : Promise.resolve(void request.res.writeHead(204).end()),
       ...(options.deploy === false
         ? {}
         : { crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()] }),
@@ -135,6 +157,7 @@ async function startServer(
     const connection = connectKubeTestenv(emulator.kubeconfigPath);
     return {
       adminKubeconfigPath: emulator.kubeconfigPath,
+      podLogs,
       stop: () => emulator.stop(),
       async serviceAccountKubeconfig(namespace, account) {
         return connection.kubeconfigFor(
@@ -158,7 +181,9 @@ async function startServer(
     if (!found.connection) throw new Error(found.skipReason);
     connection = found.connection;
   } else {
-    const started = await startKubeTestenv();
+    const started = await startKubeTestenv({
+      kwok: options.workloads === 'kwok',
+    });
     connection = started;
     stop = () => started.stop();
   }
@@ -186,6 +211,12 @@ export async function startClusterTarget(
   options: ClusterTargetOptions = {},
 ): Promise<ClusterTarget> {
   const deploy = options.deploy ?? true;
+  const kwok = options.workloads === 'kwok';
+  if (kwok && (name !== 'kube-apiserver' || options.shared)) {
+    throw new Error(
+      'workloads: kwok runs on a kube-apiserver of its own (not shared)',
+    );
+  }
   const server = await startServer(name, options);
   const stops: Array<() => Promise<void>> = [() => server.stop()];
   const stop = async () => {
@@ -221,14 +252,21 @@ export async function startClusterTarget(
         );
       }
     }
+    if (kwok) {
+      for (const node of plannedNodes(DEFAULT_NODE_POOLS))
+        await admin.create(nodeManifest(node, { kwok: true }) as KubeObject);
+    }
     let prometheusUrl: string | undefined;
     if (options.simulator ?? deploy) {
       const simulator = await startWorkloadSimulator({
         kubeconfigPath: server.adminKubeconfigPath,
         readyDelayMs: options.readyDelayMs ?? 200,
         prometheusPort: 0,
+        workloads: !kwok,
       });
       stops.push(() => simulator.stop());
+      if (server.podLogs)
+        server.podLogs.source = request => simulator.podLogs(request);
       prometheusUrl = simulator.prometheusUrl;
     }
     return {

@@ -56,48 +56,8 @@ export const ALLOW_LIST: readonly Allowance[] = [
     streams: ['exit', 'stdout', 'stderr'],
     realExit: 1,
     differs:
-      'no pod to read on either server (kubectl waits for one, then fails); with the simulator\u2019s pods, kube-apiserver dials the node\u2019s kubelet (sandbox-0:10250), which does not exist, while the emulator answers from its pods/log source',
+      'kube-apiserver proxies pods/log to the kubelet of the pod\u2019s node (sandbox-0:10250), which does not exist, and fails; the emulator answers from the workload simulator\u2019s container logs',
     reason:
       'the test control plane has no kubelet behind its nodes; the emulator\u2019s logs come from the workload simulator',
-    pending:
-      'issue 17, Pods/logs: Pods on simulated Nodes, container logs on pods/log from the simulator, and kwok on the real control plane',
-  },
-  {
-    step: 'describe-node',
-    streams: [],
-    realExit: 1,
-    differs: 'no simulated Node on either server: NotFound on both',
-    reason: 'the workload simulator does not create Nodes yet',
-    pending:
-      'issue 17, Pods: simulated Nodes (a default and a sandbox-kata pool)',
-  },
-  {
-    step: 'cordon',
-    streams: [],
-    realExit: 1,
-    differs: 'no simulated Node on either server: NotFound on both',
-    reason: 'follows from describe-node',
-    pending:
-      'issue 17, Pods: simulated Nodes (a default and a sandbox-kata pool)',
-  },
-  {
-    step: 'uncordon',
-    streams: [],
-    realExit: 1,
-    differs: 'no simulated Node on either server: NotFound on both',
-    reason: 'follows from describe-node',
-    pending:
-      'issue 17, Pods: simulated Nodes (a default and a sandbox-kata pool)',
-  },
-  {
-    step: 'rollout-undo',
-    streams: [],
-    realExit: 1,
-    differs:
-      'no ReplicaSets on either server, so no revision 1 in the history: both fail alike',
-    reason:
-      'the test clusters run no Deployment controller: the workload simulator only marks sandbox Deployments available',
-    pending:
-      'issue 17, Pods: Deployments to ReplicaSets to Pods in the simulator',
   },
 ];

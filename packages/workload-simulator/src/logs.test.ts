@@ -1,0 +1,158 @@
+import {
+  containerLog,
+  ContainerInstance,
+  formatLines,
+  parseLogQuery,
+  roleOf,
+} from './logs';
+import { logProblem } from './workloads';
+
+const start = Date.parse('2026-01-01T00:00:00Z');
+const run = (extra: Partial<ContainerInstance> = {}): ContainerInstance => ({
+  seed: 1,
+  key: 'uid/agent/0',
+  startedAt: start,
+  env: { KARS_MODEL: 'gpt-4o' },
+  sandbox: 'a',
+  ...extra,
+});
+
+describe('container logs', () => {
+  it('write per runtime: the KarsSandbox says which, else the container does', () => {
+    const first = (role: ReturnType<typeof roleOf>) =>
+      containerLog(role, run(), 1000, start)[0].text;
+    expect(
+      first(
+        roleOf({ name: 'agent' }, { spec: { runtime: { kind: 'LangGraph' } } }),
+      ),
+    ).toBe('INFO kars.runtime: starting LangGraph runtime (model=gpt-4o)');
+    expect(first(roleOf({ name: 'openclaw' }))).toBe(
+      '[openclaw] starting gateway (model gpt-4o)',
+    );
+    expect(first(roleOf({ name: 'agent', image: 'x/hermes:1' }))).toBe(
+      'INFO hermes.gateway: starting Hermes agent (model=gpt-4o)',
+    );
+    expect(
+      containerLog(
+        roleOf({ name: 'egress-guard' }),
+        run(),
+        1000,
+        start + 60_000,
+      ),
+    ).toEqual([
+      {
+        at: start,
+        text: 'egress-guard: rules in place; DNS only to 10.0.0.10',
+      },
+    ]);
+    expect(
+      JSON.parse(
+        containerLog(
+          roleOf({ name: 'inference-router' }),
+          run(),
+          1000,
+          start,
+        )[0].text,
+      ),
+    ).toEqual({
+      level: 'info',
+      msg: 'inference router starting',
+      sandbox: 'a',
+      model: 'gpt-4o',
+      listen: '127.0.0.1:8443',
+    });
+  });
+
+  it("are the same for the same run, grow with time, and end with a failed run's last words", () => {
+    const role = roleOf({ name: 'agent' });
+    const at10 = containerLog(role, run(), 1000, start + 10_000);
+    const at20 = containerLog(role, run(), 1000, start + 20_000);
+    expect(containerLog(role, run(), 1000, start + 10_000)).toEqual(at10);
+    expect(at20.slice(0, at10.length)).toEqual(at10);
+    expect(at20.length).toBeGreaterThan(at10.length + 5);
+    expect(
+      containerLog(role, run({ key: 'uid/agent/1' }), 1000, start + 10_000),
+    ).not.toEqual(at10);
+    const failed = containerLog(
+      role,
+      run({ finishedAt: start + 5000, exit: 'Error' }),
+      1000,
+      start + 60_000,
+    );
+    expect(failed.every(l => l.at <= start + 5000)).toBe(true);
+    expect(failed.slice(-1)[0].text).toBe(
+      'ConnectionRefusedError: [Errno 111] Connection refused',
+    );
+    const killed = containerLog(
+      role,
+      run({ finishedAt: start + 5000, exit: 'OOMKilled' }),
+      1000,
+      start + 60_000,
+    );
+    expect(killed.slice(-1)[0].text).toMatch(/^INFO kars\.runtime: task/);
+  });
+
+  it('are chosen by sinceSeconds, then tailLines, and shown with timestamps and limitBytes', () => {
+    const lines = [0, 1000, 2000, 3000].map(ms => ({
+      at: start + ms,
+      text: `l${ms}`,
+    }));
+    const q = (s: string) =>
+      parseLogQuery(new URLSearchParams(s), start + 3000);
+    expect(formatLines(lines, q(''))).toBe('l0\nl1000\nl2000\nl3000\n');
+    expect(formatLines(lines, q('tailLines=2'))).toBe('l2000\nl3000\n');
+    expect(formatLines(lines, q('tailLines=0'))).toBe('');
+    expect(formatLines(lines, q('sinceSeconds=2&tailLines=5'))).toBe(
+      'l1000\nl2000\nl3000\n',
+    );
+    expect(formatLines(lines, q('sinceTime=2026-01-01T00:00:02Z'))).toBe(
+      'l2000\nl3000\n',
+    );
+    expect(formatLines(lines, q('timestamps=true&tailLines=1'))).toBe(
+      '2026-01-01T00:00:03.000000000Z l3000\n',
+    );
+    expect(formatLines(lines, q('limitBytes=5'))).toBe('l0\nl1');
+  });
+
+  it('refuse as the kubelet does when a container has no log (validateContainerLogStatus)', () => {
+    const term = { containerID: 'containerd://1', exitCode: 1 };
+    expect(
+      [
+        [undefined, false],
+        [{ state: { running: {} }, lastState: {} }, true],
+        [{ state: { running: {} }, lastState: { terminated: term } }, true],
+        [
+          { state: { waiting: { reason: 'ErrImagePull' } }, lastState: {} },
+          false,
+        ],
+        [
+          { state: { waiting: { reason: 'ImagePullBackOff' } }, lastState: {} },
+          false,
+        ],
+        [
+          { state: { waiting: { reason: 'PodInitializing' } }, lastState: {} },
+          false,
+        ],
+        [
+          {
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: term },
+          },
+          false,
+        ],
+        [{ state: { running: {} }, lastState: {} }, false],
+      ].map(([status, previous]) =>
+        logProblem('p', 'agent', status as never, previous as boolean),
+      ),
+    ).toEqual([
+      'container "agent" in pod "p" is not available',
+      'previous terminated container "agent" in pod "p" not found',
+      undefined,
+      'container "agent" in pod "p" is waiting to start: image can\'t be pulled',
+      'container "agent" in pod "p" is waiting to start: trying and failing to pull image',
+      'container "agent" in pod "p" is waiting to start: PodInitializing',
+      undefined,
+      undefined,
+    ]);
+  });
+});
