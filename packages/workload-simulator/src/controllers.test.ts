@@ -1,4 +1,5 @@
 import {
+  currentReplicaSet,
   deploymentStatus,
   newReplicaSet,
   podFor,
@@ -83,6 +84,40 @@ describe('the Deployment and ReplicaSet controllers', () => {
         expect.objectContaining({ kind: 'ReplicaSet', uid: 'rs-uid' }),
       ],
     });
+  });
+
+  it('find the current ReplicaSet by its template without the hash, so a changed collisionCount makes no new one', () => {
+    const at = (rs: Obj, creationTimestamp: string) => ({
+      ...rs,
+      metadata: { ...rs.metadata, creationTimestamp },
+    });
+    const older = at(
+      newReplicaSet(deployment, 'h1', 1, 1),
+      '2026-01-01T00:00:00Z',
+    );
+    const newer = at(
+      newReplicaSet(deployment, 'h2', 2, 1),
+      '2026-01-01T00:05:00Z',
+    );
+    const changed = {
+      ...deployment,
+      spec: {
+        ...deployment.spec,
+        template: {
+          ...deployment.spec.template,
+          metadata: {
+            ...deployment.spec.template.metadata,
+            annotations: { 'kars.azure.com/restarted-at': 'now' },
+          },
+        },
+      },
+    };
+    const collided = {
+      ...deployment,
+      status: { collisionCount: 1 },
+    };
+    expect(currentReplicaSet(collided, [newer, older])).toBe(older);
+    expect(currentReplicaSet(changed, [newer, older])).toBeUndefined();
   });
 
   it('count ready pods, and delete unscheduled, then unready, then the newest first', () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { FAULT_ANNOTATION } from './faults';
 import { Obj } from './kube';
 import { rfc3339 } from './kubelet';
@@ -41,6 +42,27 @@ export const desiredReplicas = (d: Obj): number => d.spec?.replicas ?? 1;
 /** The pod-template-hash the Deployment's current template gets. */
 export const templateHash = (d: Obj) =>
   podTemplateHash(d.spec?.template ?? {}, d.status?.collisionCount);
+
+const withoutHash = (template: Obj | undefined) => {
+  const { [HASH_LABEL]: _hash, ...labels } = template?.metadata?.labels ?? {};
+  return { ...template, metadata: { ...template?.metadata, labels } };
+};
+
+/**
+ * The Deployment's current ReplicaSet: the oldest whose pod template equals the Deployment's but
+ * for the pod-template-hash label, as the Deployment controller finds it (so a changed
+ * collisionCount, which changes the hash, makes no new ReplicaSet for the same template).
+ */
+export function currentReplicaSet(d: Obj, owned: Obj[]): Obj | undefined {
+  const wanted = withoutHash(d.spec?.template);
+  return owned
+    .filter(rs => isDeepStrictEqual(withoutHash(rs.spec?.template), wanted))
+    .sort((a, b) =>
+      String(a.metadata.creationTimestamp).localeCompare(
+        String(b.metadata.creationTimestamp),
+      ),
+    )[0];
+}
 
 const withHash = (labels: Obj | undefined, hash: string) => ({
   ...(labels ?? {}),

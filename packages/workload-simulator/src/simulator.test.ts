@@ -270,17 +270,21 @@ describe.each(targetNames())('workload simulator on %s', name => {
         new RegExp(`image "ghcr.io/azure/kars/${image}:0.1.18"`),
       );
     }
-    expect(await eventsAbout(api, ns, 'alpha')).toContainEqual(
-      expect.objectContaining({
-        reason: 'ScalingReplicaSet',
-        message: `Scaled up replica set alpha-${hash} from 0 to 1`,
-      }),
+    await eventually(async () =>
+      expect(await eventsAbout(api, ns, 'alpha')).toContainEqual(
+        expect.objectContaining({
+          reason: 'ScalingReplicaSet',
+          message: `Scaled up replica set alpha-${hash} from 0 to 1`,
+        }),
+      ),
     );
-    expect(await eventsAbout(api, ns, rs.metadata.name)).toContainEqual(
-      expect.objectContaining({
-        reason: 'SuccessfulCreate',
-        message: `Created pod: ${pod.metadata.name}`,
-      }),
+    await eventually(async () =>
+      expect(await eventsAbout(api, ns, rs.metadata.name)).toContainEqual(
+        expect.objectContaining({
+          reason: 'SuccessfulCreate',
+          message: `Created pod: ${pod.metadata.name}`,
+        }),
+      ),
     );
   });
 
@@ -410,24 +414,26 @@ describe.each(targetNames())('workload simulator on %s', name => {
       reason: 'ContainersNotReady',
       message: 'containers with unready status: [agent]',
     });
-    const events = (await eventsAbout(api, ns, pod.metadata.name)).filter(
-      e => e.fieldPath === 'spec.containers{agent}',
-    );
-    expect(events.map(e => [e.type, e.reason, e.message])).toEqual(
-      expect.arrayContaining([
-        ['Normal', 'Pulling', `Pulling image "${image}"`],
-        [
-          'Warning',
-          'Failed',
-          expect.stringMatching(
-            /^Failed to pull image ".*": rpc error: code = NotFound/,
-          ),
-        ],
-        ['Warning', 'Failed', 'Error: ErrImagePull'],
-        ['Normal', 'BackOff', `Back-off pulling image "${image}"`],
-        ['Warning', 'Failed', 'Error: ImagePullBackOff'],
-      ]),
-    );
+    await eventually(async () => {
+      const events = (await eventsAbout(api, ns, pod.metadata.name)).filter(
+        e => e.fieldPath === 'spec.containers{agent}',
+      );
+      expect(events.map(e => [e.type, e.reason, e.message])).toEqual(
+        expect.arrayContaining([
+          ['Normal', 'Pulling', `Pulling image "${image}"`],
+          [
+            'Warning',
+            'Failed',
+            expect.stringMatching(
+              /^Failed to pull image ".*": rpc error: code = NotFound/,
+            ),
+          ],
+          ['Warning', 'Failed', 'Error: ErrImagePull'],
+          ['Normal', 'BackOff', `Back-off pulling image "${image}"`],
+          ['Warning', 'Failed', 'Error: ImagePullBackOff'],
+        ]),
+      );
+    });
     expect(
       (await api.get(`${deployments}/pull`)).json.status.conditions[0],
     ).toMatchObject({
@@ -478,7 +484,11 @@ describe.each(targetNames())('workload simulator on %s', name => {
       );
       return p;
     }, 20_000);
-    const events = await eventsAbout(api, ns, later.metadata.name);
+    const events = await eventually(async () => {
+      const all = await eventsAbout(api, ns, later.metadata.name);
+      expect(all.map(e => e.reason)).toContain('BackOff');
+      return all;
+    });
     expect(events).toContainEqual(
       expect.objectContaining({
         type: 'Warning',
@@ -554,12 +564,14 @@ describe.each(targetNames())('workload simulator on %s', name => {
         message,
       }),
     ]);
-    expect(await eventsAbout(api, ns, pod.metadata.name)).toContainEqual(
-      expect.objectContaining({
-        type: 'Warning',
-        reason: 'FailedScheduling',
-        message,
-      }),
+    await eventually(async () =>
+      expect(await eventsAbout(api, ns, pod.metadata.name)).toContainEqual(
+        expect.objectContaining({
+          type: 'Warning',
+          reason: 'FailedScheduling',
+          message,
+        }),
+      ),
     );
   });
 
@@ -592,23 +604,29 @@ describe.each(targetNames())('workload simulator on %s', name => {
       expect(lines.some(l => JSON.parse(l).msg === 'inference request')).toBe(
         true,
       );
-      const tail = await api.get(
-        `${logs}?container=inference-router&tailLines=2&timestamps=true`,
-      );
-      expect(tail.text.trimEnd().split('\n')).toEqual(
-        lines
-          .slice(-2)
-          .map(l =>
-            expect.stringMatching(
-              new RegExp(
-                `^\\d{4}-\\d\\d-\\d\\dT[\\d:]+\\.\\d{9}Z ${l.replace(
-                  /[.*+?^${}()|[\]\\]/g,
-                  '\\$&',
-                )}$`,
+      // A line written between the two reads shifts the tail: read both again then.
+      await eventually(async () => {
+        const all = (await api.get(`${logs}?container=inference-router`)).text
+          .trimEnd()
+          .split('\n');
+        const tail = await api.get(
+          `${logs}?container=inference-router&tailLines=2&timestamps=true`,
+        );
+        expect(tail.text.trimEnd().split('\n')).toEqual(
+          all
+            .slice(-2)
+            .map(l =>
+              expect.stringMatching(
+                new RegExp(
+                  `^\\d{4}-\\d\\d-\\d\\dT[\\d:]+\\.\\d{9}Z ${l.replace(
+                    /[.*+?^${}()|[\]\\]/g,
+                    '\\$&',
+                  )}$`,
+                ),
               ),
             ),
-          ),
-      );
+        );
+      });
       expect((await api.get(`${logs}?container=egress-guard`)).text).toBe(
         'egress-guard: rules in place; DNS only to 10.0.0.10\n',
       );
@@ -752,25 +770,31 @@ describe.each(targetNames())(
         return p;
       });
       expect(pod.status.phase).toBe('Pending');
-      expect(
-        await eventsAbout(api, 'kars-b', pod.metadata.name),
-      ).toContainEqual(
-        expect.objectContaining({
-          reason: 'FailedScheduling',
-          type: 'Warning',
-          message,
+      // The scheduler writes the pod's condition first, then its event and the Deployment's status.
+      await eventually(async () =>
+        expect(
+          await eventsAbout(api, 'kars-b', pod.metadata.name),
+        ).toContainEqual(
+          expect.objectContaining({
+            reason: 'FailedScheduling',
+            type: 'Warning',
+            message,
+          }),
+        ),
+      );
+      await eventually(async () =>
+        expect(
+          (
+            await api.get('/apis/apps/v1/namespaces/kars-b/deployments/b')
+          ).json.status,
+        ).toMatchObject({
+          replicas: 1,
+          unavailableReplicas: 1,
+          conditions: expect.arrayContaining([
+            expect.objectContaining({ type: 'Available', status: 'False' }),
+          ]),
         }),
       );
-      expect(
-        (await api.get('/apis/apps/v1/namespaces/kars-b/deployments/b')).json
-          .status,
-      ).toMatchObject({
-        replicas: 1,
-        unavailableReplicas: 1,
-        conditions: expect.arrayContaining([
-          expect.objectContaining({ type: 'Available', status: 'False' }),
-        ]),
-      });
     });
   },
 );

@@ -1,9 +1,9 @@
 import { ServerResponse } from 'node:http';
 import {
   controlledBy,
+  currentReplicaSet,
   deploymentStatus,
   desiredReplicas,
-  HASH_LABEL,
   isTerminating,
   newReplicaSet,
   podFor,
@@ -256,7 +256,7 @@ export class Workloads {
     if (isTerminating(d)) return;
     const owned = this.replicaSets.list().filter(rs => controlledBy(rs, d));
     const hash = templateHash(d);
-    let newRs = owned.find(rs => rs.metadata.labels?.[HASH_LABEL] === hash);
+    let newRs = currentReplicaSet(d, owned);
     const old = owned.filter(rs => rs !== newRs);
     const desired = desiredReplicas(d);
     const recreate = d.spec?.strategy?.type === 'Recreate';

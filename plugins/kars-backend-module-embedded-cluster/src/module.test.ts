@@ -3,7 +3,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -161,6 +165,58 @@ describe('the dev portal: an embedded cluster with the demo tenants', () => {
       sandbox: 'tenant-b',
       model: 'Phi-4',
     });
+  });
+
+  it('enforces the CEL of deploy/: an InferencePolicy above the content-safety floor and a sandbox named system are refused, and nothing is stored', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigFile);
+    const objects = kubeConfig.makeApiClient(KubernetesObjectApi);
+    const refusal = async (body: any) => {
+      try {
+        await objects.create(body);
+      } catch (e: any) {
+        return { code: e.code, message: JSON.parse(e.body).message };
+      }
+      throw new Error(`${body.kind} ${body.metadata.name} was accepted`);
+    };
+    const policy = await refusal({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'InferencePolicy',
+      metadata: { name: 'lenient', namespace: 'kars-tenant-a' },
+      spec: {
+        appliesTo: { sandboxName: 'tenant-a' },
+        modelPreference: { primary: { deployment: 'gpt-4.1' } },
+        contentSafety: { hate: 'High' },
+      },
+    });
+    // A ValidatingAdmissionPolicy denial is a 403, as kube-apiserver words it.
+    expect(policy.code).toBe(403);
+    expect(policy.message).toContain(
+      "ValidatingAdmissionPolicy 'kars-content-safety-floor' with binding 'kars-content-safety-floor-binding' denied request: content safety is less strict than the cluster floor Medium",
+    );
+    const system = await refusal({
+      apiVersion: 'kars.azure.com/v1alpha1',
+      kind: 'KarsSandbox',
+      metadata: { name: 'system', namespace: 'kars-system' },
+      spec: {},
+    });
+    expect(system).toEqual({
+      code: 422,
+      message: expect.stringMatching(
+        /^KarsSandbox.kars.azure.com "system" is invalid: /,
+      ),
+    });
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    await expect(
+      objects.read({
+        apiVersion: 'kars.azure.com/v1alpha1',
+        kind: 'InferencePolicy',
+        metadata: { name: 'lenient', namespace: 'kars-tenant-a' },
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+    await expect(
+      core.readNamespace({ name: 'kars-system' }),
+    ).resolves.toBeDefined();
   });
 });
 

@@ -9,6 +9,7 @@ import { HttpReply, HttpRequest } from './http';
 import {
   judgeCluster,
   judgePrinterColumns,
+  judgeRunningPods,
   judgeTenant,
   TenantEvidence,
 } from './invariants';
@@ -181,6 +182,11 @@ test("invariants: every seed invariant holds on the live objects of the demo ten
   checks.push(
     ...judgePrinterColumns(
       suite.cluster.kubectl(['get', 'karssandbox', '-n', 'kars-system']),
+      [...DEMO_TENANTS],
+    ),
+    ...judgeRunningPods(
+      suite.cluster.kubectl(['get', 'pods', '-A', '-o', 'wide']),
+      suite.cluster.kubectl(['get', 'nodes', '-L', 'kars.azure.com/pool']),
       [...DEMO_TENANTS],
     ),
   );

@@ -5,6 +5,7 @@ import {
   ipv4Network,
   judgeEgressGuardScript,
   judgeNetworkPolicy,
+  judgeRunningPods,
   SEED,
 } from './invariants';
 
@@ -212,5 +213,56 @@ describe('deepSubsetDiff', () => {
         ],
       }),
     ).toEqual(['env[B].value: rendered "2", cluster has "3"']);
+  });
+});
+
+describe('judgeRunningPods', () => {
+  const nodes = `NAME             STATUS   ROLES    AGE   VERSION   POOL
+sandbox-0        Ready    <none>   5m    v1.36.5   sandbox
+sandbox-kata-0   Ready    <none>   5m    v1.36.5   sandbox-kata
+`;
+  const pods = (
+    b: string,
+  ) => `NAMESPACE       NAME                     READY   STATUS    RESTARTS      AGE   IP          NODE             NOMINATED NODE   READINESS GATES
+kars-tenant-a   tenant-a-5df4b58cf5-x1   2/2     Running   0             5m    10.244.0.4  sandbox-0        <none>           <none>
+kars-tenant-b   ${b}
+`;
+  const tenants = [
+    { name: 'tenant-a', isolation: 'enhanced' },
+    { name: 'tenant-b', isolation: 'confidential' },
+  ];
+  const failingRules = (podTable: string) =>
+    judgeRunningPods(podTable, nodes, tenants)
+      .filter(c => !c.ok)
+      .map(c => c.rule);
+
+  it("passes each tenant's Running pod on its pool's node, restarts with their age read as one cell", () => {
+    expect(
+      failingRules(
+        pods(
+          'tenant-b-7c9d8f6b44-y2   2/2     Running   1 (3m ago)    5m    10.244.1.2  sandbox-kata-0   <none>           <none>',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('fails a confidential pod on a node outside the Kata pool, a pod not all ready, and a missing pod', () => {
+    expect(
+      failingRules(
+        pods(
+          'tenant-b-7c9d8f6b44-y2   2/2     Running   0             5m    10.244.1.2  sandbox-0        <none>           <none>',
+        ),
+      ),
+    ).toEqual(['pod-running tenant-b']);
+    expect(
+      failingRules(
+        pods(
+          'tenant-b-7c9d8f6b44-y2   1/2     Running   0             5m    10.244.1.2  sandbox-kata-0   <none>           <none>',
+        ),
+      ),
+    ).toEqual(['pod-running tenant-b']);
+    expect(failingRules(pods('').replace(/kars-tenant-b.*\n/, ''))).toEqual([
+      'pod-running tenant-b',
+    ]);
   });
 });

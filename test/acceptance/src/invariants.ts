@@ -1,4 +1,8 @@
-import { SandboxSpec } from '@kars-portal/plugin-kars-common';
+import {
+  NODE_POOLS,
+  SandboxSpec,
+  sandboxNamespace,
+} from '@kars-portal/plugin-kars-common';
 import { Check, CheckList } from './checks';
 import { canonicalJson, KubeObject } from './snapshot';
 
@@ -1179,6 +1183,65 @@ export function judgePrinterColumns(
       `row ${row?.join(' ') ?? 'absent'}, want Running ${t.model} ${
         t.isolation
       }`,
+    );
+  }
+  return checks.checks;
+}
+
+/**
+ * The cells of a kubectl table, read by the column positions of its header (a cell such as
+ * RESTARTS `1 (5m ago)` holds spaces).
+ */
+export function readKubectlTable(table: string): Array<Record<string, string>> {
+  const [header, ...rows] = table.replace(/\s+$/, '').split('\n');
+  const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map(m => ({
+    name: m[0],
+    at: m.index!,
+  }));
+  return rows.map(row =>
+    Object.fromEntries(
+      starts.map((c, i) => [
+        c.name,
+        row.slice(c.at, starts[i + 1]?.at ?? row.length).trim(),
+      ]),
+    ),
+  );
+}
+
+/**
+ * `kubectl get pods -A -o wide` beside `kubectl get nodes -L kars.azure.com/pool`: each tenant's
+ * namespace runs one Running pod, all its containers ready, on a node of its isolation's pool.
+ */
+export function judgeRunningPods(
+  pods: string,
+  nodes: string,
+  tenants: Array<{ name: string; isolation: string }>,
+): Check[] {
+  const checks = new CheckList('kubectl get pods -A');
+  const poolOf = new Map(
+    readKubectlTable(nodes).map(n => [n.NAME, n.POOL] as const),
+  );
+  const rows = readKubectlTable(pods);
+  for (const t of tenants) {
+    const mine = rows.filter(r => r.NAMESPACE === sandboxNamespace(t.name));
+    // Only the confidential level runs in a Kata VM, on the pool whose nodes offer the handler.
+    const pool =
+      t.isolation === 'confidential' ? NODE_POOLS.kata : NODE_POOLS.sandbox;
+    const [ready, containers] = (mine[0]?.READY ?? '0/0').split('/');
+    checks.add(
+      `pod-running ${t.name}`,
+      mine.length === 1 &&
+        mine[0].STATUS === 'Running' &&
+        ready === containers &&
+        Number(containers) > 0 &&
+        poolOf.get(mine[0].NODE) === pool,
+      mine.length === 1
+        ? `${mine[0].NAME} ${mine[0].STATUS} ${mine[0].READY} on ${
+            mine[0].NODE
+          } (pool ${
+            poolOf.get(mine[0].NODE) ?? 'unknown'
+          }), want Running, all ready, pool ${pool}`
+        : `${mine.length} pods in ${sandboxNamespace(t.name)}, want 1`,
     );
   }
   return checks.checks;
