@@ -231,14 +231,14 @@ kars-tenant-b   ${b}
     { name: 'tenant-a', isolation: 'enhanced' },
     { name: 'tenant-b', isolation: 'confidential' },
   ];
-  const failingRules = (podTable: string) =>
+  const podFailures = (podTable: string) =>
     judgeRunningPods(podTable, nodes, tenants)
       .filter(c => !c.ok)
       .map(c => c.rule);
 
   it("passes each tenant's Running pod on its pool's node, restarts with their age read as one cell", () => {
     expect(
-      failingRules(
+      podFailures(
         pods(
           'tenant-b-7c9d8f6b44-y2   2/2     Running   1 (3m ago)    5m    10.244.1.2  sandbox-kata-0   <none>           <none>',
         ),
@@ -248,20 +248,20 @@ kars-tenant-b   ${b}
 
   it('fails a confidential pod on a node outside the Kata pool, a pod not all ready, and a missing pod', () => {
     expect(
-      failingRules(
+      podFailures(
         pods(
           'tenant-b-7c9d8f6b44-y2   2/2     Running   0             5m    10.244.1.2  sandbox-0        <none>           <none>',
         ),
       ),
     ).toEqual(['pod-running tenant-b']);
     expect(
-      failingRules(
+      podFailures(
         pods(
           'tenant-b-7c9d8f6b44-y2   1/2     Running   0             5m    10.244.1.2  sandbox-kata-0   <none>           <none>',
         ),
       ),
     ).toEqual(['pod-running tenant-b']);
-    expect(failingRules(pods('').replace(/kars-tenant-b.*\n/, ''))).toEqual([
+    expect(podFailures(pods('').replace(/kars-tenant-b.*\n/, ''))).toEqual([
       'pod-running tenant-b',
     ]);
   });
