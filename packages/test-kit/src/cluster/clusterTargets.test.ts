@@ -5,15 +5,12 @@
 /* eslint-disable @backstage/no-mixed-plugin-imports */
 import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  KUBECONFIG_ENV,
-  kwokBinaryPaths,
-  startKubeTestenv,
-} from '@kars-portal/kube-testenv';
+import { KUBECONFIG_ENV, startKubeTestenv } from '@kars-portal/kube-testenv';
 import { ClientNodeGateway, KubeApiError } from '@kars-portal/plugin-kars-node';
 import {
   ClusterTarget,
   clusterTargetNames,
+  kwokAvailable,
   startClusterTarget,
 } from './clusterTargets';
 
@@ -133,15 +130,7 @@ describeReal("startClusterTarget on the run's control plane", () => {
   });
 });
 
-const kwokReady = (() => {
-  if (!clusterTargetNames().includes('kube-apiserver')) return false;
-  if (kwokBinaryPaths()) return true;
-  if (process.env.CI === 'true')
-    throw new Error(
-      'kwok and kube-scheduler are required with CI=true (run: bash test/kube-testenv/build.sh)',
-    );
-  return false;
-})();
+const kwokReady = kwokAvailable();
 
 /** A sandbox-like Deployment: the renderer's pool, toleration and (confidential) runtime class. */
 const sandbox = (

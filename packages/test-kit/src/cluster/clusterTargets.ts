@@ -13,6 +13,7 @@ import {
   startKubeTestenv,
   SWITCH_ENV,
   testenvBinaryPath,
+  kwokBinaryPaths,
 } from '@kars-portal/kube-testenv';
 import {
   buildInferencePolicyCrd,
@@ -102,6 +103,22 @@ export function clusterTargetNames(): Array<'emulator' | 'kube-apiserver'> {
     );
   }
   return ['emulator'];
+}
+
+/**
+ * Whether `startClusterTarget('kube-apiserver', { workloads: 'kwok' })` can run: a kube-apiserver
+ * target and the kube-scheduler and kwok that build.sh builds. With CI=true their absence is an
+ * error, not a skip.
+ */
+export function kwokAvailable(): boolean {
+  if (!clusterTargetNames().includes('kube-apiserver')) return false;
+  if (kwokBinaryPaths()) return true;
+  if (process.env.CI === 'true') {
+    throw new Error(
+      'kwok and kube-scheduler are required with CI=true (run: bash test/kube-testenv/build.sh)',
+    );
+  }
+  return false;
 }
 
 function gatewayFor(kubeconfigPath: string) {

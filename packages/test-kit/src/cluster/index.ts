@@ -8,6 +8,7 @@
 export {
   clusterTargetNames,
   DEPLOY_DIR,
+  kwokAvailable,
   startClusterTarget,
   type ClusterTarget,
   type ClusterTargetName,
