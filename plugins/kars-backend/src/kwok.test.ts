@@ -71,12 +71,13 @@ jest.setTimeout(300_000);
           .send({ name, spec: { sandbox: { isolation } } });
         expect(created.status).toBe(201);
       }
+      const api = server;
       for (const name of Object.keys(levels)) {
         await eventually(
           `${name} Running`,
           async () =>
             (
-              await request(server)
+              await request(api)
                 .get(`/api/kars/sandboxes/${name}`)
                 .set('Authorization', jane)
             ).body.status?.phase === 'Running',
