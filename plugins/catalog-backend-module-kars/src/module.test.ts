@@ -216,10 +216,20 @@ describe.each(clusterTargetNames())(
         'kars.azure.com/cluster': 'primary',
         'kars.azure.com/isolation': 'enhanced',
         'kars.azure.com/model': 'gpt-4.1',
+        'backstage.io/kubernetes-id': 'tenant-a',
         'backstage.io/kubernetes-namespace': 'kars-tenant-a',
         'backstage.io/kubernetes-label-selector':
           'kars.azure.com/sandbox=tenant-a',
+        'backstage.io/kubernetes-cluster': 'primary',
         'backstage.io/managed-by-location': 'kars:primary/tenant-a',
+      });
+      // The agent opens the same Kubernetes tab as its sandbox.
+      expect(component.metadata.annotations).toMatchObject({
+        'backstage.io/kubernetes-id': 'tenant-a',
+        'backstage.io/kubernetes-namespace': 'kars-tenant-a',
+        'backstage.io/kubernetes-label-selector':
+          'kars.azure.com/sandbox=tenant-a',
+        'backstage.io/kubernetes-cluster': 'primary',
       });
       expect(resource.metadata.tags).toEqual(['enhanced', 'gpt-4-1']);
 

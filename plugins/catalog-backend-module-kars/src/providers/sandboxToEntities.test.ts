@@ -114,9 +114,11 @@ describe('sandboxToEntities', () => {
         'kars.azure.com/cluster': 'primary',
         'kars.azure.com/isolation': 'enhanced',
         'kars.azure.com/model': 'gpt-4.1',
+        'backstage.io/kubernetes-id': 'tenant-a',
         'backstage.io/kubernetes-namespace': 'kars-tenant-a',
         'backstage.io/kubernetes-label-selector':
           'kars.azure.com/sandbox=tenant-a',
+        'backstage.io/kubernetes-cluster': 'primary',
         'backstage.io/managed-by-location': 'kars:primary/tenant-a',
         'backstage.io/managed-by-origin-location': 'kars:primary/tenant-a',
       });

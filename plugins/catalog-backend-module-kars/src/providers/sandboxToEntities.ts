@@ -21,10 +21,16 @@ import {
   sandboxNamespace,
 } from '@kars-portal/plugin-kars-common';
 
-/** The Backstage Kubernetes plugin's annotations. */
+/**
+ * The Backstage Kubernetes plugin's annotations: its Kubernetes tab lists the objects labelled with
+ * the sandbox in the tenant namespace of the kars cluster the sandbox runs on (its service locator
+ * `singleTenant` keeps to the cluster named here).
+ */
 export const KUBERNETES_ANNOTATIONS = {
+  id: 'backstage.io/kubernetes-id',
   namespace: 'backstage.io/kubernetes-namespace',
   labelSelector: 'backstage.io/kubernetes-label-selector',
+  cluster: 'backstage.io/kubernetes-cluster',
 } as const;
 
 /** The location type of the managed-by annotations of every entity the provider emits. */
@@ -115,8 +121,10 @@ export function sandboxToEntities(
     [KARS_ANNOTATIONS.cluster]: cluster,
     [KARS_ANNOTATIONS.isolation]: isolation,
     [KARS_ANNOTATIONS.model]: spec.model,
+    [KUBERNETES_ANNOTATIONS.id]: name,
     [KUBERNETES_ANNOTATIONS.namespace]: sandboxNamespace(name),
     [KUBERNETES_ANNOTATIONS.labelSelector]: `${KARS_LABELS.sandbox}=${name}`,
+    [KUBERNETES_ANNOTATIONS.cluster]: cluster,
     ...locationAnnotations(`${cluster}/${name}`),
   };
   const tags = [...new Set([toTag(isolation), toTag(spec.model)])].filter(
