@@ -9,6 +9,7 @@ import {
   karsCredentialsUpdatePermission,
   karsSandboxCreatePermission,
   karsSandboxDeletePermission,
+  karsSandboxLogsPermission,
   karsSandboxReadPermission,
   karsSandboxUpdatePermission,
   Sandbox,
@@ -65,6 +66,7 @@ describe('KarsPortalPermissionPolicy', () => {
   });
 
   it.each([
+    ['read logs', karsSandboxLogsPermission],
     ['update', karsSandboxUpdatePermission],
     ['delete', karsSandboxDeletePermission],
     ['rotate credentials', karsCredentialsUpdatePermission],
@@ -103,8 +105,9 @@ describe('KarsPortalPermissionPolicy', () => {
     ).toBe(AuthorizeResult.ALLOW);
   });
 
-  it('lets admins change any sandbox', async () => {
+  it('lets admins change any sandbox and read its logs', async () => {
     expect(await allowed(admin, karsSandboxDeletePermission)).toBe(true);
+    expect(await allowed(admin, karsSandboxLogsPermission)).toBe(true);
     expect(
       (
         await policy.handle(

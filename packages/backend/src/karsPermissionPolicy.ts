@@ -20,14 +20,15 @@ import {
 import {
   canonicalEntityRef,
   karsAuditReadPermission,
+  karsSandboxLogsPermission,
   KARS_SANDBOX_RESOURCE_TYPE,
 } from '@kars-portal/plugin-kars-common';
 
 /**
  * The portal's permission policy for kars sandboxes: anyone signed in may read sandboxes and create
  * one; only a sandbox's owners (the owner entity, or a member of the owning group) and the
- * configured admins may change it, rotate its credentials or delete it; only the admins may read
- * the fleet-wide audit trail. Other plugins' permissions are allowed, as in the default dev portal.
+ * configured admins may read its logs, change it, rotate its credentials or delete it; only the
+ * admins may read the fleet-wide audit trail. Other plugins' permissions are allowed, as in the default dev portal.
  */
 export class KarsPortalPermissionPolicy implements PermissionPolicy {
   private readonly admins: Set<string>;
@@ -54,7 +55,10 @@ export class KarsPortalPermissionPolicy implements PermissionPolicy {
     if (!isResourcePermission(permission, KARS_SANDBOX_RESOURCE_TYPE)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (permission.attributes.action === 'read') {
+    if (
+      permission.attributes.action === 'read' &&
+      permission.name !== karsSandboxLogsPermission.name
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isAdmin) {

@@ -19,10 +19,12 @@ import {
   karsCredentialsUpdatePermission,
   karsSandboxCreatePermission,
   karsSandboxDeletePermission,
+  karsSandboxLogsPermission,
   karsSandboxReadPermission,
   karsSandboxUpdatePermission,
   listAuditQuerySchema,
   Sandbox,
+  sandboxLogsQuerySchema,
 } from '@kars-portal/plugin-kars-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -36,6 +38,8 @@ import {
   plainQuery,
 } from './requests';
 import { Actor } from './service/Actor';
+import { readKubeEvents } from './service/events/kubeEvents';
+import { SandboxLogs, writeRedacted } from './service/logs/SandboxLogs';
 import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
 
@@ -67,10 +71,11 @@ export async function createRouter(
     permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
   );
 
-  async function caller(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  async function caller(
+    req: express.Request,
+    allow: Array<'user' | 'service'> = ['user', 'service'],
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow });
     const actor: Actor =
       credentials.principal.type === 'user'
         ? {
@@ -268,6 +273,9 @@ export async function createRouter(
     manifests: name => views.manifests(name),
     'agent-card': name => views.agentCard(name),
     events: name => views.events(name),
+    'kube-events': async name => ({
+      items: await readKubeEvents(fleet.mustLocate(name).cluster, name),
+    }),
   };
   for (const [view, read] of Object.entries(readViews)) {
     router.get(`/sandboxes/:name/${view}`, async (req, res) => {
@@ -283,6 +291,34 @@ export async function createRouter(
       res.json(await read(req.params.name));
     });
   }
+
+  /**
+   * The last lines of a container of the sandbox's pod as text, with `follow` streamed until the
+   * caller hangs up (which ends the request to the cluster). For users only (no other plugin needs
+   * what an agent prints) with `kars.sandbox.logs`, checked before the query is looked at; values of
+   * the sandbox's credentials are redacted.
+   */
+  const logs = new SandboxLogs(fleet);
+  router.get('/sandboxes/:name/logs', async (req, res) => {
+    const { credentials, actor } = await caller(req, ['user']);
+    existing(req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxLogsPermission,
+      req.params.name,
+    );
+    const query = parseOrThrow(sandboxLogsQuerySchema, req.query, 'query');
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    const log = await logs.open(req.params.name, query, hangUp.signal);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.flushHeaders();
+    await writeRedacted(log, res);
+  });
 
   /**
    * The fleet-wide audit trail, deleted sandboxes included (a sandbox's own events route needs the

@@ -20,5 +20,6 @@ export * from './permissions';
 export * from './jsonSchema';
 export * from './crd';
 export * from './api/contract';
+export * from './api/observations';
 export * from './api/responseSchemas';
 export * from './api/KarsClient';

@@ -16,6 +16,16 @@ export const karsSandboxReadPermission = createPermission({
   resourceType: KARS_SANDBOX_RESOURCE_TYPE,
 });
 
+/**
+ * Read the logs of a sandbox's containers (`GET /sandboxes/:name/logs`). Apart from reading the
+ * sandbox: what an agent prints is its owners' business. @public
+ */
+export const karsSandboxLogsPermission = createPermission({
+  name: 'kars.sandbox.logs',
+  attributes: { action: 'read' },
+  resourceType: KARS_SANDBOX_RESOURCE_TYPE,
+});
+
 /** Change a sandbox's spec, including suspending it. @public */
 export const karsSandboxUpdatePermission = createPermission({
   name: 'kars.sandbox.update',
@@ -50,6 +60,7 @@ export const karsAuditReadPermission = createPermission({
 export const karsPermissions = [
   karsSandboxCreatePermission,
   karsSandboxReadPermission,
+  karsSandboxLogsPermission,
   karsSandboxUpdatePermission,
   karsSandboxDeletePermission,
   karsCredentialsUpdatePermission,

@@ -23,6 +23,7 @@ import {
   UpdateSandboxRequest,
   ValidateResponse,
 } from './contract';
+import { KubeEventsResponse, SandboxLogsOptions } from './observations';
 
 /** Per-call options: a token (backend callers) and an abort signal. @public */
 export interface KarsRequestOptions {
@@ -89,6 +90,26 @@ export interface KarsApi {
     query?: ListAuditQuery,
     options?: KarsRequestOptions,
   ): Promise<AuditPage>;
+  /** The Kubernetes Events of a sandbox's namespace and of its KarsSandbox, newest first. */
+  getKubeEvents(
+    name: string,
+    options?: KarsRequestOptions,
+  ): Promise<KubeEventsResponse>;
+  /** The last lines of a container of the sandbox's pod, as text (`kars.sandbox.logs`). */
+  getLogs(
+    name: string,
+    query?: SandboxLogsOptions,
+    options?: KarsRequestOptions,
+  ): Promise<string>;
+  /**
+   * The last lines of a container and then what it writes, as they come, until `options.signal`
+   * aborts (`follow=true`; `kars.sandbox.logs`).
+   */
+  followLogs(
+    name: string,
+    query?: SandboxLogsOptions,
+    options?: KarsRequestOptions,
+  ): Promise<ReadableStream<string>>;
 }
 
 /** How the client finds the backend and makes requests. @public */
@@ -247,6 +268,47 @@ export class KarsClient implements KarsApi {
     );
   }
 
+  getKubeEvents(name: string, options?: KarsRequestOptions) {
+    return this.request<KubeEventsResponse>(
+      'GET',
+      this.path(name, '/kube-events'),
+      undefined,
+      options,
+    );
+  }
+
+  async getLogs(
+    name: string,
+    query: SandboxLogsOptions = {},
+    options?: KarsRequestOptions,
+  ): Promise<string> {
+    const response = await this.send(
+      'GET',
+      `${this.path(name, '/logs')}${this.queryString(query)}`,
+      undefined,
+      options,
+    );
+    return response.text();
+  }
+
+  async followLogs(
+    name: string,
+    query: SandboxLogsOptions = {},
+    options?: KarsRequestOptions,
+  ): Promise<ReadableStream<string>> {
+    const response = await this.send(
+      'GET',
+      `${this.path(name, '/logs')}${this.queryString({
+        ...query,
+        follow: true,
+      })}`,
+      undefined,
+      options,
+    );
+    if (!response.body) throw new Error('the logs response has no body');
+    return response.body.pipeThrough(new TextDecoderStream());
+  }
+
   private queryString(query: object) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -266,6 +328,18 @@ export class KarsClient implements KarsApi {
     body: unknown,
     options?: KarsRequestOptions,
   ): Promise<T> {
+    const response = await this.send(method, path, body, options);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** The response of a request; a ResponseError for any status that is not 2xx. */
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    options?: KarsRequestOptions,
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl(KARS_PLUGIN_ID);
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -279,7 +353,6 @@ export class KarsClient implements KarsApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,4 +1,5 @@
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { Readable } from 'node:stream';
 import { KubeHttp } from './KubeHttp';
 import {
   KubeApiError,
@@ -6,6 +7,7 @@ import {
   KubeObject,
   ObjectList,
   ObjectRef,
+  PodLogOptions,
   WatchEvent,
   WatchHandle,
 } from './types';
@@ -346,5 +348,29 @@ export class ClientNodeGateway implements KubeGateway {
         controller?.abort();
       },
     };
+  }
+
+  async podLog(
+    namespace: string,
+    pod: string,
+    options: PodLogOptions,
+    signal?: AbortSignal,
+  ): Promise<Readable> {
+    return call(() =>
+      this.http.stream(
+        {
+          path: `/api/v1/namespaces/${encodeURIComponent(
+            namespace,
+          )}/pods/${encodeURIComponent(pod)}/log`,
+          query: {
+            container: options.container,
+            tailLines: options.tailLines,
+            previous: options.previous || undefined,
+            follow: options.follow || undefined,
+          },
+        },
+        signal,
+      ),
+    );
   }
 }

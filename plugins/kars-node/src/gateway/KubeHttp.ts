@@ -54,7 +54,71 @@ export class KubeHttp {
     return (text ? JSON.parse(text) : {}) as T;
   }
 
+  /**
+   * The response of a GET as a stream, once the server has answered 2xx; a KubeApiError for any
+   * other answer or a network failure. Aborting `signal` ends the request (and the stream).
+   */
+  async stream(
+    request: Omit<KubeRequest, 'method' | 'body' | 'contentType'>,
+    signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
+    const { url, headers, agent, secure } = await this.prepare({
+      ...request,
+      method: 'GET',
+    });
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = (secure ? https : http).request(
+        url,
+        {
+          method: 'GET',
+          headers: { ...headers, Accept: '*/*' },
+          agent,
+          signal,
+        },
+        res => {
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) {
+            resolve(res);
+            return;
+          }
+          readAll(res).then(
+            text => reject(apiError(code, text, res.headers)),
+            error => reject(networkError(error)),
+          );
+        },
+      );
+      req.on('error', error => reject(networkError(error)));
+      req.end();
+    });
+  }
+
   private async send(request: KubeRequest): Promise<string> {
+    const { url, headers, agent, secure, payload } = await this.prepare(
+      request,
+    );
+    return new Promise<string>((resolve, reject) => {
+      const req = (secure ? https : http).request(
+        url,
+        { method: request.method, headers, agent },
+        res => {
+          readAll(res).then(
+            text => {
+              const code = res.statusCode ?? 0;
+              if (code >= 200 && code < 300) resolve(text);
+              else reject(apiError(code, text, res.headers));
+            },
+            error => reject(networkError(error)),
+          );
+        },
+      );
+      req.on('error', error => reject(networkError(error)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** The URL, headers (authentication included), agent and payload of a request. */
+  private async prepare(request: KubeRequest) {
     const options: Options = {};
     await this.kubeConfig.applyToHTTPSOptions(options as https.RequestOptions);
     const headers: Record<string, string> = {
@@ -81,38 +145,7 @@ export class KubeHttp {
     }
     const secure = url.protocol === 'https:';
     const agent = this.agentFor(options, secure);
-    return new Promise<string>((resolve, reject) => {
-      const req = (secure ? https : http).request(
-        url,
-        { method: request.method, headers, agent },
-        res => {
-          const chunks: Buffer[] = [];
-          res.on('data', chunk => chunks.push(chunk));
-          res.on('error', error => reject(networkError(error)));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const code = res.statusCode ?? 0;
-            if (code >= 200 && code < 300) {
-              resolve(text);
-              return;
-            }
-            const status = statusOf(text);
-            const retryAfter = Number(res.headers['retry-after']);
-            reject(
-              new KubeApiError(
-                code,
-                status.reason ?? 'Unknown',
-                status.message ?? `HTTP ${code}`,
-                Number.isFinite(retryAfter) ? retryAfter : undefined,
-              ),
-            );
-          });
-        },
-      );
-      req.on('error', error => reject(networkError(error)));
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+    return { url, headers, agent, secure, payload };
   }
 
   /**
@@ -156,6 +189,32 @@ export class KubeHttp {
     this.agent?.agent.destroy();
     this.agent = undefined;
   }
+}
+
+/** The whole body of a response, as text. */
+function readAll(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', chunk => chunks.push(chunk));
+    res.on('error', reject);
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/** The KubeApiError of a failed answer: its status, and the reason and message of its Status body. */
+function apiError(
+  code: number,
+  text: string,
+  headers: http.IncomingHttpHeaders,
+): KubeApiError {
+  const status = statusOf(text);
+  const retryAfter = Number(headers['retry-after']);
+  return new KubeApiError(
+    code,
+    status.reason ?? 'Unknown',
+    status.message ?? `HTTP ${code}`,
+    Number.isFinite(retryAfter) ? retryAfter : undefined,
+  );
 }
 
 function networkError(error: Error): KubeApiError {

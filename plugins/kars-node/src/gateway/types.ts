@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** A Kubernetes object, as the backend renders, writes and reads it (plain JSON). @public */
 export interface KubeObject {
   apiVersion: string;
@@ -68,6 +70,17 @@ export function isStatus(error: unknown, statusCode: number): boolean {
   return error instanceof KubeApiError && error.statusCode === statusCode;
 }
 
+/** Which lines of a container's log to read (`pods/log`). @public */
+export interface PodLogOptions {
+  container: string;
+  /** The last lines only. */
+  tailLines?: number;
+  /** The previous run of the container (after a restart). */
+  previous?: boolean;
+  /** Keep the stream open and send what the container writes from then on. */
+  follow?: boolean;
+}
+
 /**
  * The port through which everything in the backend talks to a cluster. The only adapter that
  * imports `@kubernetes/client-node` implements it; tests can count or fail its calls.
@@ -130,4 +143,14 @@ export interface KubeGateway {
     onEvent: (event: WatchEvent<T>) => void,
     onDone: (error?: unknown) => void,
   ): Promise<WatchHandle>;
+  /**
+   * The log of a pod's container (`pods/log`) as a byte stream, once the server has answered 2xx;
+   * a KubeApiError when it does not. Aborting `signal` ends the request to the server.
+   */
+  podLog(
+    namespace: string,
+    pod: string,
+    options: PodLogOptions,
+    signal?: AbortSignal,
+  ): Promise<Readable>;
 }
