@@ -29,9 +29,17 @@ export async function startFakeKarsServer(
       });
       setTimeout(() => {
         if (res.destroyed) return;
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        // Logs are text; every other answer is JSON.
+        const text = typeof answer.body === 'string';
+        res.writeHead(answer.status, {
+          'content-type': text
+            ? 'text/plain; charset=utf-8'
+            : 'application/json',
+        });
         res.end(
-          answer.body === undefined ? undefined : JSON.stringify(answer.body),
+          answer.body === undefined || text
+            ? answer.body
+            : JSON.stringify(answer.body),
         );
       }, answer.delayMs).unref();
     });

@@ -2,6 +2,7 @@ import {
   AuditEvent,
   ClusterInfo,
   Condition,
+  KubeEvent,
   Sandbox,
   SandboxHealth,
   SandboxPhase,
@@ -43,6 +44,13 @@ export class FakeKarsApi {
   readonly health = new Map<string, SandboxHealth>();
   /** `GET /sandboxes/:name/events` of a sandbox (none by default). */
   readonly events = new Map<string, AuditEvent[]>();
+  /** `GET /sandboxes/:name/kube-events` of a sandbox, newest first (none by default). */
+  readonly kubeEvents = new Map<string, KubeEvent[]>();
+  /**
+   * `GET /sandboxes/:name/logs`: the text of a container, keyed `<sandbox>/<container>` (the
+   * `container` query: agent, inference-router or egress-guard); none by default.
+   */
+  readonly logs = new Map<string, string>();
   /** `GET /audit`: the fleet-wide trail, in any order (served newest first). */
   auditTrail: AuditEvent[] = [];
   /** Phases `GET /sandboxes/:name` answers for a sandbox, in turn (the last one repeats). */
@@ -79,6 +87,8 @@ export class FakeKarsApi {
       this.sandboxes,
       this.health,
       this.events,
+      this.kubeEvents,
+      this.logs,
       this.phases,
       this.conditions,
     ]) {

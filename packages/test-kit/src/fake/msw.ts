@@ -19,8 +19,12 @@ export function karsMswHandlers(fake: FakeKarsApi) {
           : await request.text(),
       });
       if (answer.delayMs > 0) await delay(answer.delayMs);
-      return answer.body === undefined
-        ? new HttpResponse(null, { status: answer.status })
+      if (answer.body === undefined) {
+        return new HttpResponse(null, { status: answer.status });
+      }
+      // Logs are text; every other answer is JSON.
+      return typeof answer.body === 'string'
+        ? HttpResponse.text(answer.body, { status: answer.status })
         : HttpResponse.json(answer.body as object, { status: answer.status });
     }),
   ];

@@ -28,7 +28,14 @@ export function routeOf(
   if (sub === 'credentials') {
     return method === 'PUT' ? { route: 'credentials', name } : {};
   }
-  const views = ['health', 'events', 'agent-card', 'manifests'] as const;
+  const views = [
+    'health',
+    'events',
+    'agent-card',
+    'manifests',
+    'kube-events',
+    'logs',
+  ] as const;
   const view = views.find(v => v === sub);
   return method === 'GET' && view ? { route: view, name } : {};
 }

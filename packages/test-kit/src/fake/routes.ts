@@ -6,6 +6,7 @@ import {
   clusterInfoSchema,
   createSandboxRequestSchema,
   deleteSandboxDryRunResponseSchema,
+  kubeEventsResponseSchema,
   listAuditQuerySchema,
   listSandboxesQuerySchema,
   pageSchema,
@@ -15,6 +16,7 @@ import {
   Sandbox,
   sandboxHealthSchema,
   sandboxListItemSchema,
+  sandboxLogsQuerySchema,
   sandboxNameSchema,
   sandboxObjectNames,
   sandboxPatchSchema,
@@ -43,6 +45,8 @@ const PERMISSIONS: Partial<Record<FakeRoute, string>> = {
   events: 'kars.sandbox.read',
   'agent-card': 'kars.sandbox.read',
   manifests: 'kars.sandbox.read',
+  'kube-events': 'kars.sandbox.read',
+  logs: 'kars.sandbox.logs',
   update: 'kars.sandbox.update',
   delete: 'kars.sandbox.delete',
   credentials: 'kars.sandbox.credentials.update',
@@ -325,6 +329,31 @@ export const ROUTES: Record<FakeRoute, Route> = {
     reply(auditEventsResponseSchema, {
       items: api.events.get(sandboxOf(api, request).name) ?? [],
     }),
+
+  'kube-events': (api, request) =>
+    reply(kubeEventsResponseSchema, {
+      items: api.kubeEvents.get(sandboxOf(api, request).name) ?? [],
+    }),
+
+  /** The last `tailLines` lines of what a test set; `follow` answers the same, then ends. */
+  logs: (api, request) => {
+    const sandbox = sandboxOf(api, request);
+    const { container, tailLines } = parse(
+      sandboxLogsQuerySchema,
+      Object.fromEntries(request.query),
+      'query',
+    );
+    const lines = (api.logs.get(`${sandbox.name}/${container}`) ?? '')
+      .split('\n')
+      .filter(line => line !== '');
+    return {
+      status: 200,
+      body: lines
+        .slice(-tailLines)
+        .map(line => `${line}\n`)
+        .join(''),
+    };
+  },
 
   'agent-card': (api, request) => {
     const sandbox = sandboxOf(api, request);

@@ -12,6 +12,8 @@ export type FakeRoute =
   | 'events'
   | 'agent-card'
   | 'manifests'
+  | 'kube-events'
+  | 'logs'
   | 'audit';
 
 /** A request as an adapter hands it over. */
