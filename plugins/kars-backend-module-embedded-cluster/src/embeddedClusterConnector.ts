@@ -16,13 +16,17 @@ import {
   KarsClusterConnector,
   readManifests,
 } from '@kars-portal/plugin-kars-node';
+import { EmbeddedClusters } from './embeddedClusters';
 
 /**
  * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs, applies the
  * bootstrap manifests (`embedded.bootstrapManifests`, CRDs excepted: they come from kars-common),
- * and runs the workload simulator beside it. Refused for a production cluster.
+ * and runs the workload simulator beside it. Refused for a production cluster. Each running cluster
+ * is in `clusters` (for the Kubernetes plugin) until it stops.
  */
-export const embeddedClusterConnector: KarsClusterConnector = {
+export const createEmbeddedClusterConnector = (
+  clusters: EmbeddedClusters,
+): KarsClusterConnector => ({
   async connect({ name, config }, { logger }) {
     if (config.getOptionalBoolean('production')) {
       throw new Error(
@@ -69,6 +73,7 @@ export const embeddedClusterConnector: KarsClusterConnector = {
         prometheusPort: 0,
       });
       simulator = running;
+      clusters.add({ name, kubeConfig });
       logger.info(
         `embedded cluster ${name} at ${emulator.url} (kubeconfig ${
           kubeconfigFile ?? emulator.kubeconfigPath
@@ -80,6 +85,7 @@ export const embeddedClusterConnector: KarsClusterConnector = {
         embedded: true,
         simulated: true,
         async stop() {
+          clusters.remove(name);
           await running.stop();
           await emulator.stop();
         },
@@ -89,4 +95,4 @@ export const embeddedClusterConnector: KarsClusterConnector = {
       throw error;
     }
   },
-};
+});

@@ -1,6 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { karsClusterConnectorsExtensionPoint } from '@kars-portal/plugin-kars-node';
-import { embeddedClusterConnector } from './embeddedClusterConnector';
+import { createEmbeddedClusterConnector } from './embeddedClusterConnector';
+import { embeddedClustersServiceRef } from './embeddedClusters';
 
 /**
  * Adds clusters of type `embedded` to the kars backend: an in-process API emulator with simulated
@@ -12,9 +13,15 @@ export const karsModuleEmbeddedCluster = createBackendModule({
   moduleId: 'embedded-cluster',
   register(reg) {
     reg.registerInit({
-      deps: { connectors: karsClusterConnectorsExtensionPoint },
-      async init({ connectors }) {
-        connectors.addClusterConnector('embedded', embeddedClusterConnector);
+      deps: {
+        connectors: karsClusterConnectorsExtensionPoint,
+        clusters: embeddedClustersServiceRef,
+      },
+      async init({ connectors, clusters }) {
+        connectors.addClusterConnector(
+          'embedded',
+          createEmbeddedClusterConnector(clusters),
+        );
       },
     });
   },
