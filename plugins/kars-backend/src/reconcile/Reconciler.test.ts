@@ -66,6 +66,26 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
   const phaseOf = async (name: string) =>
     (await target.admin.get<any>(sandboxRef(name)))?.status?.phase;
 
+  /** The DriftRepaired Events on a sandbox about one kind of object, read back from the server. */
+  const driftEventsAbout = (sandbox: string, kind: string) =>
+    eventually(
+      `a DriftRepaired event on ${sandbox} about its ${kind}`,
+      async () => {
+        const { items } = await target.admin.list<any>(
+          'events.k8s.io/v1',
+          'Event',
+          { namespace: 'kars-system' },
+        );
+        const found = items.filter(
+          e =>
+            e.reason === 'DriftRepaired' &&
+            e.regarding?.name === sandbox &&
+            e.related?.kind === kind,
+        );
+        return found.length > 0 && found;
+      },
+    );
+
   beforeAll(async () => {
     target = await startClusterTarget(targetName);
     counting = new CountingGateway(backendGateway(target));
@@ -324,6 +344,22 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
       get('v1', 'ServiceAccount', 'sandbox', 'kars-tenant-c'),
     );
     expect(sa.automountServiceAccountToken).toBe(false);
+    const [repaired] = await driftEventsAbout('tenant-c', 'NetworkPolicy');
+    expect(repaired).toMatchObject({
+      type: 'Warning',
+      reason: 'DriftRepaired',
+      action: 'Repair',
+      reportingController: 'kars.azure.com/kars-portal',
+      regarding: { kind: 'KarsSandbox', name: 'tenant-c' },
+      related: {
+        kind: 'NetworkPolicy',
+        name: 'sandbox-policy',
+        namespace: 'kars-tenant-c',
+      },
+    });
+    expect(repaired.note).toMatch(
+      /^NetworkPolicy kars-tenant-c\/sandbox-policy: spec\.egress.* no longer held the rendered values; edited by someone-else \(Update at \d{4}-\d\d-\d\dT[\d:]+Z\); repaired by kars portal$/,
+    );
   });
 
   it('converges through injected API failures without duplicates', async () => {
@@ -502,6 +538,10 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
         const d = await target.admin.get<any>(ref);
         return d?.spec.replicas === 1;
       });
+      const [repaired] = await driftEventsAbout('tenant-k', 'Deployment');
+      expect(repaired.note).toMatch(
+        /^Deployment kars-tenant-k\/tenant-k: spec\.replicas no longer held the rendered values; edited without a field manager of its own/,
+      );
     });
   });
 });

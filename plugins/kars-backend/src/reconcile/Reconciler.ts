@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   KARS_ANNOTATIONS,
@@ -6,7 +7,7 @@ import {
   sandboxNamespace,
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
-import { KubeApiError } from '@kars-portal/plugin-kars-node';
+import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { awaitSecretAccess } from '../service/secretAccess';
@@ -15,7 +16,8 @@ import {
   isClaimedNamespace,
   readSandboxSpec,
 } from '../service/sandboxObject';
-import { Applier, hashOf } from './apply';
+import { Applier, Drift, hashOf } from './apply';
+import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
 import { OWNED_KINDS, OwnedObjects } from './ownedObjects';
@@ -48,6 +50,8 @@ export class Reconciler {
   private readonly queue: WorkQueue;
   private readonly unsubscribe: Array<() => void> = [];
   private running = false;
+  /** Which backend replica wrote an Event (`reportingInstance`): its host name. */
+  private readonly reportingInstance = os.hostname().slice(0, 128);
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -125,6 +129,29 @@ export class Reconciler {
     return this.queue.whenIdle();
   }
 
+  /**
+   * Leaves an Event on the KarsSandbox for each drift a pass repaired. Best effort: the repair is
+   * done, and a failed Event write must not undo or retry it.
+   */
+  private async recordDrifts(sandbox: KubeObject, drifts: Drift[]) {
+    const at = new Date();
+    for (const [i, drift] of drifts.entries()) {
+      await this.gateway
+        .create(driftEvent(sandbox, drift, at, this.reportingInstance, i))
+        .catch(error =>
+          this.logger.warn(
+            `could not record the repaired drift of ${drift.kind} ${
+              drift.name
+            } on ${sandbox.metadata.name}: ${
+              error instanceof KubeApiError
+                ? `${error.statusCode} ${error.reason}`
+                : 'error'
+            }`,
+          ),
+        );
+    }
+  }
+
   /** One pass for one sandbox. */
   async reconcile(name: string): Promise<void | { requeueAfterMs: number }> {
     const sandbox = this.cluster.sandboxes.get(name, this.operatorNamespace);
@@ -173,18 +200,23 @@ export class Reconciler {
       sandboxUid: String(sandbox.metadata.uid ?? ''),
       restartedAt: sandbox.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt],
     });
+    const drifts: Drift[] = [];
+    const apply = async (desired: KubeObject, live: KubeObject | undefined) => {
+      const drift = await this.applier.applyIfNeeded(desired, live);
+      if (drift) drifts.push(drift);
+    };
     try {
-      await this.applier.applyIfNeeded(rendered.namespace, liveNamespace);
+      await apply(rendered.namespace, liveNamespace);
       const liveAccess = this.owned.get(
         'RoleBinding',
         rendered.secretAccess.metadata.name,
         namespaceName,
       );
-      await this.applier.applyIfNeeded(rendered.secretAccess, liveAccess);
+      await apply(rendered.secretAccess, liveAccess);
       if (!liveAccess) await awaitSecretAccess(this.gateway, namespaceName);
       await this.generatedSecrets.ensure(sandbox, rendered.secrets);
       for (const desired of rendered.objects) {
-        await this.applier.applyIfNeeded(
+        await apply(
           desired,
           this.owned.get(desired.kind, desired.metadata.name, namespaceName),
         );
@@ -194,6 +226,7 @@ export class Reconciler {
         ...rendered.objects,
       ]);
     } catch (error) {
+      await this.recordDrifts(sandbox, drifts);
       const apiError = error instanceof KubeApiError ? error : undefined;
       observation.failure = {
         reason: 'ApplyFailed',
@@ -206,6 +239,8 @@ export class Reconciler {
       );
       throw error;
     }
+
+    await this.recordDrifts(sandbox, drifts);
 
     const names = sandboxObjectNames(name);
     const deployment = this.owned.get(

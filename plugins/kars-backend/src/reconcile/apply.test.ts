@@ -1,5 +1,5 @@
 import { KubeObject } from '@kars-portal/plugin-kars-node';
-import { hasForeignEdits } from './apply';
+import { fieldPaths, foreignEdits, hasForeignEdits } from './apply';
 
 /** What kars portal renders: a label and an annotation of its own, and a spec. */
 const desired: KubeObject = {
@@ -160,5 +160,69 @@ describe('hasForeignEdits', () => {
     ],
   ])('%s: %s', (_what, managedFields, foreign) => {
     expect(hasForeignEdits(live(...managedFields), desired)).toBe(foreign);
+  });
+});
+
+describe('foreignEdits', () => {
+  it('names who owns which of our fields, as paths, leaving out status, our managers and labels not ours', () => {
+    const edits = foreignEdits(
+      live(
+        ours,
+        {
+          manager: 'kubectl-edit',
+          operation: 'Update',
+          fieldsV1: {
+            'f:metadata': {
+              'f:labels': {
+                'f:kars.azure.com/sandbox': {},
+                'f:team-note': {},
+              },
+            },
+            'f:spec': {
+              'f:replicas': {},
+              'f:template': {
+                'f:spec': {
+                  'f:containers': {
+                    'k:{"name":"agent"}': {
+                      '.': {},
+                      'f:image': {},
+                    },
+                  },
+                },
+              },
+            },
+            'f:status': { 'f:replicas': {} },
+          },
+        },
+        {
+          manager: 'kube-controller-manager',
+          subresource: 'status',
+          fieldsV1: { 'f:status': { 'f:readyReplicas': {} } },
+        },
+      ),
+      desired,
+    );
+    expect(edits).toEqual([
+      {
+        manager: 'kubectl-edit',
+        operation: 'Update',
+        fields: [
+          'metadata.labels.kars.azure.com/sandbox',
+          'spec.replicas',
+          'spec.template.spec.containers[name=agent].image',
+        ],
+      },
+    ]);
+  });
+
+  it('reads set and index keys of fieldsV1', () => {
+    expect(
+      fieldPaths({
+        'f:spec': {
+          'f:finalizers': { 'v:"kubernetes"': {} },
+          'f:ports': { 'i:0': { 'f:port': {} } },
+        },
+      }),
+    ).toEqual(['spec.finalizers["kubernetes"]', 'spec.ports[0].port']);
   });
 });
