@@ -87,6 +87,14 @@ export interface Config {
     };
     /** Seconds between full resyncs of every sandbox (default 300). */
     resyncSeconds?: number;
+    /** Owner notices through the Backstage notifications backend. */
+    notifications?: {
+      /**
+       * Seconds between two checks of the token budgets: a window passing 90 % or running out is
+       * told once (default 300).
+       */
+      budgetCheckSeconds?: number;
+    };
     /** Create the three demo tenants on first start (dev). */
     demoTenants?: boolean;
   };

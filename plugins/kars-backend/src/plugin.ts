@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   karsPermissions,
   ClusterInfo,
@@ -22,12 +23,14 @@ import { kubeconfigConnector } from './cluster/connectors/kubeconfigConnector';
 import { kubernetesConnector } from './cluster/connectors/kubernetesConnector';
 import { readKarsConfig } from './config/readKarsConfig';
 import { AuditStore } from './database/AuditStore';
+import { NoticeStore } from './database/NoticeStore';
 import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
 import { createRouter } from './router';
 import { ClusterConnection } from './service/ClusterConnection';
 import { createSandboxServices } from './service/sandboxServices';
 import { createDemoTenants } from './service/demoTenants';
 import { publishSandboxEvents } from './service/sandboxEvents';
+import { SandboxNotices } from './service/notify/SandboxNotices';
 import { ClusterController } from './reconcile/ClusterController';
 
 async function clusterInfo(
@@ -104,7 +107,9 @@ export const karsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -117,7 +122,9 @@ export const karsPlugin = createBackendPlugin({
         permissionsRegistry,
         lifecycle,
         auditor,
+        scheduler,
         events,
+        notifications,
       }) {
         const karsConfig = readKarsConfig(config);
         const audit = await AuditStore.create(database);
@@ -162,8 +169,28 @@ export const karsPlugin = createBackendPlugin({
           auditor,
           logger,
         });
+        const notices = new SandboxNotices(
+          notifications,
+          new NoticeStore(await database.getClient()),
+          logger,
+        );
         for (const cluster of clusters) {
           publishSandboxEvents(cluster, events, logger);
+          notices.watchPhases(cluster);
+        }
+        if (clusters.length) {
+          await scheduler.scheduleTask({
+            id: 'kars-budget-notices',
+            frequency: { seconds: karsConfig.budgetCheckSeconds },
+            timeout: { seconds: Math.max(60, karsConfig.budgetCheckSeconds) },
+            initialDelay: {
+              seconds: Math.min(30, karsConfig.budgetCheckSeconds),
+            },
+            fn: async () => {
+              for (const cluster of clusters)
+                await notices.checkBudgets(cluster);
+            },
+          });
         }
 
         permissionsRegistry.addPermissions(karsPermissions);

@@ -9,6 +9,7 @@ describe('readKarsConfig', () => {
       operatorNamespace: 'kars-system',
       demoTenants: false,
       resyncSeconds: 300,
+      budgetCheckSeconds: 300,
     });
     expect(config.images.agent.default).toMatch(/agent-runtime/);
   });

@@ -24,6 +24,8 @@ export interface KarsConfig {
   demoTenants: boolean;
   /** Seconds between full resyncs of every sandbox. */
   resyncSeconds: number;
+  /** Seconds between two checks of the token budgets for owner notices. */
+  budgetCheckSeconds: number;
 }
 
 const DEFAULT_IMAGES: SandboxImages = {
@@ -114,6 +116,8 @@ export function readKarsConfig(config: Config): KarsConfig {
       : undefined,
     demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
     resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
+    budgetCheckSeconds:
+      kars?.getOptionalNumber('notifications.budgetCheckSeconds') ?? 300,
   };
 }
 
