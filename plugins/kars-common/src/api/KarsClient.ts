@@ -268,7 +268,10 @@ export class KarsClient implements KarsApi {
     );
   }
 
-  getKubeEvents(name: string, options?: KarsRequestOptions) {
+  getKubeEvents(
+    name: string,
+    options?: KarsRequestOptions,
+  ): Promise<KubeEventsResponse> {
     return this.request<KubeEventsResponse>(
       'GET',
       this.path(name, '/kube-events'),
