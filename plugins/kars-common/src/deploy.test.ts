@@ -111,6 +111,22 @@ describe('deploy/', () => {
     );
   });
 
+  it('lets the backend read pods/log and no other pod subresource, with no wildcard anywhere', () => {
+    const rules: Array<{
+      apiGroups: string[];
+      resources: string[];
+      verbs: string[];
+    }> = find('ClusterRole', 'kars-portal').rules;
+    expect(
+      rules.filter(r => r.resources.some(x => x.startsWith('pods/'))),
+    ).toEqual([{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }]);
+    for (const rule of rules) {
+      for (const field of [rule.apiGroups, rule.resources, rule.verbs]) {
+        expect(field).not.toContain('*');
+      }
+    }
+  });
+
   it('schedules the Kata runtime class on the Kata pool', () => {
     const runtimeClass = find('RuntimeClass', KATA_RUNTIME_CLASS);
     expect(runtimeClass.scheduling.nodeSelector).toEqual({
