@@ -31,6 +31,10 @@ export {
   auditTrailFixture,
   createdEvents,
 } from './fixtures/audit';
+export {
+  unknownUsageHistoryFixture,
+  usageHistoryFixture,
+} from './fixtures/usage';
 export { agentCardFixture } from './fixtures/agentCard';
 export { embeddedClusterFixture, realClusterFixture } from './fixtures/cluster';
 export { FakeKarsApi } from './fake/FakeKarsApi';

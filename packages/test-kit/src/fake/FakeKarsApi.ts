@@ -6,6 +6,7 @@ import {
   Sandbox,
   SandboxHealth,
   SandboxPhase,
+  SandboxUsageHistory,
 } from '@kars-portal/plugin-kars-common';
 import { embeddedClusterFixture } from '../fixtures/cluster';
 import { healthFixture } from '../fixtures/health';
@@ -51,6 +52,8 @@ export class FakeKarsApi {
    * `container` query: agent, inference-router or egress-guard); none by default.
    */
   readonly logs = new Map<string, string>();
+  /** `GET /sandboxes/:name/usage` of a sandbox, instead of `usageHistoryFixture` of the days asked. */
+  readonly usage = new Map<string, SandboxUsageHistory>();
   /** `GET /audit`: the fleet-wide trail, in any order (served newest first). */
   auditTrail: AuditEvent[] = [];
   /** Phases `GET /sandboxes/:name` answers for a sandbox, in turn (the last one repeats). */
@@ -89,6 +92,7 @@ export class FakeKarsApi {
       this.events,
       this.kubeEvents,
       this.logs,
+      this.usage,
       this.phases,
       this.conditions,
     ]) {

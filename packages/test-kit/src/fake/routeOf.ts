@@ -35,6 +35,7 @@ export function routeOf(
     'manifests',
     'kube-events',
     'logs',
+    'usage',
   ] as const;
   const view = views.find(v => v === sub);
   return method === 'GET' && view ? { route: view, name } : {};

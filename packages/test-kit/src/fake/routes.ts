@@ -23,6 +23,8 @@ import {
   sandboxSchema,
   SandboxSpec,
   sandboxSpecSchema,
+  sandboxUsageHistorySchema,
+  sandboxUsageQuerySchema,
   sandboxWriteResponseSchema,
   validateResponseSchema,
   validateWith,
@@ -30,6 +32,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { z } from 'zod';
 import { readyCondition } from '../fixtures/sandbox';
+import { usageHistoryFixture } from '../fixtures/usage';
 import { FakeHttpError, invalid, Reply, reply } from './answers';
 import type { FakeKarsApi } from './FakeKarsApi';
 import { pageSummaries, toSummary } from './listing';
@@ -47,6 +50,7 @@ const PERMISSIONS: Partial<Record<FakeRoute, string>> = {
   manifests: 'kars.sandbox.read',
   'kube-events': 'kars.sandbox.read',
   logs: 'kars.sandbox.logs',
+  usage: 'kars.sandbox.read',
   update: 'kars.sandbox.update',
   delete: 'kars.sandbox.delete',
   credentials: 'kars.sandbox.credentials.update',
@@ -329,6 +333,19 @@ export const ROUTES: Record<FakeRoute, Route> = {
     reply(auditEventsResponseSchema, {
       items: api.events.get(sandboxOf(api, request).name) ?? [],
     }),
+
+  usage: (api, request) => {
+    const sandbox = sandboxOf(api, request);
+    const { days } = parse(
+      sandboxUsageQuerySchema,
+      Object.fromEntries(request.query),
+      'query',
+    );
+    return reply(
+      sandboxUsageHistorySchema,
+      api.usage.get(sandbox.name) ?? usageHistoryFixture({ days }),
+    );
+  },
 
   'kube-events': (api, request) =>
     reply(kubeEventsResponseSchema, {

@@ -14,6 +14,7 @@ export type FakeRoute =
   | 'manifests'
   | 'kube-events'
   | 'logs'
+  | 'usage'
   | 'audit';
 
 /** A request as an adapter hands it over. */

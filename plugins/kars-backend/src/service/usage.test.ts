@@ -82,3 +82,80 @@ describe('UsageReader on a Prometheus that asks for credentials', () => {
     expect(said).not.toContain(TOKEN);
   });
 });
+
+describe('UsageReader.history', () => {
+  const now = new Date('2026-12-05T10:00:00Z');
+  const endS = now.getTime() / 1000;
+
+  /** A Prometheus whose range query has a value only for the last two steps of the range. */
+  async function rangePrometheus() {
+    const asked: URLSearchParams[] = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      asked.push(url.searchParams);
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: {},
+                values: [
+                  [endS - 86_400, '1500.6'],
+                  [endS, '250'],
+                ],
+              },
+            ],
+          },
+        }),
+      );
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      asked,
+      close: () => new Promise(resolve => server.close(resolve)),
+    };
+  }
+
+  it('asks one range query with a 1d step and answers a point for every day, 0 where none came', async () => {
+    const prometheus = await rangePrometheus();
+    try {
+      const { logger } = recordingLogger();
+      const history = await new UsageReader(prometheus.url, logger, {
+        now: () => now,
+      }).history('tenant-a', 7);
+      expect(prometheus.asked).toHaveLength(1);
+      const [params] = prometheus.asked;
+      expect(Object.fromEntries(params)).toEqual({
+        query: `sum(increase(${TOKENS_METRIC}{sandbox="tenant-a"}[1d]))`,
+        start: String(endS - 6 * 86_400),
+        end: String(endS),
+        step: '1d',
+      });
+      expect(history.state).toBe('ok');
+      expect(history.days.map(d => d.tokens)).toEqual([
+        0, 0, 0, 0, 0, 1501, 250,
+      ]);
+      expect(history.days.at(-1)!.end).toBe(now.toISOString());
+      expect(history.days[0].end).toBe('2026-11-29T10:00:00.000Z');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  it('is unknown, with no days, without a source or when the source does not answer', async () => {
+    const { logger } = recordingLogger();
+    expect(await new UsageReader(undefined, logger).history('t', 30)).toEqual(
+      expect.objectContaining({ source: 'none', state: 'unknown', days: [] }),
+    );
+    const down = await new UsageReader('http://127.0.0.1:9', logger, {
+      timeoutMs: 500,
+    }).history('t', 30);
+    expect(down).toMatchObject({ state: 'unknown', days: [] });
+    expect(down.message).toMatch(/did not answer/);
+  });
+});

@@ -1,5 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { TOKENS_METRIC } from '@kars-portal/plugin-kars-common';
+import {
+  SandboxUsageHistory,
+  TOKENS_METRIC,
+} from '@kars-portal/plugin-kars-common';
+
+const DAY_S = 86_400;
+
+const NO_SOURCE =
+  'no usage source is configured for this cluster (kars.clusters[].usage.prometheusUrl)';
 
 /** Tokens each sandbox used today and this month (UTC windows), by sandbox name. */
 export interface UsageSnapshot {
@@ -23,14 +31,19 @@ export function utcWindows(now: Date) {
   return { todaySeconds: seconds(day), monthSeconds: seconds(month) };
 }
 
-interface PromVector {
+interface PromAnswer<R> {
   status: string;
   error?: string;
-  data?: {
-    resultType: string;
-    result: Array<{ metric: Record<string, string>; value: [number, string] }>;
-  };
+  data?: { resultType: string; result: R[] };
 }
+type PromVector = PromAnswer<{
+  metric: Record<string, string>;
+  value: [number, string];
+}>;
+type PromMatrix = PromAnswer<{
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}>;
 
 /**
  * Reads token use from the Prometheus HTTP query API of a cluster: the inference routers'
@@ -51,24 +64,30 @@ export class UsageReader {
     } = {},
   ) {}
 
-  private async query(expr: string): Promise<Map<string, number>> {
+  /** The `data` of a Prometheus HTTP API answer (`query` or `query_range`), or an error. */
+  private async ask<T extends PromAnswer<unknown>>(
+    api: 'query' | 'query_range',
+    params: Record<string, string>,
+  ): Promise<NonNullable<T['data']>> {
     const url = `${this.prometheusUrl!.replace(
       /\/$/,
       '',
-    )}/api/v1/query?query=${encodeURIComponent(expr)}`;
+    )}/api/v1/${api}?${new URLSearchParams(params)}`;
     const response = await fetch(url, {
       headers: this.options.headers,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
-    const body = (await response.json()) as PromVector;
+    const body = (await response.json()) as T;
     if (!response.ok || body.status !== 'success' || !body.data) {
       throw new Error(body.error ?? `HTTP ${response.status}`);
     }
+    return body.data as NonNullable<T['data']>;
+  }
+
+  private async query(expr: string): Promise<Map<string, number>> {
+    const data = await this.ask<PromVector>('query', { query: expr });
     return new Map(
-      body.data.result.map(r => [
-        r.metric.sandbox,
-        Math.round(Number(r.value[1])),
-      ]),
+      data.result.map(r => [r.metric.sandbox, Math.round(Number(r.value[1]))]),
     );
   }
 
@@ -85,8 +104,7 @@ export class UsageReader {
       snapshot = {
         ok: false,
         source: 'none',
-        message:
-          'no usage source is configured for this cluster (kars.clusters[].usage.prometheusUrl)',
+        message: NO_SOURCE,
         today: new Map(),
         month: new Map(),
       };
@@ -122,5 +140,55 @@ export class UsageReader {
   /** The last snapshot, without waiting (for the list route). */
   peek(): UsageSnapshot | undefined {
     return this.cached?.snapshot;
+  }
+
+  /**
+   * Daily token use of one sandbox: `days` points a day apart, oldest first, the last at now, each
+   * the increase of the routers' counter over the 24 hours that end at it (one Prometheus range
+   * query with a 1d step). A day without samples used nothing. Not cached.
+   */
+  async history(sandbox: string, days: number): Promise<SandboxUsageHistory> {
+    if (!this.prometheusUrl) {
+      return { source: 'none', state: 'unknown', message: NO_SOURCE, days: [] };
+    }
+    const now = (this.options.now ?? (() => new Date()))();
+    const endS = Math.floor(now.getTime() / 1000);
+    const startS = endS - (days - 1) * DAY_S;
+    try {
+      const data = await this.ask<PromMatrix>('query_range', {
+        query: `sum(increase(${TOKENS_METRIC}{sandbox="${sandbox}"}[1d]))`,
+        start: String(startS),
+        end: String(endS),
+        step: '1d',
+      });
+      const tokens = new Map(
+        data.result
+          .flatMap(r => r.values)
+          .map(([t, v]) => [Math.round(t), Math.round(Number(v))]),
+      );
+      return {
+        source: this.prometheusUrl,
+        state: 'ok',
+        days: Array.from({ length: days }, (_, i) => {
+          const t = startS + i * DAY_S;
+          return {
+            end: new Date(t * 1000).toISOString(),
+            tokens: tokens.get(t) ?? 0,
+          };
+        }),
+      };
+    } catch (error) {
+      this.logger.warn(
+        `token use history could not be read from ${this.prometheusUrl}: ${error}`,
+      );
+      return {
+        source: this.prometheusUrl,
+        state: 'unknown',
+        message: `the usage source did not answer: ${
+          error instanceof Error ? error.message : error
+        }`,
+        days: [],
+      };
+    }
   }
 }

@@ -171,6 +171,24 @@ export interface ClusterInfo {
   }>;
 }
 
+/** The tokens a sandbox used in the 24 hours that end at `end` (an ISO time). @public */
+export interface DailyTokenUse {
+  end: string;
+  tokens: number;
+}
+
+/**
+ * `GET /sandboxes/:name/usage` answer: daily token use, oldest first, the last day ending at the
+ * time of the query. `state` is `unknown` (and `days` empty) when the usage source cannot answer.
+ * @public
+ */
+export interface SandboxUsageHistory {
+  source: string;
+  state: 'ok' | 'unknown';
+  message?: string;
+  days: DailyTokenUse[];
+}
+
 /** `GET /sandboxes/:name/agent-card` answer. @public */
 export type AgentCardResponse = AgentCard;
 

@@ -93,3 +93,10 @@ export const listSandboxesQuerySchema = z.strictObject({
 });
 /** @public */
 export type ListSandboxesQuery = z.input<typeof listSandboxesQuerySchema>;
+
+/** `GET /sandboxes/:name/usage` query: how many days of daily token use, 1 to 90 (30 by default). @public */
+export const sandboxUsageQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(90).default(30),
+});
+/** @public */
+export type SandboxUsageQuery = z.input<typeof sandboxUsageQuerySchema>;

@@ -14,6 +14,7 @@ import {
   SandboxHealth,
   SandboxListItem,
   SandboxSummary,
+  SandboxUsageHistory,
   SandboxWriteResponse,
   ValidateResponse,
 } from './contract';
@@ -29,6 +30,7 @@ import {
   sandboxListItemSchema,
   sandboxSchema,
   sandboxSummarySchema,
+  sandboxUsageHistorySchema,
   sandboxWriteResponseSchema,
   validateResponseSchema,
 } from './responseSchemas';
@@ -91,8 +93,12 @@ describe('the response schemas', () => {
         auditEventsResponseSchema,
         true,
       ),
+      sameType<typeof sandboxUsageHistorySchema, SandboxUsageHistory>(
+        sandboxUsageHistorySchema,
+        true,
+      ),
     ];
-    expect(pairs).toHaveLength(12);
+    expect(pairs).toHaveLength(13);
     // A rendered object is open beyond its identity, as RenderedObject is.
     const manifests: ManifestsResponse = manifestsResponseSchema.parse({
       name: 'tenant-a',

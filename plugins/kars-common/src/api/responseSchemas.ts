@@ -234,6 +234,16 @@ export const auditEventsResponseSchema = z.strictObject({
   items: z.array(auditEventSchema),
 });
 
+/** `GET /sandboxes/:name/usage` answer. @public */
+export const sandboxUsageHistorySchema = z.strictObject({
+  source: z.string().min(1),
+  state: z.enum(['ok', 'unknown']),
+  message: z.string().optional(),
+  days: z.array(
+    z.strictObject({ end: z.iso.datetime(), tokens: z.number().min(0) }),
+  ),
+});
+
 /**
  * An error answer, as Backstage's error handler writes it (`@backstage/errors`' serialized form):
  * the error's name and message, the request's method and path, and the status.
