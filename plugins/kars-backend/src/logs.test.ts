@@ -165,6 +165,38 @@ describe.each(clusterTargetNames())('logs and events on the %s', targetName => {
     expect((await get('/sandboxes/nope/kube-events')).status).toBe(404);
   });
 
+  it('shows the Events about the KarsSandbox too: the reconciler repairing a foreign edit', async () => {
+    await target.admin.mergePatch(
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name: 'sandbox-policy',
+        namespace: 'kars-tenant-a',
+      },
+      { spec: { egress: [] } },
+      { fieldManager: 'someone-else' },
+    );
+    const repaired = await eventually('a DriftRepaired event', async () => {
+      const { items } = kubeEventsResponseSchema.parse(
+        (await get('/sandboxes/tenant-a/kube-events')).body,
+      );
+      return items.find(e => e.reason === 'DriftRepaired');
+    });
+    expect(repaired).toMatchObject({
+      type: 'Warning',
+      involvedObject: {
+        kind: 'KarsSandbox',
+        name: 'tenant-a',
+        namespace: 'kars-system',
+      },
+      source: 'kars.azure.com/kars-portal',
+    });
+    expect(repaired.message).toContain(
+      'NetworkPolicy kars-tenant-a/sandbox-policy',
+    );
+    expect(repaired.lastTime).toBeDefined();
+  });
+
   it('refuses a bad query with 400 naming the field and the rule', async () => {
     const bad = await get(
       '/sandboxes/tenant-a/logs?container=shell&tailLines=5001&follow=yes',
