@@ -25,6 +25,7 @@ import {
   listAuditQuerySchema,
   Sandbox,
   sandboxLogsQuerySchema,
+  sandboxUsageQuerySchema,
 } from '@kars-portal/plugin-kars-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -291,6 +292,25 @@ export async function createRouter(
       res.json(await read(req.params.name));
     });
   }
+
+  /**
+   * Daily token use of a sandbox over the last `days` days (1 to 90, 30 by default), from its
+   * cluster's usage source; needs read permission on it.
+   */
+  router.get('/sandboxes/:name/usage', async (req, res) => {
+    const { credentials, actor } = await caller(req);
+    const sandbox = existing(req.params.name);
+    await authorize(
+      credentials,
+      actor,
+      karsSandboxReadPermission,
+      sandbox.name,
+    );
+    const { days } = parseOrThrow(sandboxUsageQuerySchema, req.query, 'query');
+    res.json(
+      await fleet.cluster(sandbox.cluster)!.usage.history(sandbox.name, days),
+    );
+  });
 
   /**
    * The last lines of a container of the sandbox's pod as text, with `follow` streamed until the

@@ -19,6 +19,8 @@ import {
   Sandbox,
   SandboxHealth,
   SandboxListItem,
+  SandboxUsageHistory,
+  SandboxUsageQuery,
   SandboxWriteResponse,
   UpdateSandboxRequest,
   ValidateResponse,
@@ -85,6 +87,12 @@ export interface KarsApi {
     name: string,
     options?: KarsRequestOptions,
   ): Promise<AuditEventsResponse>;
+  /** Daily token use of a sandbox over the last `days` days (30 by default), oldest first. */
+  getUsageHistory(
+    name: string,
+    query?: SandboxUsageQuery,
+    options?: KarsRequestOptions,
+  ): Promise<SandboxUsageHistory>;
   /** The fleet-wide audit trail, newest first, deleted sandboxes included (`kars.audit.read`). */
   listAudit(
     query?: ListAuditQuery,
@@ -254,6 +262,19 @@ export class KarsClient implements KarsApi {
     return this.request<AuditEventsResponse>(
       'GET',
       this.path(name, '/events'),
+      undefined,
+      options,
+    );
+  }
+
+  getUsageHistory(
+    name: string,
+    query: SandboxUsageQuery = {},
+    options?: KarsRequestOptions,
+  ) {
+    return this.request<SandboxUsageHistory>(
+      'GET',
+      `${this.path(name, '/usage')}${this.queryString(query)}`,
       undefined,
       options,
     );
