@@ -3,7 +3,8 @@ import { Obj } from './kube';
 /**
  * The annotation that injects a fault into the pods of a Deployment:
  * `kubectl annotate deployment -n kars-a a workload-simulator.kars.azure.com/fault=crash-loop`.
- * The value is a fault, optionally followed by `:<container>` (default: the first container).
+ * The value is a fault, optionally followed by `:<container>` (default: the first container), or
+ * for `channel-failure` by `:<channel>` (default: every channel of the agent).
  * Setting, changing or removing it replaces the Deployment's pods, whose new instances show it.
  */
 export const FAULT_ANNOTATION = 'workload-simulator.kars.azure.com/fault';
@@ -13,13 +14,17 @@ export const FAULT_KINDS = [
   'crash-loop',
   'oom-killed',
   'unschedulable',
+  'channel-failure',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
   kind: FaultKind;
-  /** The container it hits; unset: the pod's first container. */
+  /**
+   * The container it hits; unset: the pod's first container. For `channel-failure`, the channel
+   * the platform refuses; unset: every channel.
+   */
   container?: string;
 }
 

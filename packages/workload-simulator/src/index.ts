@@ -20,3 +20,5 @@ export {
   SIMULATED_NODE_LABEL,
 } from './nodes';
 export type { NodePool, PlannedNode, Taint } from './nodes';
+export { channelLine } from './logs';
+export type { ChannelSetup } from './logs';

@@ -382,9 +382,11 @@ export function kubeletView(
     timing,
     now,
     events: [],
-    faultContainer: rt.fault
-      ? rt.fault.container ?? containers[0]?.name
-      : undefined,
+    // A channel failure is the platform's refusal, seen only in the agent's log.
+    faultContainer:
+      rt.fault && rt.fault.kind !== 'channel-failure'
+        ? rt.fault.container ?? containers[0]?.name
+        : undefined,
   };
   const sandboxAt = rt.t0 + u;
 

@@ -156,3 +156,44 @@ describe('container logs', () => {
     ]);
   });
 });
+
+describe('channel lines of an agent', () => {
+  const channels = [
+    { channel: 'telegram', configured: true, failing: false },
+    { channel: 'slack', configured: true, failing: true },
+    { channel: 'discord', configured: false, failing: false },
+  ];
+  const texts = (until: number) =>
+    containerLog(
+      { kind: 'agent', runtime: 'OpenClaw' },
+      run({ channels }),
+      600_000,
+      until,
+    ).map(l => l.text);
+
+  it('connect each configured channel after its start, refuse a failing one and retry it, and say which have no credentials', () => {
+    const soon = texts(start + 1000);
+    expect(soon.filter(t => /^\[(telegram|slack|discord)\]/.test(t))).toEqual([
+      '[telegram] connecting (long polling)',
+      '[slack] connecting (socket mode)',
+      '[discord] disabled: no DISCORD_BOT_TOKEN',
+    ]);
+    const later = texts(start + 65_000).filter(t =>
+      /^\[(telegram|slack)\] (connected|error)/.test(t),
+    );
+    expect(later).toEqual([
+      '[telegram] connected as a-bot',
+      '[slack] error: invalid_auth; retrying in 30s',
+      '[slack] error: invalid_auth; retrying in 30s',
+      '[slack] error: invalid_auth; retrying in 30s',
+    ]);
+  });
+
+  it('print nothing of channels for a container that is not the agent', () => {
+    expect(
+      containerLog({ kind: 'router' }, run({ channels }), 600_000, start + 5000)
+        .map(l => l.text)
+        .some(t => /telegram|slack/.test(t)),
+    ).toBe(false);
+  });
+});

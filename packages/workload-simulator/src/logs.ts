@@ -26,6 +26,106 @@ export interface ContainerInstance {
   /** The container's env (model, budgets, policy) and ports, as the renderer sets them. */
   env: Record<string, string>;
   sandbox: string;
+  /** The chat channels an agent serves (the sandbox's spec.channels), and how each fares. */
+  channels?: ChannelSetup[];
+}
+
+/** One chat channel of an agent: whether its credentials are there, and whether it fails. */
+export interface ChannelSetup {
+  channel: string;
+  /** Its credential keys are in the sandbox's credentials Secret. */
+  configured: boolean;
+  /** The platform refuses it (the `channel-failure` fault): it keeps failing and retrying. */
+  failing: boolean;
+}
+
+/** How long a channel takes from connecting to connected (or refused), and between retries. */
+export const CHANNEL_CONNECT_MS = 1500;
+export const CHANNEL_RETRY_MS = 30_000;
+
+const CHANNEL_HOW: Record<string, string> = {
+  telegram: 'long polling',
+  slack: 'socket mode',
+  discord: 'gateway',
+  whatsapp: 'waiting for pairing',
+};
+const CHANNEL_REFUSAL: Record<string, string> = {
+  telegram: '401 Unauthorized (check the bot token)',
+  slack: 'invalid_auth',
+  discord: '4004 Authentication failed',
+  whatsapp: 'logged out (pair again)',
+};
+/** The credential key each channel needs (kars-common CHANNEL_CREDENTIAL_KEYS). */
+export const CHANNEL_KEYS: Record<string, string> = {
+  telegram: 'TELEGRAM_BOT_TOKEN',
+  slack: 'SLACK_BOT_TOKEN',
+  discord: 'DISCORD_BOT_TOKEN',
+  whatsapp: 'WHATSAPP_ENABLED',
+};
+
+/**
+ * What an agent runtime prints about one channel at each stage: `start` (connecting, or disabled
+ * without credentials), `up` (connected, or refused) and `retry` (refused again). The formats per
+ * runtime are the ones the portal's channel table reads (kars-backend service/health/channels.ts).
+ */
+export function channelLine(
+  runtime: string,
+  setup: ChannelSetup,
+  stage: 'start' | 'up' | 'retry',
+  sandbox: string,
+): string {
+  const ch = setup.channel;
+  const refused = stage !== 'start' && setup.failing;
+  if (runtime === 'OpenClaw') {
+    if (!setup.configured) return `[${ch}] disabled: no ${CHANNEL_KEYS[ch]}`;
+    if (stage === 'start') return `[${ch}] connecting (${CHANNEL_HOW[ch]})`;
+    return refused
+      ? `[${ch}] error: ${CHANNEL_REFUSAL[ch]}; retrying in ${
+          CHANNEL_RETRY_MS / 1000
+        }s`
+      : `[${ch}] connected as ${sandbox}-bot`;
+  }
+  const logger =
+    runtime === 'Hermes' ? `hermes.channels.${ch}:` : 'kars.channels:';
+  const subject = runtime === 'Hermes' ? '' : `${ch} `;
+  if (!setup.configured)
+    return `WARNING ${logger} ${subject}disabled: no ${CHANNEL_KEYS[ch]}`;
+  if (stage === 'start')
+    return `INFO ${logger} ${subject}connecting (${CHANNEL_HOW[ch]})`;
+  return refused
+    ? `ERROR ${logger} ${subject}failed: ${CHANNEL_REFUSAL[ch]}`
+    : `INFO ${logger} ${subject}connected as ${sandbox}-bot`;
+}
+
+/** An agent's channel lines of one run: on start, once connected, and each retry of a failing one. */
+function channelLog(
+  role: LogRole,
+  i: ContainerInstance,
+  from: number,
+  end: number,
+): LogLine[] {
+  if (role.kind !== 'agent' || !i.channels?.length) return [];
+  const lines: LogLine[] = [];
+  i.channels.forEach((setup, k) => {
+    const line = (stage: 'start' | 'up' | 'retry', at: number) => {
+      if (at <= end)
+        lines.push({
+          at,
+          text: channelLine(role.runtime, setup, stage, i.sandbox),
+        });
+    };
+    line('start', from + 20 * k);
+    if (!setup.configured) return;
+    line('up', from + CHANNEL_CONNECT_MS + 20 * k);
+    if (!setup.failing) return;
+    for (
+      let at = from + CHANNEL_CONNECT_MS + CHANNEL_RETRY_MS + 20 * k;
+      at <= end;
+      at += CHANNEL_RETRY_MS
+    )
+      line('retry', at);
+  });
+  return lines;
 }
 
 /** The agent runtime of a container: the KarsSandbox's spec.runtime.kind when known, else from the container. */
@@ -191,6 +291,8 @@ export function containerLog(
       lines.push({ at, text: steady(role, i, n) });
     }
   }
+  lines.push(...channelLog(role, i, i.startedAt + 20 * first.length, end));
+  lines.sort((a, b) => a.at - b.at);
   if (i.exit === 'Error' && i.finishedAt !== undefined && i.finishedAt <= until)
     for (const text of fatal(role)) lines.push({ at: i.finishedAt, text });
   return lines.filter(l => l.at <= end);

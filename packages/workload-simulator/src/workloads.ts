@@ -18,6 +18,8 @@ import { FAULT_ANNOTATION, podFault } from './faults';
 import { Collection, KubeClient, KubeError, Obj } from './kube';
 import { KubeletTiming, kubeletView, PodRuntime } from './kubelet';
 import {
+  CHANNEL_KEYS,
+  ChannelSetup,
   containerLog,
   ContainerInstance,
   formatLine,
@@ -675,6 +677,38 @@ export class Workloads {
   }
 
   /**
+   * The chat channels of a pod's sandbox, read when asked (they change without a new pod): each
+   * configured when its credential key is in the sandbox's credentials Secret (the runtime's
+   * envFrom), failing under the `channel-failure` fault.
+   */
+  private async channelsOf(pod: Obj): Promise<ChannelSetup[]> {
+    const name = pod.metadata.labels?.['kars.azure.com/sandbox'];
+    const ns = pod.metadata.labels?.['kars.azure.com/parent-namespace'];
+    if (!name || !ns) return [];
+    const [sandbox, secret] = await Promise.all([
+      this.client
+        .get(
+          `/apis/kars.azure.com/v1alpha1/namespaces/${ns}/karssandboxes/${name}`,
+        )
+        .catch(() => undefined),
+      this.client
+        .get(
+          `/api/v1/namespaces/${pod.metadata.namespace}/secrets/${name}-credentials`,
+        )
+        .catch(() => undefined),
+    ]);
+    const keys = new Set(Object.keys(secret?.data ?? {}));
+    const fault = podFault(pod);
+    return (sandbox?.spec?.channels ?? []).map((c: Obj) => ({
+      channel: c.type,
+      configured: keys.has(CHANNEL_KEYS[c.type] ?? ''),
+      failing:
+        fault?.kind === 'channel-failure' &&
+        (fault.container === undefined || fault.container === c.type),
+    }));
+  }
+
+  /**
    * Serves a pods/log request as the kubelet's containerLogs does: the current run of the
    * container (or the previous one), since/tail/timestamps/limitBytes, following while it runs.
    */
@@ -737,6 +771,7 @@ export class Workloads {
         pod.metadata.labels?.['kars.azure.com/sandbox'] ?? pod.metadata.name,
     };
     const role = roleOf(spec ?? { name: container }, await this.sandboxOf(pod));
+    if (role.kind === 'agent') instance.channels = await this.channelsOf(pod);
     const interval = this.options.logIntervalMs;
     const now = Date.now();
     const q = parseLogQuery(query, now);

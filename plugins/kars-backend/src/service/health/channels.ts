@@ -1,0 +1,104 @@
+import { CHANNEL_TYPES, ChannelType } from '@kars-portal/plugin-kars-common';
+
+/** What an agent's own signals say of one chat channel's connection. */
+export type ChannelConnection = 'connected' | 'connecting' | 'failing';
+
+/** A channel's connection with the signal it was read from. */
+export interface ChannelSignal {
+  connection: ChannelConnection;
+  /** The log line or condition that says so. */
+  evidence: string;
+}
+
+const CH = `(?<channel>${CHANNEL_TYPES.join('|')})`;
+
+/**
+ * How each agent runtime reports its channels in its log: the last line that matches one of a
+ * runtime's patterns for a channel says its state. kars's classic channels have no status of their
+ * own (kars-domain.md: "signals are runtime logs"); this table is where those log formats live.
+ *
+ * | runtime  | connecting                         | connected                         | failing                          |
+ * | -------- | ---------------------------------- | --------------------------------- | -------------------------------- |
+ * | OpenClaw | `[telegram] connecting (…)`        | `[telegram] connected as …`       | `[telegram] error: …`            |
+ * | Hermes   | `INFO hermes.channels.slack: connecting` | `… hermes.channels.slack: connected` | `ERROR hermes.channels.slack: …` |
+ * | others   | `INFO kars.channels: discord connecting` | `INFO kars.channels: discord connected` | `ERROR kars.channels: discord failed: …` |
+ *
+ * A `disabled: no <KEY>` line says nothing of a connection: the report's credentials state covers it.
+ */
+export const CHANNEL_LOG_PATTERNS: Record<
+  'OpenClaw' | 'Hermes' | 'default',
+  Record<ChannelConnection, RegExp>
+> = {
+  OpenClaw: {
+    connecting: new RegExp(`^\\[${CH}\\] connecting\\b`),
+    connected: new RegExp(`^\\[${CH}\\] connected\\b`),
+    failing: new RegExp(`^\\[${CH}\\] error:`),
+  },
+  Hermes: {
+    connecting: new RegExp(`^\\S+ hermes\\.channels\\.${CH}: connecting\\b`),
+    connected: new RegExp(`^\\S+ hermes\\.channels\\.${CH}: connected\\b`),
+    failing: new RegExp(`^(?:ERROR|CRITICAL) hermes\\.channels\\.${CH}:`),
+  },
+  default: {
+    connecting: new RegExp(`^\\S+ kars\\.channels: ${CH} connecting\\b`),
+    connected: new RegExp(`^\\S+ kars\\.channels: ${CH} connected\\b`),
+    failing: new RegExp(`^(?:ERROR|CRITICAL) kars\\.channels: ${CH} failed\\b`),
+  },
+};
+
+/** The `ChannelReady` condition reasons of kars's typed channel contract, as connections. */
+const CHANNEL_READY_REASONS: Record<string, ChannelConnection> = {
+  Configured: 'connected',
+  Connecting: 'connecting',
+  ConnectionFailed: 'failing',
+  AppAlreadyClaimed: 'failing',
+};
+
+/** The kubelet's `timestamps=true` prefix, if a line carries one. */
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT[\d:.]+Z /;
+
+/**
+ * Each channel's state from the agent's log (oldest line first): the last line matching its
+ * runtime's patterns wins. Channels the log never mentions are absent. Pure.
+ */
+export function channelsFromLog(
+  runtime: string,
+  log: string,
+): Map<ChannelType, ChannelSignal> {
+  const patterns =
+    runtime === 'OpenClaw' || runtime === 'Hermes'
+      ? CHANNEL_LOG_PATTERNS[runtime]
+      : CHANNEL_LOG_PATTERNS.default;
+  const found = new Map<ChannelType, ChannelSignal>();
+  for (const raw of log.split('\n')) {
+    const line = raw.replace(TIMESTAMP, '').trimEnd();
+    for (const connection of ['connecting', 'connected', 'failing'] as const) {
+      const channel = patterns[connection].exec(line)?.groups?.channel;
+      if (channel)
+        found.set(channel as ChannelType, { connection, evidence: line });
+    }
+  }
+  return found;
+}
+
+/**
+ * A `ChannelReady` condition, where the runtime sets one (kars's typed channel contract), read as
+ * a connection; reasons that are about configuration (CredentialsMissing, Suspended, …) are not
+ * one. Pure.
+ */
+export function channelFromCondition(condition: {
+  type: string;
+  reason?: string;
+  message?: string;
+}): ChannelSignal | undefined {
+  if (condition.type !== 'ChannelReady' || !condition.reason) return undefined;
+  const connection = CHANNEL_READY_REASONS[condition.reason];
+  return connection
+    ? {
+        connection,
+        evidence: `ChannelReady ${condition.reason}${
+          condition.message ? `: ${condition.message}` : ''
+        }`,
+      }
+    : undefined;
+}
