@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { kubernetesModuleEmbeddedCluster } from '@kars-portal/plugin-kars-backend-module-embedded-cluster';
 import { karsPermissionPolicyModule } from './karsPermissionPolicy';
 
 const backend = createBackend();
@@ -27,5 +28,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@kars-portal/plugin-kars-backend'));
 // Dev only: clusters of type embedded (app-config.yaml). A production backend leaves this out.
 backend.add(import('@kars-portal/plugin-kars-backend-module-embedded-cluster'));
+
+// The Backstage Kubernetes plugin's backend (its tab on sandbox and agent entities), on the clusters
+// of `kubernetes.clusterLocatorMethods`. Dev only, left out with the module above: the embedded
+// clusters in the Kubernetes plugin too.
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+backend.add(kubernetesModuleEmbeddedCluster);
 
 backend.start();
