@@ -108,24 +108,176 @@ describe.each(clusterTargetNames())(
       await target?.stop();
     });
 
-    it('reports each enforcement layer for the three isolation levels', async () => {
+    it('reports each enforcement layer for the three isolation levels, from their running pods', async () => {
       expect(await layers('tenant-a')).toEqual({
+        // The running pod's effective security context, read from the cluster.
         podSecurity: [true, 'verified'],
         network: [true, 'verified'],
         // The workload simulator's kubelet reports the egress-guard init container exited 0.
         perContainerEgress: [true, 'verified'],
         rbac: [true, 'verified'],
+        // The pod runs kars-strict; nothing runs the installer DaemonSet here, so it is not ready.
         seccomp: [true, 'declared'],
         kata: [false, 'missing'],
         resourceLimits: [true, 'verified'],
+        // The simulated Prometheus answers kars_tokens_total for tenant-a, within its limits.
         tokenBudgets: [true, 'verified'],
         identity: [true, 'declared'],
       });
-      expect((await layers('tenant-b')).kata).toEqual([true, 'verified']);
-      expect((await layers('tenant-b')).seccomp).toEqual([false, 'declared']);
+      const b = await layers('tenant-b');
+      expect(b.kata).toEqual([true, 'verified']);
+      expect(b.seccomp).toEqual([false, 'verified']);
       const c = await layers('tenant-c');
       expect(c.kata).toEqual([false, 'missing']);
       expect(c.tokenBudgets).toEqual([true, 'missing']);
+    });
+
+    it("shows each tenant's pods Running on its pool's node, and tenant-b's Kata layer from its pod on the Kata node", async () => {
+      for (const [name, pool] of [
+        ['tenant-a', 'sandbox'],
+        ['tenant-b', 'sandbox-kata'],
+        ['tenant-c', 'sandbox'],
+      ]) {
+        const { pods } = (await get(`/sandboxes/${name}/health`)).body;
+        expect(pods.map((p: any) => [p.phase, p.ready, p.pool])).toEqual([
+          ['Running', true, pool],
+        ]);
+        expect(
+          pods[0].containers.map((c: any) => [c.name, c.init, c.state]),
+        ).toEqual([
+          ['egress-guard', true, 'terminated'],
+          ['openclaw', false, 'running'],
+          ['inference-router', false, 'running'],
+        ]);
+      }
+      const health = (await get('/sandboxes/tenant-b/health')).body;
+      const [pod] = health.pods;
+      expect(pod).toMatchObject({
+        nodeName: 'sandbox-kata-0',
+        runtimeClassName: 'kata-vm-isolation',
+        nodeRuntimeHandlers: ['runc', 'kata'],
+      });
+      const kata = health.layers.find((l: any) => l.layer === 'kata');
+      expect(kata.evidence).toEqual([
+        `pod ${pod.name} runtimeClassName kata-vm-isolation runs on node sandbox-kata-0 (pool sandbox-kata), which offers runtime handlers runc, kata`,
+        'RuntimeClass kata-vm-isolation handler kata',
+      ]);
+    });
+
+    it.each([
+      ['crash-loop', ['CrashLoopBackOff']],
+      ['image-pull-error', ['ErrImagePull', 'ImagePullBackOff']],
+      ['oom-killed', ['OOMKilled']],
+    ])(
+      'shows an injected %s fault with its reason, turns Degraded with it, and recovers',
+      async (fault, reasons) => {
+        const deployment = {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'tenant-c',
+          namespace: 'kars-tenant-c',
+        };
+        const annotate = (value: string | null) =>
+          target.admin.mergePatch(
+            deployment,
+            {
+              metadata: {
+                annotations: {
+                  'workload-simulator.kars.azure.com/fault': value,
+                },
+              },
+            },
+            { fieldManager: 'fault-injector' },
+          );
+        await annotate(fault);
+        const degraded = await eventually(
+          `tenant-c Degraded with ${reasons}`,
+          async () => {
+            const { status } = (await get('/sandboxes/tenant-c')).body;
+            const ready = status?.conditions?.find(
+              (c: any) => c.type === 'Ready',
+            );
+            return (
+              status?.phase === 'Degraded' &&
+              reasons.includes(ready?.reason) &&
+              status
+            );
+          },
+        );
+        expect(
+          degraded.conditions.find((c: any) => c.type === 'Degraded'),
+        ).toMatchObject({ status: 'True' });
+        const container = await eventually(
+          `the pod of tenant-c shows ${reasons}`,
+          async () =>
+            (await get('/sandboxes/tenant-c/health')).body.pods
+              .flatMap((p: any) => p.containers)
+              .find(
+                (c: any) =>
+                  reasons.includes(c.reason) ||
+                  reasons.includes(c.lastTermination?.reason),
+              ),
+        );
+        expect(container.name).toBe('openclaw');
+        // The reconciler keeps its own fields and leaves the injector's annotation.
+        expect(
+          (await target.admin.get<any>(deployment))!.metadata.annotations[
+            'workload-simulator.kars.azure.com/fault'
+          ],
+        ).toBe(fault);
+        await annotate(null);
+        await running('tenant-c');
+        const health = (await get('/sandboxes/tenant-c/health')).body;
+        expect(
+          health.conditions.find((c: any) => c.type === 'Degraded').status,
+        ).toBe('False');
+      },
+    );
+
+    it('reports Kata missing when the pod of tenant-b is made to run on a node without the kata handler', async () => {
+      const node = (name: string) => ({
+        apiVersion: 'v1',
+        kind: 'Node',
+        name,
+      });
+      // sandbox-0 joins the Kata pool without the handler; the Kata node takes no new pod.
+      await target.admin.mergePatch(node('sandbox-0'), {
+        metadata: { labels: { 'kars.azure.com/pool': 'sandbox-kata' } },
+      });
+      await target.admin.mergePatch(node('sandbox-kata-0'), {
+        spec: { unschedulable: true },
+      });
+      const [before] = (
+        await target.admin.list('v1', 'Pod', {
+          namespace: 'kars-tenant-b',
+          labelSelector: 'kars.azure.com/sandbox=tenant-b',
+        })
+      ).items;
+      await target.admin.delete({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: before.metadata.name,
+        namespace: 'kars-tenant-b',
+      });
+      const kata = await eventually(
+        'tenant-b running on sandbox-0 with Kata missing',
+        async () => {
+          const health = (await get('/sandboxes/tenant-b/health')).body;
+          const layer = health.layers.find((l: any) => l.layer === 'kata');
+          return (
+            health.pods.some(
+              (p: any) => p.phase === 'Running' && p.nodeName === 'sandbox-0',
+            ) &&
+            layer.state !== 'unknown' &&
+            layer
+          );
+        },
+      );
+      expect(kata).toMatchObject({ required: true, state: 'missing' });
+      await running('tenant-b');
+      expect(kata.evidence[0]).toMatch(
+        /runtimeClassName kata-vm-isolation runs on node sandbox-0 \(pool sandbox-kata\), which offers runtime handlers runc$/,
+      );
     });
 
     it('reports budget use against the limits from the usage source', async () => {
@@ -208,7 +360,14 @@ describe.each(clusterTargetNames())(
         kind: 'RuntimeClass',
         name: 'kata-vm-isolation',
       });
-      expect((await layers('tenant-b')).kata).toEqual([true, 'missing']);
+      const kata = (await get('/sandboxes/tenant-b/health')).body.layers.find(
+        (l: any) => l.layer === 'kata',
+      );
+      expect([kata.required, kata.state, kata.summary]).toEqual([
+        true,
+        'missing',
+        'RuntimeClass kata-vm-isolation does not exist on this cluster',
+      ]);
     });
 
     it('rotates tenant-a only: its Secret changes and its Deployment rolls; tenant-b keeps its resourceVersions', async () => {

@@ -127,6 +127,17 @@ describe('deploy/', () => {
     }
   });
 
+  it('lets the backend read pods (the reconciler watches them) and get nodes, and write neither', () => {
+    const rules: Array<{ resources: string[]; verbs: string[] }> = find(
+      'ClusterRole',
+      'kars-portal',
+    ).rules;
+    const verbsOf = (resource: string) =>
+      rules.filter(r => r.resources.includes(resource)).flatMap(r => r.verbs);
+    expect(verbsOf('pods')).toEqual(['get', 'list', 'watch']);
+    expect(verbsOf('nodes')).toEqual(['get']);
+  });
+
   it('schedules the Kata runtime class on the Kata pool', () => {
     const runtimeClass = find('RuntimeClass', KATA_RUNTIME_CLASS);
     expect(runtimeClass.scheduling.nodeSelector).toEqual({

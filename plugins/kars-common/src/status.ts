@@ -23,6 +23,21 @@ export const CONDITION_TYPES = {
   budgetConfigured: 'BudgetConfigured',
 } as const;
 
+/**
+ * Why a sandbox's pod keeps it from running, as the kubelet and the scheduler report it: the reason
+ * of the Ready and Degraded conditions when the phase turns Degraded from its pod.
+ * @public
+ */
+export const POD_FAULT_REASONS = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'OOMKilled',
+  'Unschedulable',
+] as const;
+/** @public */
+export type PodFaultReason = (typeof POD_FAULT_REASONS)[number];
+
 /** A Kubernetes-style status condition. @public */
 export const conditionSchema = z.object({
   type: z.string().min(1),

@@ -5,6 +5,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { renderSandbox } from '../render/renderSandbox';
 import { HealthObservation } from '../service/health';
+import { UsageSnapshot } from '../service/usage';
 import { buildSandboxObject, toSandbox } from '../service/sandboxObject';
 import { testClusterSettings } from './clusters';
 
@@ -38,9 +39,23 @@ export function healthSandbox(spec: SandboxSpecInput = {}): Sandbox {
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
+/** A node of the simulator's pools, as its kubelet reports it. */
+export function healthNode(name: string, pool: string, handlers: string[]) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kars.azure.com/pool': pool } },
+    status: {
+      runtimeHandlers: [{ name: '' }, ...handlers.map(h => ({ name: h }))],
+    },
+  };
+}
+
 /**
- * What the health report reads for a sandbox whose every layer holds: the objects as the reconciler
- * renders them, a pod whose egress guard ran, a ready seccomp installer, the Kata RuntimeClass.
+ * What the health report reads for a sandbox whose every layer holds, and the observations that
+ * prove it: the objects as the reconciler renders them; a Running pod made from the Deployment's
+ * template whose egress guard exited 0, on a node of its pool (the Kata node, which offers the
+ * `kata` handler, at confidential isolation); a ready seccomp installer; the Kata RuntimeClass.
  * A copy: tests edit it.
  */
 export function healthyObservation(sandbox: Sandbox): HealthObservation {
@@ -57,6 +72,41 @@ export function healthyObservation(sandbox: Sandbox): HealthObservation {
     replicas: deployment.spec.replicas,
     readyReplicas: deployment.spec.replicas,
     availableReplicas: deployment.spec.replicas,
+  };
+  const kata = sandbox.spec.sandbox.isolation === 'confidential';
+  const node = kata
+    ? healthNode('sandbox-kata-0', 'sandbox-kata', ['runc', 'kata'])
+    : healthNode('sandbox-0', 'sandbox', ['runc']);
+  const template = clone(deployment.spec.template);
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...template.metadata, name: 'tenant-h-1' },
+    spec: { ...template.spec, nodeName: node.metadata.name },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      initContainerStatuses: [
+        {
+          name: 'egress-guard',
+          ready: true,
+          restartCount: 0,
+          state: {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              finishedAt: '2026-01-01T00:00:01Z',
+            },
+          },
+        },
+      ],
+      containerStatuses: template.spec.containers.map((c: any, i: number) => ({
+        name: c.name,
+        ready: true,
+        restartCount: i + 1,
+        state: { running: { startedAt: '2026-01-01T00:00:02Z' } },
+      })),
+    },
   };
   return {
     namespace: clone(rendered.namespace),
@@ -78,19 +128,17 @@ export function healthyObservation(sandbox: Sandbox): HealthObservation {
       metadata: { name: 'kars-seccomp-installer', namespace: 'kars-system' },
       status: { desiredNumberScheduled: 2, numberReady: 2 },
     },
-    pods: [
-      {
-        metadata: { name: 'tenant-h-1' },
-        status: {
-          initContainerStatuses: [
-            { name: 'egress-guard', state: { terminated: { exitCode: 0 } } },
-          ],
-          containerStatuses: [
-            { name: 'agent', restartCount: 1 },
-            { name: 'inference-router', restartCount: 2 },
-          ],
-        },
-      },
-    ],
+    pods: [pod],
+    nodes: new Map([[node.metadata.name, node]]),
+  };
+}
+
+/** Token use the router reported for `tenant-h`, as the usage source reads it. */
+export function healthUsage(today = 400, month = 5000): UsageSnapshot {
+  return {
+    ok: true,
+    source: 'http://prometheus.test',
+    today: new Map([['tenant-h', today]]),
+    month: new Map([['tenant-h', month]]),
   };
 }

@@ -8,6 +8,7 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
+import { Informer } from '../kube/Informer';
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { awaitSecretAccess } from '../service/secretAccess';
@@ -20,7 +21,8 @@ import { Applier, Drift, hashOf } from './apply';
 import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
-import { OWNED_KINDS, OwnedObjects } from './ownedObjects';
+import { OWNED_KINDS, OWNED_SELECTOR, OwnedObjects } from './ownedObjects';
+import { podFaultChanged, podsOfSandbox, sandboxPodFault } from './podFault';
 import {
   deploymentObservation,
   ownedNeedsReconcile,
@@ -45,6 +47,8 @@ const RELEVANT = new Map<string, Predicate>(
  */
 export class Reconciler {
   private readonly owned: OwnedObjects;
+  /** The sandboxes' pods (they carry the Deployment's labels), for what the phase reads of them. */
+  private readonly pods: Informer<KubeObject>;
   private readonly applier: Applier;
   private readonly generatedSecrets: GeneratedSecrets;
   private readonly queue: WorkQueue;
@@ -63,6 +67,11 @@ export class Reconciler {
     } = {},
   ) {
     this.owned = new OwnedObjects(cluster.gateway, logger);
+    this.pods = new Informer(
+      cluster.gateway,
+      { apiVersion: 'v1', kind: 'Pod', labelSelector: OWNED_SELECTOR },
+      logger,
+    );
     this.applier = new Applier(cluster.gateway);
     this.generatedSecrets = new GeneratedSecrets(cluster.gateway);
     this.queue = new WorkQueue(key => this.reconcile(key), {
@@ -105,8 +114,17 @@ export class Reconciler {
           if (name) this.queue.add(name);
         }
       }),
+      this.pods.onChange(event => {
+        if (event.type === 'resync' || !podFaultChanged(event)) return;
+        const name = event.object.metadata.labels?.[KARS_LABELS.sandbox];
+        if (name) this.queue.add(name);
+      }),
     );
-    await Promise.all([this.cluster.sandboxes.start(), this.owned.start()]);
+    await Promise.all([
+      this.cluster.sandboxes.start(),
+      this.owned.start(),
+      this.pods.start(),
+    ]);
     this.enqueueAll();
   }
 
@@ -115,6 +133,7 @@ export class Reconciler {
     this.unsubscribe.splice(0).forEach(u => u());
     this.queue.stop();
     this.owned.stop();
+    this.pods.stop();
   }
 
   /** Queues every sandbox (a resync). */
@@ -259,6 +278,9 @@ export class Reconciler {
     );
     observation.networkPolicyInPlace =
       !!policy && hashOf(policy) === hashOf(desiredPolicy);
+    observation.podFault = sandboxPodFault(
+      podsOfSandbox(this.pods.list(), name, namespaceName),
+    );
     await writeSandboxStatus(this.cluster, sandbox, spec, observation);
     return undefined;
   }

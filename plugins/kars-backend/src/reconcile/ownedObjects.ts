@@ -32,7 +32,8 @@ export const OWNED_KINDS = [
   },
 ] as const;
 
-const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
+/** Selects every object the reconciler made, and the pods of its Deployments. */
+export const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
 
 /**
  * The objects the reconciler made, one list-watch cache per kind (selected by the managed-by

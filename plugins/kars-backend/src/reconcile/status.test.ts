@@ -166,6 +166,64 @@ describe('computeStatus: the phase and the Ready condition', () => {
       ],
     },
     {
+      when: 'the pod crash-loops while the Deployment has no available replica',
+      observation: observed({
+        deployment: { ...rolledOut()!, availableReplicas: 0 },
+        podFault: {
+          reason: 'CrashLoopBackOff',
+          message: 'container agent of pod a-1: CrashLoopBackOff',
+        },
+      }),
+      phase: 'Degraded',
+      ready: [
+        'False',
+        'CrashLoopBackOff',
+        'container agent of pod a-1: CrashLoopBackOff',
+      ],
+      degraded: [
+        'True',
+        'CrashLoopBackOff',
+        'container agent of pod a-1: CrashLoopBackOff',
+      ],
+    },
+    {
+      when: 'the pod was OOMKilled though the Deployment still counts it available',
+      observation: observed({
+        podFault: {
+          reason: 'OOMKilled',
+          message: 'container agent of pod a-1: OOMKilled',
+        },
+      }),
+      phase: 'Degraded',
+      ready: ['False', 'OOMKilled', 'container agent of pod a-1: OOMKilled'],
+      degraded: ['True', 'OOMKilled', 'container agent of pod a-1: OOMKilled'],
+    },
+    {
+      when: 'suspended while the old pod still shows a fault',
+      spec: { suspended: true },
+      observation: observed({
+        deployment: rolledOut(0),
+        podFault: { reason: 'ImagePullBackOff', message: 'x' },
+      }),
+      phase: 'Pending',
+      ready: [
+        'False',
+        'SuspendedBySpec',
+        'spec.suspended is true: the workload is scaled to zero',
+      ],
+      degraded: ['False', 'AsExpected', ''],
+    },
+    {
+      when: 'applying failed this pass (over a pod fault)',
+      observation: observed({
+        failure: { reason: 'ApplyFailed', message: 'applying failed: 500' },
+        podFault: { reason: 'Unschedulable', message: 'x' },
+      }),
+      phase: 'Degraded',
+      ready: ['False', 'ApplyFailed', 'applying failed: 500'],
+      degraded: ['True', 'ApplyFailed', 'applying failed: 500'],
+    },
+    {
       when: 'applying failed this pass',
       observation: observed({
         failure: { reason: 'ApplyFailed', message: 'applying failed: 500' },

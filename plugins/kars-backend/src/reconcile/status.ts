@@ -25,6 +25,8 @@ export interface Observation {
   };
   networkPolicyInPlace: boolean;
   credentialKeys: string[];
+  /** Why the sandbox's pod does not run (see podFault), when it does not. */
+  podFault?: { reason: string; message: string };
 }
 
 function credentialsReason(channels: number, missing: number) {
@@ -138,6 +140,20 @@ export function computeStatus(
       false,
       'SuspendedBySpec',
       'spec.suspended is true: the workload is scaled to zero',
+    );
+  } else if (observed.podFault) {
+    phase = 'Degraded';
+    ready = condition(
+      CONDITION_TYPES.ready,
+      false,
+      observed.podFault.reason,
+      observed.podFault.message,
+    );
+    degraded = condition(
+      CONDITION_TYPES.degraded,
+      true,
+      observed.podFault.reason,
+      observed.podFault.message,
     );
   } else if (available) {
     phase = 'Running';

@@ -40,6 +40,47 @@ export interface LayerReport {
   evidence: string[];
 }
 
+/** The last time a container ended, as its status reports it. @public */
+export interface ContainerTermination {
+  reason?: string;
+  exitCode: number;
+  finishedAt?: string;
+}
+
+/**
+ * One container of a sandbox pod (init containers included), from the pod's status. A terminated
+ * container's message is what it wrote to its termination log, so it is not shown; a waiting one's
+ * is the kubelet's.
+ * @public
+ */
+export interface ContainerReport {
+  name: string;
+  init: boolean;
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  reason?: string;
+  message?: string;
+  ready: boolean;
+  restartCount: number;
+  lastTermination?: ContainerTermination;
+}
+
+/**
+ * One pod of a sandbox as the cluster reports it: where it runs (node, its pool, the runtime
+ * handlers the node offers; null when the node could not be read), its runtime class and its
+ * containers.
+ * @public
+ */
+export interface PodReport {
+  name: string;
+  phase: string;
+  nodeName?: string;
+  pool?: string;
+  runtimeClassName?: string;
+  nodeRuntimeHandlers: string[] | null;
+  ready: boolean;
+  containers: ContainerReport[];
+}
+
 /** @public */
 export interface ChannelReport {
   channel: ChannelType;
@@ -84,5 +125,7 @@ export interface SandboxHealth {
     clientId?: string;
   };
   findings: Finding[];
+  /** The sandbox's pods as they run now. */
+  pods: PodReport[];
   simulated: boolean;
 }

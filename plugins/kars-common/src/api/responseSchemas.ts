@@ -205,6 +205,35 @@ export const sandboxHealthSchema = z.strictObject({
       object: z.string().optional(),
     }),
   ),
+  pods: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      phase: z.string(),
+      nodeName: z.string().optional(),
+      pool: z.string().optional(),
+      runtimeClassName: z.string().optional(),
+      nodeRuntimeHandlers: z.array(z.string()).nullable(),
+      ready: z.boolean(),
+      containers: z.array(
+        z.strictObject({
+          name: z.string().min(1),
+          init: z.boolean(),
+          state: z.enum(['waiting', 'running', 'terminated', 'unknown']),
+          reason: z.string().optional(),
+          message: z.string().optional(),
+          ready: z.boolean(),
+          restartCount: count,
+          lastTermination: z
+            .strictObject({
+              reason: z.string().optional(),
+              exitCode: z.number().int(),
+              finishedAt: z.string().optional(),
+            })
+            .optional(),
+        }),
+      ),
+    }),
+  ),
   simulated: z.boolean(),
 });
 

@@ -4,18 +4,25 @@ import {
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
 import {
+  healthNode,
   healthSandbox,
   healthSettings,
+  healthUsage,
   healthyObservation,
 } from '../../__testUtils__/health';
-import { isolationLayers } from './layers';
+import { UsageSnapshot } from '../usage';
+import { effectiveSecurityContext, isolationLayers } from './layers';
 import { compareNetworkPolicies, renderedNetworkPolicies } from './network';
 import { HealthObservation } from './observe';
 
 type Edit = (o: HealthObservation & Record<string, any>) => void;
 
-/** Each layer as [required, state], for a sandbox of this spec and an observation edited so. */
-function layersOf(spec: SandboxSpecInput, edit: Edit = () => {}) {
+/** Each layer, for a sandbox of this spec, an observation edited so, and this token use. */
+function layersOf(
+  spec: SandboxSpecInput,
+  edit: Edit = () => {},
+  usage: UsageSnapshot = healthUsage(),
+) {
   const sandbox = healthSandbox(spec);
   const observation = healthyObservation(sandbox);
   edit(observation as HealthObservation & Record<string, any>);
@@ -26,6 +33,7 @@ function layersOf(spec: SandboxSpecInput, edit: Edit = () => {}) {
       observation.networkPolicies,
       renderedNetworkPolicies(sandbox, healthSettings),
     ),
+    usage,
   );
   return Object.fromEntries(reports.map(l => [l.layer, l])) as Record<
     LayerReport['layer'],
@@ -33,13 +41,24 @@ function layersOf(spec: SandboxSpecInput, edit: Edit = () => {}) {
   >;
 }
 
+const states = (layers: Record<string, LayerReport>) =>
+  Object.fromEntries(
+    Object.entries(layers).map(([k, l]) => [k, [l.required, l.state]]),
+  );
+
 const at = (isolation: IsolationLevel, more: SandboxSpecInput = {}) => ({
   sandbox: { isolation },
   tokenBudget: { dailyTokens: 1000 },
   ...more,
 });
 
-describe('isolationLayers: a sandbox whose every layer holds', () => {
+const pod = (o: HealthObservation): any => o.pods[0];
+const container = (o: HealthObservation, name: string): any =>
+  [...pod(o).spec.initContainers, ...pod(o).spec.containers].find(
+    (c: any) => c.name === name,
+  );
+
+describe('isolationLayers: a sandbox whose every layer holds, observed on its running pod', () => {
   it.each<[IsolationLevel, Record<string, [boolean, string]>]>([
     [
       'standard',
@@ -48,7 +67,7 @@ describe('isolationLayers: a sandbox whose every layer holds', () => {
         network: [true, 'verified'],
         perContainerEgress: [true, 'verified'],
         rbac: [true, 'verified'],
-        seccomp: [false, 'declared'],
+        seccomp: [false, 'verified'],
         kata: [false, 'missing'],
         resourceLimits: [true, 'verified'],
         tokenBudgets: [true, 'verified'],
@@ -76,7 +95,7 @@ describe('isolationLayers: a sandbox whose every layer holds', () => {
         network: [true, 'verified'],
         perContainerEgress: [true, 'verified'],
         rbac: [true, 'verified'],
-        seccomp: [false, 'declared'],
+        seccomp: [false, 'verified'],
         kata: [true, 'verified'],
         resourceLimits: [true, 'verified'],
         tokenBudgets: [true, 'verified'],
@@ -84,22 +103,75 @@ describe('isolationLayers: a sandbox whose every layer holds', () => {
       },
     ],
   ])('at %s isolation', (isolation, expected) => {
-    const layers = layersOf(at(isolation));
-    expect(
-      Object.fromEntries(
-        Object.entries(layers).map(([k, l]) => [k, [l.required, l.state]]),
-      ),
-    ).toEqual(expected);
+    expect(states(layersOf(at(isolation)))).toEqual(expected);
+  });
+});
+
+describe('isolationLayers: unknown when nothing can be observed', () => {
+  it.each<IsolationLevel>(['standard', 'enhanced', 'confidential'])(
+    'with no running pod at %s isolation, every pod layer is unknown and none verified',
+    isolation => {
+      const layers = layersOf(at(isolation), o => {
+        pod(o).status.phase = 'Pending';
+      });
+      const expected: Record<string, string> = {
+        podSecurity: 'unknown',
+        perContainerEgress: 'unknown',
+        rbac: 'unknown',
+        seccomp: 'unknown',
+        resourceLimits: 'unknown',
+      };
+      if (isolation === 'confidential') expected.kata = 'unknown';
+      for (const [name, state] of Object.entries(expected)) {
+        expect([name, layers[name as LayerReport['layer']].state]).toEqual([
+          name,
+          state,
+        ]);
+        expect(layers[name as LayerReport['layer']].summary).toBe(
+          'no pod of the sandbox is running, so it cannot be observed',
+        );
+      }
+    },
+  );
+
+  it('a pod being deleted is not observed', () => {
+    const layers = layersOf(at('confidential'), o => {
+      pod(o).metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    });
+    expect(layers.kata.state).toBe('unknown');
   });
 
-  it('never says unknown: each layer is judged from what the API shows', () => {
-    for (const isolation of ['standard', 'enhanced', 'confidential'] as const)
-      for (const layer of Object.values(layersOf(at(isolation)))) {
-        expect({ layer: layer.layer, state: layer.state }).not.toEqual({
-          layer: layer.layer,
-          state: 'unknown',
-        });
-      }
+  it("kata is unknown when the pod's node cannot be read", () => {
+    const layers = layersOf(at('confidential'), o => {
+      o.nodes.set('sandbox-kata-0', undefined);
+    });
+    expect(layers.kata.state).toBe('unknown');
+    expect(layers.kata.evidence[0]).toBe(
+      'pod tenant-h-1 runtimeClassName kata-vm-isolation on node sandbox-kata-0, which could not be read',
+    );
+  });
+
+  it('token budgets are unknown when the usage source does not answer', () => {
+    const layers = layersOf(at('standard'), undefined, {
+      ok: false,
+      source: 'http://prometheus.test',
+      message: 'the usage source did not answer: connection refused',
+      today: new Map(),
+      month: new Map(),
+    });
+    expect(layers.tokenBudgets.state).toBe('unknown');
+    expect(layers.tokenBudgets.summary).toBe(
+      'what the router counts (kars_tokens_total) could not be read: the usage source did not answer: connection refused',
+    );
+  });
+
+  it('token budgets are unknown when the router reported nothing for this sandbox', () => {
+    const layers = layersOf(at('standard'), undefined, {
+      ...healthUsage(),
+      today: new Map(),
+      month: new Map([['other', 1]]),
+    });
+    expect(layers.tokenBudgets.state).toBe('unknown');
   });
 });
 
@@ -108,7 +180,8 @@ describe('isolationLayers: each layer that does not hold', () => {
     layer: LayerReport['layer'];
     when: string;
     spec?: SandboxSpecInput;
-    edit: Edit;
+    edit?: Edit;
+    usage?: UsageSnapshot;
     state: LayerReport['state'];
     summary: string | RegExp;
   }> = [
@@ -132,32 +205,101 @@ describe('isolationLayers: each layer that does not hold', () => {
       summary: 'the namespace does not carry the PodSecurity labels',
     },
     {
-      layer: 'perContainerEgress',
-      when: 'no pod reports the guard',
+      layer: 'podSecurity',
+      when: 'the running openclaw agent may run as root',
       edit: o => {
-        o.pods = [];
+        delete pod(o).spec.securityContext.runAsNonRoot;
+        delete container(o, 'openclaw').securityContext.runAsNonRoot;
       },
-      state: 'declared',
-      summary:
-        'the egress-guard init container is in the pod spec; no pod has reported running it',
+      state: 'missing',
+      summary: /pod tenant-h-1 container openclaw: may run as root/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the running router runs as UID 0',
+      edit: o => {
+        container(o, 'inference-router').securityContext.runAsUser = 0;
+      },
+      state: 'missing',
+      summary: /container inference-router: may run as root/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the agent has a writable root',
+      edit: o => {
+        container(o, 'openclaw').securityContext.readOnlyRootFilesystem = false;
+      },
+      state: 'missing',
+      summary: /container openclaw: writable root/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the agent keeps its capabilities',
+      edit: o => {
+        container(o, 'openclaw').securityContext.capabilities = {};
+      },
+      state: 'missing',
+      summary: /container openclaw: capabilities not dropped/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the agent may escalate',
+      edit: o => {
+        delete container(o, 'openclaw').securityContext
+          .allowPrivilegeEscalation;
+      },
+      state: 'missing',
+      summary: /container openclaw: privilege escalation allowed/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the egress guard adds SYS_ADMIN',
+      edit: o => {
+        container(o, 'egress-guard').securityContext.capabilities.add.push(
+          'SYS_ADMIN',
+        );
+      },
+      state: 'missing',
+      summary: /container egress-guard: adds SYS_ADMIN/,
+    },
+    {
+      layer: 'podSecurity',
+      when: 'the agent adds NET_ADMIN (only the guard may)',
+      edit: o => {
+        container(o, 'openclaw').securityContext.capabilities.add = [
+          'NET_ADMIN',
+        ];
+      },
+      state: 'missing',
+      summary: /container openclaw: adds NET_ADMIN/,
     },
     {
       layer: 'perContainerEgress',
       when: 'the guard failed',
       edit: o => {
-        o.pods[0].status.initContainerStatuses[0].state.terminated.exitCode = 1;
+        pod(o).status.initContainerStatuses[0].state.terminated.exitCode = 1;
       },
-      state: 'declared',
-      summary: /no pod has reported running it/,
+      state: 'missing',
+      summary:
+        'the running pod does not show the egress-guard init container completing',
     },
     {
       layer: 'perContainerEgress',
-      when: 'the pod spec has no guard',
+      when: 'the running pod has no guard',
       edit: o => {
-        o.deployment.spec.template.spec.initContainers = [];
+        pod(o).spec.initContainers = [];
       },
       state: 'missing',
-      summary: 'the pod has no egress-guard init container',
+      summary: /does not show the egress-guard/,
+    },
+    {
+      layer: 'perContainerEgress',
+      when: 'the guard has not reported',
+      edit: o => {
+        pod(o).status.initContainerStatuses = [];
+      },
+      state: 'unknown',
+      summary: /does not show the egress-guard/,
     },
     {
       layer: 'rbac',
@@ -170,21 +312,34 @@ describe('isolationLayers: each layer that does not hold', () => {
     },
     {
       layer: 'rbac',
-      when: 'the pod mounts its token',
+      when: 'the running pod mounts its token',
       edit: o => {
-        o.deployment.spec.template.spec.automountServiceAccountToken = true;
+        pod(o).spec.automountServiceAccountToken = true;
       },
       state: 'missing',
-      summary: 'the pod mounts its ServiceAccount token',
+      summary: 'a running pod mounts its ServiceAccount token',
     },
     {
       layer: 'rbac',
-      when: 'the pod runs as another ServiceAccount',
+      when: 'the running pod has a projected token volume',
       edit: o => {
-        o.deployment.spec.template.spec.serviceAccountName = 'default';
+        pod(o).spec.volumes.push({
+          name: 'kube-api-access',
+          projected: { sources: [{ serviceAccountToken: { path: 'token' } }] },
+        });
       },
       state: 'missing',
-      summary: 'the pod does not run as the dedicated ServiceAccount sandbox',
+      summary: 'a running pod mounts its ServiceAccount token',
+    },
+    {
+      layer: 'rbac',
+      when: 'the running pod runs as another ServiceAccount',
+      edit: o => {
+        pod(o).spec.serviceAccountName = 'default';
+      },
+      state: 'missing',
+      summary:
+        'a running pod does not run as the dedicated ServiceAccount sandbox',
     },
     {
       layer: 'seccomp',
@@ -195,7 +350,7 @@ describe('isolationLayers: each layer that does not hold', () => {
       },
       state: 'declared',
       summary:
-        'kars-strict is in the pod spec; its installer is not ready on every node',
+        'every running container names kars-strict; its installer is not ready on every node, so the profile is not shown installed',
     },
     {
       layer: 'seccomp',
@@ -219,31 +374,40 @@ describe('isolationLayers: each layer that does not hold', () => {
       },
       state: 'missing',
       summary:
-        'the kars-seccomp-installer DaemonSet that installs the profile on nodes is missing',
+        'the kars-seccomp-installer DaemonSet that installs kars-strict on nodes is missing',
     },
     {
       layer: 'seccomp',
-      when: 'enhanced, the pod runs RuntimeDefault',
+      when: 'enhanced, the running pod has RuntimeDefault',
       spec: at('enhanced'),
       edit: o => {
-        o.deployment.spec.template.spec.securityContext.seccompProfile = {
-          type: 'RuntimeDefault',
-        };
+        pod(o).spec.securityContext.seccompProfile = { type: 'RuntimeDefault' };
       },
       state: 'missing',
-      summary: 'the pod does not run the kars-strict seccomp profile',
+      summary:
+        'a running container does not run with seccomp Localhost profiles/kars-strict.json',
     },
     {
       layer: 'seccomp',
-      when: 'standard, the pod runs Unconfined',
-      spec: at('standard'),
+      when: 'enhanced, one container overrides the profile with Unconfined',
+      spec: at('enhanced'),
       edit: o => {
-        o.deployment.spec.template.spec.securityContext.seccompProfile = {
+        container(o, 'openclaw').securityContext.seccompProfile = {
           type: 'Unconfined',
         };
       },
       state: 'missing',
-      summary: 'RuntimeDefault at standard isolation',
+      summary: /does not run with seccomp Localhost/,
+    },
+    {
+      layer: 'seccomp',
+      when: 'standard, the running pod has no profile',
+      spec: at('standard'),
+      edit: o => {
+        delete pod(o).spec.securityContext.seccompProfile;
+      },
+      state: 'missing',
+      summary: 'a running container does not run with seccomp RuntimeDefault',
     },
     {
       layer: 'kata',
@@ -257,38 +421,51 @@ describe('isolationLayers: each layer that does not hold', () => {
     },
     {
       layer: 'kata',
-      when: 'confidential, the pod has no runtime class',
+      when: 'confidential, the running pod has no runtime class',
       spec: at('confidential'),
       edit: o => {
-        delete o.deployment.spec.template.spec.runtimeClassName;
+        delete pod(o).spec.runtimeClassName;
       },
       state: 'missing',
-      summary: 'the pod does not run with RuntimeClass kata-vm-isolation',
+      summary:
+        'a running pod does not run with RuntimeClass kata-vm-isolation on a node that offers its handler kata',
+    },
+    {
+      layer: 'kata',
+      when: 'confidential, the pod runs on a node without the kata handler',
+      spec: at('confidential'),
+      edit: o => {
+        pod(o).spec.nodeName = 'sandbox-0';
+        o.nodes = new Map([
+          ['sandbox-0', healthNode('sandbox-0', 'sandbox', ['runc'])],
+        ]);
+      },
+      state: 'missing',
+      summary: /on a node that offers its handler kata/,
+    },
+    {
+      layer: 'kata',
+      when: "confidential, the RuntimeClass's handler is another than the node offers",
+      spec: at('confidential'),
+      edit: o => {
+        o.runtimeClass.handler = 'kata-cc';
+      },
+      state: 'missing',
+      summary: /offers its handler kata-cc/,
     },
     {
       layer: 'resourceLimits',
-      when: 'a container has no memory limit',
+      when: 'a running container has no memory limit',
       edit: o => {
-        delete o.deployment.spec.template.spec.containers[1].resources.limits
-          .memory;
+        delete pod(o).spec.containers[1].resources.limits.memory;
       },
       state: 'missing',
-      summary: 'CPU and memory limits on every container',
-    },
-    {
-      layer: 'resourceLimits',
-      when: 'there is no Deployment',
-      edit: o => {
-        o.deployment = undefined;
-      },
-      state: 'missing',
-      summary: 'CPU and memory limits on every container',
+      summary: 'CPU and memory limits on every container of the running pod',
     },
     {
       layer: 'tokenBudgets',
       when: 'every budget is 0',
       spec: { tokenBudget: {} },
-      edit: () => {},
       state: 'missing',
       summary: 'every budget is 0 (unlimited)',
     },
@@ -300,6 +477,23 @@ describe('isolationLayers: each layer that does not hold', () => {
       },
       state: 'missing',
       summary: 'the sandbox InferencePolicy is missing',
+    },
+    {
+      layer: 'tokenBudgets',
+      when: 'the router reports more than the daily limit',
+      usage: healthUsage(1001),
+      state: 'missing',
+      summary:
+        'the router reports more tokens than the daily limit: the budget is not enforced',
+    },
+    {
+      layer: 'tokenBudgets',
+      when: 'the live InferencePolicy lost its limit though the spec has one',
+      edit: o => {
+        o.inferencePolicy.spec.tokenBudget = { dailyTokens: 0 };
+      },
+      state: 'missing',
+      summary: 'every budget is 0 (unlimited)',
     },
     {
       layer: 'identity',
@@ -323,44 +517,65 @@ describe('isolationLayers: each layer that does not hold', () => {
 
   it.each(cases)(
     '$layer: $state when $when',
-    ({ layer, spec, edit, state, summary }) => {
-      const report = layersOf(spec ?? at('standard'), edit)[layer];
+    ({ layer, spec, edit, usage, state, summary }) => {
+      const report = layersOf(spec ?? at('standard'), edit, usage)[layer];
       expect(report.state).toBe(state);
       expect(report.summary).toMatch(summary);
     },
   );
+
+  it('judges the running pod, not the Deployment template', () => {
+    const layers = layersOf(at('confidential'), o => {
+      o.deployment = undefined;
+    });
+    expect(layers.kata.state).toBe('verified');
+    const template = layersOf(at('confidential'), o => {
+      delete pod(o).spec.runtimeClassName;
+    });
+    expect(template.kata.state).toBe('missing');
+  });
 });
 
-describe('isolationLayers: the evidence names what was read', () => {
-  it('for a healthy enhanced sandbox', () => {
-    const layers = layersOf(at('enhanced'));
+describe('isolationLayers: the evidence says what was observed', () => {
+  it('for a healthy confidential sandbox', () => {
+    const layers = layersOf(at('confidential'));
+    expect(layers.kata.evidence).toEqual([
+      'pod tenant-h-1 runtimeClassName kata-vm-isolation runs on node sandbox-kata-0 (pool sandbox-kata), which offers runtime handlers runc, kata',
+      'RuntimeClass kata-vm-isolation handler kata',
+    ]);
     expect(layers.podSecurity.evidence).toEqual([
       'namespace kars-tenant-h labels pod-security.kubernetes.io/{enforce=privileged,audit=restricted,warn=restricted}',
+      'pod tenant-h-1 init container egress-guard: runAsNonRoot false (uid 0), readOnlyRootFilesystem true, drop ALL, add NET_ADMIN,NET_RAW, allowPrivilegeEscalation false',
+      'pod tenant-h-1 container openclaw: runAsNonRoot true (uid 1000), readOnlyRootFilesystem true, drop ALL, allowPrivilegeEscalation false',
+      'pod tenant-h-1 container inference-router: runAsNonRoot true (uid 1001), readOnlyRootFilesystem true, drop ALL, allowPrivilegeEscalation false',
     ]);
-    expect(layers.perContainerEgress.evidence).toHaveLength(2);
+    expect(layers.perContainerEgress.evidence).toEqual([
+      'pod tenant-h-1: init container egress-guard terminated with exit code 0',
+    ]);
     expect(layers.rbac.evidence).toEqual([
       'ServiceAccount kars-tenant-h/sandbox',
-      'pod serviceAccountName sandbox, automountServiceAccountToken false',
+      'pod tenant-h-1 serviceAccountName sandbox, automountServiceAccountToken false, token volume none',
     ]);
-    expect(layers.seccomp.evidence).toEqual([
-      'pod seccompProfile Localhost profiles/kars-strict.json',
-      'DaemonSet kars-system/kars-seccomp-installer: 2/2 ready',
+    expect(layers.seccomp.evidence.slice(0, 3)).toEqual([
+      'pod tenant-h-1 container egress-guard: seccomp RuntimeDefault',
+      'pod tenant-h-1 container openclaw: seccomp RuntimeDefault',
+      'pod tenant-h-1 container inference-router: seccomp RuntimeDefault',
     ]);
     expect(layers.tokenBudgets.evidence).toEqual([
       'InferencePolicy kars-tenant-h/tenant-h: dailyTokens=1000',
+      'kars_tokens_total from http://prometheus.test: 400 tokens daily, limit 1000',
     ]);
     expect(layers.identity.evidence).toEqual([
       'ServiceAccount annotation azure.workload.identity/client-id=00000000-0000-4000-8000-000000000001',
     ]);
   });
 
-  it('says what the pod does when it mounts its token', () => {
-    const layers = layersOf(at('standard'), o => {
-      o.deployment.spec.template.spec.automountServiceAccountToken = true;
-    });
-    expect(layers.rbac.evidence).toEqual([
-      'ServiceAccount kars-tenant-h/sandbox',
-      'pod serviceAccountName sandbox, automountServiceAccountToken true',
+  it('for kars-strict at enhanced isolation', () => {
+    expect(layersOf(at('enhanced')).seccomp.evidence).toEqual([
+      'pod tenant-h-1 container egress-guard: seccomp Localhost profiles/kars-strict.json',
+      'pod tenant-h-1 container openclaw: seccomp Localhost profiles/kars-strict.json',
+      'pod tenant-h-1 container inference-router: seccomp Localhost profiles/kars-strict.json',
+      'DaemonSet kars-system/kars-seccomp-installer: 2/2 ready',
     ]);
   });
 
@@ -371,6 +586,7 @@ describe('isolationLayers: the evidence names what was read', () => {
       o.inferencePolicy = undefined;
       o.runtimeClass = undefined;
       o.pods = [];
+      o.nodes = new Map();
     });
     for (const layer of [
       'perContainerEgress',
@@ -385,5 +601,47 @@ describe('isolationLayers: the evidence names what was read', () => {
         evidence: [],
       });
     }
+  });
+});
+
+describe('effectiveSecurityContext', () => {
+  it.each([
+    [
+      'the pod runs as 1000 and the container says nothing',
+      { runAsUser: 1000, runAsNonRoot: true },
+      {},
+      { runAsUser: 1000, runAsNonRoot: true },
+    ],
+    [
+      'the container overrides the pod',
+      {
+        runAsUser: 1000,
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      {
+        runAsUser: 0,
+        runAsNonRoot: false,
+        seccompProfile: { type: 'Unconfined' },
+      },
+      {
+        runAsUser: 0,
+        runAsNonRoot: false,
+        seccompProfile: { type: 'Unconfined' },
+      },
+    ],
+    [
+      'readOnlyRootFilesystem and capabilities are the container own',
+      { runAsUser: 1000 },
+      { readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      { runAsUser: 1000, readOnlyRootFilesystem: true, drop: ['ALL'] },
+    ],
+  ])('%s', (_when, podContext, containerContext, expected) => {
+    expect(
+      effectiveSecurityContext(
+        { spec: { securityContext: podContext } },
+        { securityContext: containerContext },
+      ),
+    ).toMatchObject(expected);
   });
 });

@@ -43,7 +43,7 @@ describe('the network layer, from the live NetworkPolicies', () => {
   const health = (networkPolicies: KubeObject[]) =>
     buildHealth(
       sandbox,
-      { networkPolicies, pods: [] },
+      { networkPolicies, pods: [], nodes: new Map() },
       { ok: false, source: 'none', today: new Map(), month: new Map() },
       false,
       settings,

@@ -18,6 +18,28 @@ export interface HealthObservation {
   runtimeClass?: any;
   seccompInstaller?: any;
   pods: any[];
+  /** The nodes the pods run on, by name; undefined where the node could not be read. */
+  nodes: Map<string, any | undefined>;
+}
+
+/** Reads the nodes the pods run on (and no other: nodes are cluster-scoped). */
+async function nodesOf(
+  gateway: KubeGateway,
+  pods: any[],
+): Promise<Map<string, any | undefined>> {
+  const names = [
+    ...new Set(
+      pods.map(p => p.spec?.nodeName).filter((n): n is string => Boolean(n)),
+    ),
+  ];
+  const nodes = await Promise.all(
+    names.map(name =>
+      gateway
+        .get({ apiVersion: 'v1', kind: 'Node', name })
+        .catch(() => undefined),
+    ),
+  );
+  return new Map(names.map((name, i) => [name, nodes[i]]));
 }
 
 /** Reads what the health report needs; Secrets are never read. */
@@ -92,5 +114,6 @@ export async function observeHealth(
     runtimeClass,
     seccompInstaller,
     pods,
+    nodes: await nodesOf(gateway, pods),
   };
 }

@@ -298,3 +298,32 @@ describe('budgetWindows', () => {
     ).toEqual(expected);
   });
 });
+
+describe('buildHealth: pods', () => {
+  it('reports each pod with its node, pool, runtime handlers and containers', () => {
+    const health = report({ sandbox: { isolation: 'confidential' } });
+    expect(health.pods).toHaveLength(1);
+    expect(health.pods[0]).toMatchObject({
+      name: 'tenant-h-1',
+      phase: 'Running',
+      nodeName: 'sandbox-kata-0',
+      pool: 'sandbox-kata',
+      runtimeClassName: 'kata-vm-isolation',
+      nodeRuntimeHandlers: ['runc', 'kata'],
+      ready: true,
+    });
+    expect(health.pods[0].containers.map(c => [c.name, c.state])).toEqual([
+      ['egress-guard', 'terminated'],
+      ['openclaw', 'running'],
+      ['inference-router', 'running'],
+    ]);
+  });
+
+  it('reports no pod when none exists', () => {
+    expect(
+      report({}, o => {
+        o.pods = [];
+      }).pods,
+    ).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ import {
   renderedNetworkPolicies,
 } from './network';
 import { HealthObservation } from './observe';
+import { podReports } from './pods';
 
 /** Budget use against each limit; unknown when the source did not answer. Pure. */
 export function budgetWindows(
@@ -132,7 +133,7 @@ export function buildHealth(
     name: sandbox.name,
     phase: sandbox.status.phase,
     conditions: sandbox.status.conditions,
-    layers: isolationLayers(sandbox, o, networkPolicies),
+    layers: isolationLayers(sandbox, o, networkPolicies, usage),
     budget: {
       source: usage.source,
       state: usage.ok ? 'ok' : 'unknown',
@@ -163,6 +164,7 @@ export function buildHealth(
         : {}),
     },
     findings,
+    pods: podReports(o.pods, o.nodes),
     simulated,
   };
 }
