@@ -270,8 +270,21 @@ export async function startClusterTarget(
       }
     }
     if (kwok) {
-      for (const node of plannedNodes(DEFAULT_NODE_POOLS))
+      for (const node of plannedNodes(DEFAULT_NODE_POOLS)) {
         await admin.create(nodeManifest(node, { kwok: true }) as KubeObject);
+        // The runtime handlers a kubelet reports and kwok does not: the Kata pool's offers kata.
+        await admin.mergePatch(
+          { apiVersion: 'v1', kind: 'Node', name: node.name },
+          {
+            status: {
+              runtimeHandlers: ['', ...node.pool.runtimeHandlers].map(
+                handler => ({ name: handler }),
+              ),
+            },
+          },
+          { subresource: 'status' },
+        );
+      }
     }
     let prometheusUrl: string | undefined;
     if (options.simulator ?? deploy) {
