@@ -33,7 +33,7 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
   await page.goto('/catalog/default/resource/tenant-a/kars');
   await expect(
     page.getByText(
-      'Embedded cluster "embedded": workload readiness and token use are simulated',
+      'Embedded cluster: workload readiness and token use are simulated',
     ),
   ).toBeVisible();
   const header = page.getByRole('region', { name: 'Sandbox tenant-a' });
@@ -57,11 +57,21 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
 
   const budgets = page.getByRole('region', { name: 'Token budgets' });
   await expect(
-    budgets.getByText(/Today \(daily\): .* of 200,000/),
+    budgets.getByRole('progressbar', { name: 'Today (daily) budget used' }),
   ).toBeVisible();
-  await expect(budgets.getByText(/This month: .* of 4,000,000/)).toBeVisible();
   await expect(
-    budgets.getByText('Per-request cap: 8,000 tokens'),
+    budgets.getByText(/^[\d,]+ of 200,000 tokens used$/),
+  ).toBeVisible();
+  await expect(
+    budgets.getByText(/^[\d,]+ of 4,000,000 tokens used$/),
+  ).toBeVisible();
+  await expect(budgets.getByText(/^Headroom: /).first()).toBeVisible();
+  await expect(budgets.getByText('capped at 8,000 tokens')).toBeVisible();
+  const usage = page.getByRole('region', { name: 'Token use, last 30 days' });
+  await expect(
+    usage.getByRole('img', {
+      name: /^Daily token use: [\d,]+ tokens in the last 30 days/,
+    }),
   ).toBeVisible();
 
   const channels = page.getByRole('table', { name: 'Channels' });
@@ -99,7 +109,7 @@ test('the overview cards sum up each tenant and lead to its Sandbox tab', async 
   await expect(
     page.getByText(/Isolation\s+enhanced\s+·\s+model\s+gpt-4\.1/),
   ).toBeVisible();
-  await expect(page.getByText(/Headroom today: [\d,]+ tokens/)).toBeVisible();
+  await expect(page.getByText(/^Headroom: [\d,]+ left$/)).toBeVisible();
   await expect(page.getByText('No channel trouble')).toBeVisible();
   await page.getByRole('link', { name: 'Open the Sandbox tab' }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/resource\/tenant-a\/kars$/);

@@ -76,6 +76,7 @@ export function pageSummaries(
     s =>
       (!owner ||
         (s.owner !== undefined && canonicalEntityRef(s.owner) === owner)) &&
+      (!query.cluster || s.cluster === query.cluster) &&
       (!query.phase || s.phase === query.phase) &&
       (!query.isolation || s.isolation === query.isolation) &&
       (!query.model || s.model === query.model) &&

@@ -46,6 +46,28 @@ describe('pageSummaries', () => {
     ]);
   });
 
+  it('filters by cluster, and a cursor of one cluster is refused for another', () => {
+    const rows = [
+      row('a'),
+      row('b', { cluster: 'edge' }),
+      row('c'),
+      row('d', { cluster: 'edge' }),
+    ];
+    expect(names(pageSummaries(rows, { cluster: 'edge' }))).toEqual(['b', 'd']);
+    expect(names(pageSummaries(rows, { cluster: 'primary' }))).toEqual([
+      'a',
+      'c',
+    ]);
+    const first = pageSummaries(rows, { cluster: 'primary', limit: 1 });
+    expect(() =>
+      pageSummaries(rows, {
+        cluster: 'edge',
+        limit: 1,
+        cursor: first.nextCursor,
+      }),
+    ).toThrow(/cursor/);
+  });
+
   it.each([
     ['asc', ['a', 'b', 'c', 'd']],
     ['desc', ['d', 'c', 'b', 'a']],

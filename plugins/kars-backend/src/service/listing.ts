@@ -80,6 +80,7 @@ const fingerprint = (q: Query) =>
     q.sort,
     q.order,
     q.owner,
+    q.cluster,
     q.phase,
     q.isolation,
     q.model,
@@ -121,6 +122,7 @@ export function pageSummaries(
     s =>
       (!owner ||
         (s.owner !== undefined && canonicalEntityRef(s.owner) === owner)) &&
+      (!query.cluster || s.cluster === query.cluster) &&
       (!query.phase || s.phase === query.phase) &&
       (!query.isolation || s.isolation === query.isolation) &&
       (!query.model || s.model === query.model) &&

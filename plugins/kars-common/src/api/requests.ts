@@ -63,7 +63,8 @@ const isListInclude = (value: string): value is SandboxListInclude =>
   (SANDBOX_LIST_INCLUDES as readonly string[]).includes(value);
 
 /**
- * `GET /sandboxes` query. `name` keeps only the sandbox of that exact name (a page of one or none);
+ * `GET /sandboxes` query. `cluster` keeps the sandboxes of that cluster; `name` keeps only the
+ * sandbox of that exact name (a page of one or none);
  * `include` is a comma-separated list of {@link SANDBOX_LIST_INCLUDES}.
  * @public
  */
@@ -73,6 +74,7 @@ export const listSandboxesQuerySchema = z.strictObject({
   sort: z.enum(SANDBOX_SORT_KEYS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   owner: z.string().max(253).optional(),
+  cluster: z.string().min(1).max(63).optional(),
   phase: z.enum(SANDBOX_PHASES).optional(),
   isolation: z.enum(ISOLATION_LEVELS).optional(),
   model: z.string().max(100).optional(),

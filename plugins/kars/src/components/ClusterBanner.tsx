@@ -2,6 +2,18 @@ import Alert from '@material-ui/lab/Alert';
 import { useKars } from './useKars';
 
 /**
+ * The banner's words for the embedded, simulated clusters, each name said once and a cluster named
+ * "embedded" not named again: `Embedded cluster (dev): workload readiness and token use are
+ * simulated, not reported by real agent pods.`
+ */
+export function bannerText(names: string[]): string {
+  const named = names.filter(n => n.toLowerCase() !== 'embedded');
+  return `Embedded cluster${names.length > 1 ? 's' : ''}${
+    named.length ? ` (${named.join(', ')})` : ''
+  }: workload readiness and token use are simulated, not reported by real agent pods.`;
+}
+
+/**
  * Says plainly when the cluster is the embedded one and its workload signals are simulated.
  * Renders nothing otherwise, or when `GET /cluster` fails.
  * @public
@@ -14,9 +26,7 @@ export function KarsClusterBanner() {
   if (simulated.length === 0) return null;
   return (
     <Alert severity="info" role="status" style={{ marginBottom: 16 }}>
-      Embedded cluster{simulated.length > 1 ? 's' : ''}{' '}
-      {simulated.map(c => `"${c.name}"`).join(', ')}: workload readiness and
-      token use are simulated, not reported by real agent pods.
+      {bannerText(simulated.map(c => c.name))}
     </Alert>
   );
 }

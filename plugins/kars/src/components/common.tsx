@@ -1,8 +1,10 @@
 import { ReactElement } from 'react';
 import Chip from '@material-ui/core/Chip';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Box from '@material-ui/core/Box';
+import { Gauge } from '@backstage/core-components';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import WarningIcon from '@material-ui/icons/Warning';
@@ -111,48 +113,139 @@ export function formatTime(iso: string | undefined): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-/** A used/limit gauge with an accessible label ("daily budget 30% used"). */
-export function BudgetGauge(props: {
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['week', 7 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "3 minutes ago", "in 2 hours", "yesterday": the time from `now`, in its largest whole unit. */
+export function formatRelative(iso: string, now: Date): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const seconds = (at - now.getTime()) / 1000;
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) {
+      return relativeFormat.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return Math.abs(seconds) < 10
+    ? 'just now'
+    : relativeFormat.format(Math.trunc(seconds), 'second');
+}
+
+/** A time as people read it ("3 minutes ago"), the exact UTC time on hover; `never` without one. */
+export function RelativeTime(props: { iso?: string; now?: Date }) {
+  const { iso } = props;
+  if (!iso) return <>never</>;
+  return (
+    <time dateTime={iso} title={formatTime(iso)}>
+      {formatRelative(iso, props.now ?? new Date())}
+    </time>
+  );
+}
+
+/** The catalog entity a principal is, when it is one (users and groups); services are not. */
+export function actorEntityRef(actor: string): string | undefined {
+  try {
+    const ref = parseEntityRef(actor);
+    return ['user', 'group'].includes(ref.kind.toLowerCase())
+      ? actor
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An owner or actor as a link to its catalog entity when it is one, as text otherwise. */
+export function PrincipalLink(props: { entityRef?: string }) {
+  const { entityRef } = props;
+  if (!entityRef) return <>—</>;
+  const ref = actorEntityRef(entityRef);
+  return ref ? <EntityRefLink entityRef={ref} /> : <>{entityRef}</>;
+}
+
+/** How much of a budget window is used: a fraction, or null (unknown), or a limit of 0 (none). */
+export interface BudgetGaugeProps {
   label: string;
   fraction: number | null;
   limit: number;
   used?: number | null;
   unknownReason?: string;
-}) {
-  const { label, fraction, limit, used, unknownReason } = props;
+}
+
+/** The text under a budget gauge: use of the limit and the headroom left, or why it is unknown. */
+export function budgetText(props: BudgetGaugeProps): {
+  use: string;
+  headroom?: string;
+} {
+  const { fraction, limit, used, unknownReason } = props;
   if (limit === 0) {
-    return (
-      <Box>
-        <Typography variant="body2">
-          {label}: unlimited
-          {typeof used === 'number' ? ` (${formatTokens(used)} used)` : ''}
-        </Typography>
-      </Box>
-    );
+    return {
+      use:
+        typeof used === 'number'
+          ? `${formatTokens(used)} tokens used, no limit`
+          : 'no limit',
+    };
   }
-  if (fraction === null || fraction === undefined) {
-    return (
-      <Box>
-        <Typography variant="body2">
-          {label}: unknown of {formatTokens(limit)}
-          {unknownReason ? ` (${unknownReason})` : ''}
-        </Typography>
-      </Box>
-    );
+  if (fraction === null || typeof used !== 'number') {
+    return {
+      use: `unknown of ${formatTokens(limit)} tokens${
+        unknownReason ? ` (${unknownReason})` : ''
+      }`,
+    };
   }
-  const pct = Math.min(100, Math.round(fraction * 100));
+  const left = Math.max(0, limit - used);
+  return {
+    use: `${formatTokens(used)} of ${formatTokens(limit)} tokens used`,
+    headroom:
+      left === 0 ? 'exhausted: no headroom' : `${formatTokens(left)} left`,
+  };
+}
+
+/**
+ * A budget window as Backstage's gauge (the share used; red as it fills) with the use and the
+ * headroom in words; "unknown" and "no limit" are said as such, without a gauge.
+ */
+export function BudgetGauge(props: BudgetGaugeProps) {
+  const { label, fraction, limit } = props;
+  const { use, headroom } = budgetText(props);
+  const known = limit > 0 && fraction !== null && fraction !== undefined;
+  const pct = known ? Math.min(100, Math.round(fraction * 100)) : undefined;
   return (
-    <Box>
-      <Typography variant="body2">
-        {label}: {typeof used === 'number' ? formatTokens(used) : '?'} of{' '}
-        {formatTokens(limit)} ({pct}%)
-      </Typography>
-      <LinearProgress
-        variant="determinate"
-        value={pct}
-        color={pct >= 90 ? 'secondary' : 'primary'}
-        aria-label={`${label} budget ${pct}% used`}
-      />
+    <Box display="flex" alignItems="center" style={{ gap: 12 }}>
+      {pct !== undefined ? (
+        <Box
+          width={72}
+          flexShrink={0}
+          role="progressbar"
+          aria-label={`${label} budget used`}
+          aria-valuenow={pct}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuetext={`${pct}% used`}
+        >
+          <Gauge value={Math.min(1, fraction!)} size="small" inverse />
+        </Box>
+      ) : (
+        <StateChip
+          tone={limit === 0 ? 'off' : 'unknown'}
+          label={limit === 0 ? 'no limit' : 'unknown'}
+        />
+      )}
+      <Box>
+        <Typography variant="subtitle2">{label}</Typography>
+        <Typography variant="body2">{use}</Typography>
+        {headroom && (
+          <Typography variant="body2" color="textSecondary">
+            Headroom: {headroom}
+          </Typography>
+        )}
+      </Box>
     </Box>
   );
 }

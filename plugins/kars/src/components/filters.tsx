@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
+import OutlinedInput from '@material-ui/core/OutlinedInput';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 
@@ -17,7 +18,10 @@ export function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** A labelled select with an "All" choice (the empty value) before the options. */
+/**
+ * A labelled select with an "All" choice (the empty value) before the options; the label always sits
+ * above the field, so it is never cut off by the value.
+ */
 export function FilterSelect(props: {
   id: string;
   label: string;
@@ -26,12 +30,15 @@ export function FilterSelect(props: {
   onChange: (v: string) => void;
 }) {
   return (
-    <FormControl variant="outlined" size="small" style={{ minWidth: 150 }}>
-      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
+    <FormControl variant="outlined" size="small" style={{ minWidth: 180 }}>
+      <InputLabel id={`${props.id}-label`} shrink>
+        {props.label}
+      </InputLabel>
       <Select
         labelId={`${props.id}-label`}
         id={props.id}
-        label={props.label}
+        input={<OutlinedInput notched label={props.label} />}
+        displayEmpty
         value={props.value}
         onChange={e => props.onChange(String(e.target.value))}
       >

@@ -7,8 +7,6 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   AUDIT_ACTIONS,
   AUDIT_OUTCOMES,
@@ -18,7 +16,7 @@ import {
 import { KarsErrorState } from '../ErrorStates';
 import { CursorPager, FilterSelect, useDebounced } from '../filters';
 import { OUTCOME_TONE } from '../SandboxContent/tables';
-import { StateChip, formatTime } from '../common';
+import { PrincipalLink, RelativeTime, StateChip } from '../common';
 import { useKars } from '../useKars';
 
 /** What the audit page's filters hold, as typed. */
@@ -27,7 +25,7 @@ export interface AuditFilters {
   actor: string;
   action: string;
   outcome: string;
-  /** A `datetime-local` value (`YYYY-MM-DDTHH:MM[:SS]`), read as UTC like the times shown. */
+  /** A `datetime-local` value (`YYYY-MM-DDTHH:MM[:SS]`), read as UTC like the exact times on hover. */
   since: string;
 }
 
@@ -55,28 +53,13 @@ export function auditQuery(
   };
 }
 
-/** The catalog entity an actor is, when it is one (users and groups); services are not. */
-export function actorEntityRef(actor: string): string | undefined {
-  try {
-    const ref = parseEntityRef(actor);
-    return ['user', 'group'].includes(ref.kind.toLowerCase())
-      ? actor
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const COLUMNS: TableColumn<AuditEvent>[] = [
-  { title: 'Time (UTC)', field: 'at', render: e => formatTime(e.at) },
+  { title: 'Time', field: 'at', render: e => <RelativeTime iso={e.at} /> },
   { title: 'Sandbox', field: 'sandbox' },
   {
     title: 'Actor',
     field: 'actor',
-    render: e => {
-      const ref = actorEntityRef(e.actor);
-      return ref ? <EntityRefLink entityRef={ref} /> : e.actor;
-    },
+    render: e => <PrincipalLink entityRef={e.actor} />,
   },
   { title: 'Action', field: 'action' },
   {

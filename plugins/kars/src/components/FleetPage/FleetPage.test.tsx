@@ -2,8 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import {
+  embeddedClusterFixture,
   fleet,
   sandboxFixture,
+  tenantA,
   unknownBudgetHealthFixture,
 } from '@kars-portal/test-kit';
 import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
@@ -27,7 +29,8 @@ describe('KarsFleetPage', () => {
     expect(listQueries()[0].get('sort')).toBe('name');
     expect(within(table).getByText('tenant-0000')).toBeInTheDocument();
     expect(within(table).getAllByText('Slack').length).toBeGreaterThan(0);
-    expect(within(table).getAllByText('30% / 25%').length).toBe(50);
+    expect(within(table).getAllByText('today 30%, month 25%').length).toBe(50);
+    expect(within(table).getAllByText('dev').length).toBe(50);
     expect(screen.getByText('kars sandboxes')).toBeInTheDocument();
   });
 
@@ -95,6 +98,46 @@ describe('KarsFleetPage', () => {
     );
   });
 
+  it('links owners to the catalog and shows when each was reconciled, the exact time on hover', async () => {
+    fake.reset().addSandbox(tenantA());
+    await renderLegacy(<KarsFleetContent />);
+    const row = within((await screen.findByText('tenant-a')).closest('tr')!);
+    expect(row.getByRole('link', { name: 'team-a' })).toHaveAttribute(
+      'href',
+      '/catalog/default/group/team-a',
+    );
+    expect(row.queryByText('group:default/team-a')).toBeNull();
+    const reconciled = row.getByTitle('2026-11-29 10:00:00Z');
+    expect(reconciled.tagName).toBe('TIME');
+    expect(reconciled.textContent).toMatch(/ ago$|^yesterday$|^last \w+$/);
+  });
+
+  it("shows each sandbox's cluster and filters by cluster on the server", async () => {
+    fake.reset();
+    const [dev] = embeddedClusterFixture('dev').clusters;
+    fake.clusterInfo = {
+      clusters: [
+        dev,
+        { ...dev, name: 'edge', embedded: false, default: false },
+      ],
+    };
+    fake.addSandbox(tenantA());
+    fake.addSandbox(sandboxFixture({ name: 'tenant-e', cluster: 'edge' }));
+    await renderLegacy(<KarsFleetContent />);
+    const table = await screen.findByRole('table', { name: 'Sandboxes' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    await userEvent.click(screen.getByLabelText('Cluster'));
+    await userEvent.click(await screen.findByRole('option', { name: 'edge' }));
+    await waitFor(() =>
+      expect(within(table).queryByText('tenant-a')).toBeNull(),
+    );
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(2);
+    expect(within(rows[1]).getByText('tenant-e')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('edge')).toBeInTheDocument();
+    expect(listQueries().at(-1)!.get('cluster')).toBe('edge');
+  });
+
   it('shows an empty fleet', async () => {
     fake.reset();
     await renderLegacy(<KarsFleetContent />);
@@ -130,7 +173,9 @@ describe('KarsFleetPage', () => {
     fake.reset().addSandbox(suspended);
     fake.health.set('tenant-0001', unknownBudgetHealthFixture(suspended));
     await renderLegacy(<KarsFleetContent />);
-    expect(await screen.findByText('unknown / unknown')).toBeInTheDocument();
+    const row = within((await screen.findByText('tenant-0001')).closest('tr')!);
+    expect(row.getByText('unknown')).toBeInTheDocument();
+    expect(row.queryByText(/%/)).toBeNull();
     expect(screen.getByText('Suspended')).toBeInTheDocument();
   });
 });

@@ -35,9 +35,10 @@ import { useKars } from '../useKars';
 import {
   CHANNEL_LABELS,
   PhaseChip,
+  PrincipalLink,
+  RelativeTime,
   StateChip,
   formatPercent,
-  formatTime,
 } from '../common';
 
 type SortKey = (typeof SANDBOX_SORT_KEYS)[number];
@@ -45,17 +46,21 @@ type SortKey = (typeof SANDBOX_SORT_KEYS)[number];
 const COLUMNS: Array<{ label: string; sort?: SortKey }> = [
   { label: 'Name', sort: 'name' },
   { label: 'Owner', sort: 'owner' },
+  { label: 'Cluster' },
   { label: 'Phase', sort: 'phase' },
   { label: 'Isolation', sort: 'isolation' },
   { label: 'Model', sort: 'model' },
-  { label: 'Budget use (today / month)', sort: 'budget' },
+  { label: 'Budget use', sort: 'budget' },
   { label: 'Channel trouble' },
   { label: 'Last reconcile', sort: 'lastReconciled' },
 ];
 
-function budgetCell(s: SandboxSummary) {
+/** Budget use in words, each window named: "today 30%, month 25%"; unknown said once when both are. */
+export function budgetCell(budget: SandboxSummary['budget']): string {
+  const { dailyFraction: day, monthlyFraction: month } = budget;
+  if (day === null && month === null) return 'unknown';
   const f = (x: number | null) => (x === null ? 'unknown' : formatPercent(x));
-  return `${f(s.budget.dailyFraction)} / ${f(s.budget.monthlyFraction)}`;
+  return `today ${f(day)}, month ${f(month)}`;
 }
 
 function FleetRow(props: { s: SandboxSummary }) {
@@ -67,14 +72,19 @@ function FleetRow(props: { s: SandboxSummary }) {
           {s.name}
         </EntityRefLink>
       </TableCell>
-      <TableCell>{s.owner ?? '—'}</TableCell>
+      <TableCell>
+        <PrincipalLink entityRef={s.owner} />
+      </TableCell>
+      <TableCell>{s.cluster}</TableCell>
       <TableCell>
         <PhaseChip phase={s.phase} suspended={s.suspended} />
         {s.deleting && <StateChip tone="warning" label="Deleting" />}
       </TableCell>
       <TableCell>{s.isolation}</TableCell>
       <TableCell>{s.model}</TableCell>
-      <TableCell>{budgetCell(s)}</TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>
+        {budgetCell(s.budget)}
+      </TableCell>
       <TableCell>
         {s.channelTrouble.length === 0
           ? 'none'
@@ -82,7 +92,9 @@ function FleetRow(props: { s: SandboxSummary }) {
               <StateChip key={c} tone="warning" label={CHANNEL_LABELS[c]} />
             ))}
       </TableCell>
-      <TableCell>{formatTime(s.lastReconciledAt)}</TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>
+        <RelativeTime iso={s.lastReconciledAt} />
+      </TableCell>
     </TableRow>
   );
 }
@@ -99,6 +111,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   const [modelInput, setModelInput] = useState('');
   const model = useDebounced(modelInput.trim(), 300);
   const [isolation, setIsolation] = useState('');
+  const [cluster, setCluster] = useState('');
   const [phase, setPhase] = useState('');
   const [trouble, setTrouble] = useState('');
   const [sort, setSort] = useState<SortKey>('name');
@@ -110,7 +123,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
 
   useEffect(() => {
     setCursors([undefined]);
-  }, [q, model, isolation, phase, trouble, sort, order]);
+  }, [q, model, cluster, isolation, phase, trouble, sort, order]);
 
   const query: ListSandboxesQuery = {
     limit: pageSize,
@@ -119,6 +132,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
     ...(cursor ? { cursor } : {}),
     ...(q ? { q } : {}),
     ...(model ? { model } : {}),
+    ...(cluster ? { cluster } : {}),
     ...(isolation
       ? { isolation: isolation as ListSandboxesQuery['isolation'] }
       : {}),
@@ -127,7 +141,11 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   };
   const key = JSON.stringify(query);
   const page = useKars(api => api.listSandboxes(query), [key]);
-  const filtered = Boolean(q || model || isolation || phase || trouble);
+  const filtered = Boolean(
+    q || model || cluster || isolation || phase || trouble,
+  );
+  const clusters = useKars(api => api.getCluster(), []);
+  const clusterNames = (clusters.value?.clusters ?? []).map(c => c.name);
 
   const onSort = (k: SortKey) => {
     if (k === sort) setOrder(o => (o === 'asc' ? 'desc' : 'asc'));
@@ -203,7 +221,13 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   return (
     <Box>
       <KarsClusterBanner />
-      <Box display="flex" flexWrap="wrap" style={{ gap: 12 }} mb={2}>
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        style={{ gap: 16 }}
+        mb={2}
+      >
         <TextField
           id="kars-fleet-search"
           label="Search"
@@ -222,6 +246,13 @@ export function KarsFleetContent(props: { pageSize?: number }) {
           value={modelInput}
           onChange={e => setModelInput(e.target.value)}
           inputProps={{ 'aria-label': 'Filter by model' }}
+        />
+        <FilterSelect
+          id="kars-fleet-cluster"
+          label="Cluster"
+          value={cluster}
+          options={clusterNames.map(c => [c, c] as [string, string])}
+          onChange={setCluster}
         />
         <FilterSelect
           id="kars-fleet-isolation"

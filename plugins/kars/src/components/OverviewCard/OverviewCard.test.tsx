@@ -17,12 +17,10 @@ describe('KarsSandboxOverviewCard', () => {
     expect(screen.getByText('gpt-4.1')).toBeInTheDocument();
     expect(
       await screen.findByRole('progressbar', {
-        name: 'Today (daily) budget 30% used',
+        name: 'Today (daily) budget used',
       }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('Headroom today: 70,000 tokens'),
-    ).toBeInTheDocument();
+    ).toHaveAttribute('aria-valuenow', '30');
+    expect(screen.getByText('Headroom: 70,000 left')).toBeInTheDocument();
     expect(screen.getByText('Slack: credentials missing')).toBeInTheDocument();
     expect(screen.getByText('Open the Sandbox tab')).toBeInTheDocument();
   });

@@ -5,13 +5,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { getSandboxName } from '../entity';
 import { KarsErrorState } from '../ErrorStates';
 import { useKars } from '../useKars';
-import {
-  BudgetGauge,
-  CHANNEL_LABELS,
-  PhaseChip,
-  StateChip,
-  formatTokens,
-} from '../common';
+import { BudgetGauge, CHANNEL_LABELS, PhaseChip, StateChip } from '../common';
 
 /** The overview card for a sandbox name. @public */
 export function KarsSandboxCardView(props: { name: string; tabPath?: string }) {
@@ -58,14 +52,6 @@ export function KarsSandboxCardView(props: { name: string; tabPath?: string }) {
             }
           />
         )}
-        {daily &&
-          !unknownBudget &&
-          daily.limit > 0 &&
-          daily.headroom !== null && (
-            <Typography variant="body2">
-              Headroom today: {formatTokens(daily.headroom)} tokens
-            </Typography>
-          )}
         {h && (
           <Box>
             {trouble.length === 0 ? (

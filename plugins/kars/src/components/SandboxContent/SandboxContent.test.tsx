@@ -39,17 +39,34 @@ describe('KarsSandboxContent', () => {
     expect(
       within(layers).getByText('NetworkPolicy kars-tenant-a/default-deny'),
     ).toBeInTheDocument();
+    const budgets = within(
+      screen.getByRole('region', { name: 'Token budgets' }),
+    );
     expect(
-      screen.getByRole('progressbar', {
-        name: 'Today (daily) budget 30% used',
+      budgets.getByRole('progressbar', { name: 'Today (daily) budget used' }),
+    ).toHaveAttribute('aria-valuenow', '30');
+    expect(budgets.getByText('30%')).toBeInTheDocument();
+    expect(
+      budgets.getByText('30,000 of 100,000 tokens used'),
+    ).toBeInTheDocument();
+    expect(budgets.getByText('Headroom: 70,000 left')).toBeInTheDocument();
+    expect(
+      budgets.getByRole('progressbar', { name: 'This month budget used' }),
+    ).toHaveAttribute('aria-valuenow', '25');
+    expect(budgets.getByText('capped at 8,000 tokens')).toBeInTheDocument();
+    const usage = within(
+      await screen.findByRole('region', { name: 'Token use, last 30 days' }),
+    );
+    expect(
+      await usage.findByRole('img', {
+        name: 'Daily token use: 4,650,000 tokens in the last 30 days; the busiest day used 300,000',
       }),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('progressbar', { name: 'This month budget 25% used' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('Per-request cap: 8,000 tokens'),
-    ).toBeInTheDocument();
+      usage.getByText('300,000 tokens in the 24 hours to 2026-11-29 10:00:00Z')
+        .parentElement,
+    ).toHaveAttribute('height', '120');
+    expect(fake.requestsOf('usage')[0].query.get('days')).toBe('30');
     const channels = screen.getByRole('table', { name: 'Channels' });
     expect(
       within(channels).getByText('credentials missing'),
@@ -63,9 +80,19 @@ describe('KarsSandboxContent', () => {
     expect(screen.getByRole('table', { name: 'Conditions' })).toHaveTextContent(
       'MissingKeys',
     );
-    expect(
+    const audit = within(
       await screen.findByRole('table', { name: 'Recent audit events' }),
-    ).toHaveTextContent('user:default/jane');
+    );
+    expect(audit.getAllByRole('link', { name: 'jane' })[0]).toHaveAttribute(
+      'href',
+      '/catalog/default/user/jane',
+    );
+    expect(audit.queryByText('user:default/jane')).toBeNull();
+    const since = within(
+      screen.getByRole('table', { name: 'Conditions' }),
+    ).getAllByTitle(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/)[0];
+    expect(since.tagName).toBe('TIME');
+    expect(since.textContent).toMatch(/ ago$|^yesterday$|^last \w+$/);
     expect(
       screen.getByText('system:serviceaccount:kars-tenant-a:sandbox'),
     ).toBeInTheDocument();
@@ -148,9 +175,8 @@ describe('KarsSandboxContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('progressbar', { name: /budget/ })).toBeNull();
-    expect(
-      screen.getByText(/Today \(daily\): unknown of 100,000/),
-    ).toBeInTheDocument();
+    expect(screen.getAllByText('unknown of 100,000 tokens')).toHaveLength(1);
+    expect(screen.queryByText(/Headroom/)).toBeNull();
   });
 
   it('shows an error for health alone and keeps the rest', async () => {

@@ -28,6 +28,7 @@ import {
   SimpleTable,
 } from './tables';
 import { SandboxActions } from './SandboxActions';
+import { UsageChart } from './UsageChart';
 
 const WORKLOAD_TONES: Record<SandboxHealth['workload']['state'], Tone> = {
   ready: 'ok',
@@ -36,6 +37,21 @@ const WORKLOAD_TONES: Record<SandboxHealth['workload']['state'], Tone> = {
   missing: 'error',
   failed: 'error',
 };
+
+/** Daily token use over the last 30 days, from the cluster's usage source. */
+function UsageSection(props: { name: string }) {
+  const { name } = props;
+  const usage = useKars(api => api.getUsageHistory(name, { days: 30 }), [name]);
+  return (
+    <Section title="Token use, last 30 days">
+      {usage.loading && !usage.value && <Progress />}
+      {usage.error && (
+        <KarsErrorState error={usage.error} what={`the token use of ${name}`} />
+      )}
+      {usage.value && <UsageChart history={usage.value} />}
+    </Section>
+  );
+}
 
 function HealthSections(props: { sandbox: Sandbox; health: SandboxHealth }) {
   const { sandbox, health } = props;
@@ -55,6 +71,9 @@ function HealthSections(props: { sandbox: Sandbox; health: SandboxHealth }) {
         <Section title="Token budgets">
           <BudgetPanel budget={health.budget} />
         </Section>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <UsageSection name={sandbox.name} />
       </Grid>
       <Grid item xs={12} md={6}>
         <Section title="Channels">

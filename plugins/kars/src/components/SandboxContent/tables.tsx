@@ -21,9 +21,10 @@ import {
 import {
   BudgetGauge,
   CHANNEL_LABELS,
+  PrincipalLink,
+  RelativeTime,
   StateChip,
   Tone,
-  formatTime,
   formatTokens,
 } from '../common';
 
@@ -43,7 +44,9 @@ export function SimpleTable(props: {
       <TableHead>
         <TableRow>
           {columns.map((c, i) => (
-            <TableCell key={i}>{c}</TableCell>
+            <TableCell key={i} style={{ whiteSpace: 'nowrap' }}>
+              {c}
+            </TableCell>
           ))}
         </TableRow>
       </TableHead>
@@ -133,7 +136,6 @@ export function BudgetPanel(props: { budget: SandboxHealth['budget'] }) {
         limit={u.limit}
         used={unknown ? null : u.used}
         fraction={unknown ? null : u.fraction}
-        unknownReason={reason}
       />
     );
   };
@@ -152,11 +154,11 @@ export function BudgetPanel(props: { budget: SandboxHealth['budget'] }) {
           {gauge('monthly', 'This month')}
         </Grid>
         <Grid item xs={12} md={4}>
+          <Typography variant="subtitle2">Per request</Typography>
           <Typography variant="body2">
-            Per-request cap:{' '}
             {!perRequest || perRequest.limit === 0
-              ? 'unlimited'
-              : `${formatTokens(perRequest.limit)} tokens`}
+              ? 'no cap'
+              : `capped at ${formatTokens(perRequest.limit)} tokens`}
           </Typography>
         </Grid>
       </Grid>
@@ -263,7 +265,7 @@ export function ConditionsTable(props: { conditions: Condition[] }) {
         <StateChip tone={conditionTone(c)} label={c.status} />,
         c.reason,
         c.message,
-        formatTime(c.lastTransitionTime),
+        <RelativeTime iso={c.lastTransitionTime} />,
       ])}
     />
   );
@@ -282,8 +284,8 @@ export function EventsTable(props: { events: AuditEvent[] }) {
       columns={['When', 'Who', 'Action', 'Outcome', 'Message']}
       empty="No audit events yet."
       rows={props.events.map(e => [
-        formatTime(e.at),
-        e.actor,
+        <RelativeTime iso={e.at} />,
+        <PrincipalLink entityRef={e.actor} />,
         e.action,
         <StateChip tone={OUTCOME_TONE[e.outcome]} label={e.outcome} />,
         e.message,
