@@ -24,6 +24,8 @@ backend.add(karsPermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Notices to sandbox owners from the kars backend (kars.notifications in app-config.yaml).
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@kars-portal/plugin-kars-backend'));
 // Dev only: clusters of type embedded (app-config.yaml). A production backend leaves this out.
