@@ -1,4 +1,8 @@
-import { KARS_LABELS, PodFaultReason } from '@kars-portal/plugin-kars-common';
+import {
+  KARS_LABELS,
+  POD_FAULT_REASONS,
+  PodFaultReason,
+} from '@kars-portal/plugin-kars-common';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
 import { canonicalJson } from '../render/hash';
 import { onUpdate, Predicate } from './predicates';
@@ -9,11 +13,9 @@ export interface PodFault {
   message: string;
 }
 
-const WAITING_FAULTS: readonly string[] = [
-  'CrashLoopBackOff',
-  'ImagePullBackOff',
-  'ErrImagePull',
-];
+/** A kubelet waiting reason that is a fault (CrashLoopBackOff, ImagePullBackOff, ErrImagePull). */
+const isFault = (reason: unknown): reason is PodFaultReason =>
+  (POD_FAULT_REASONS as readonly unknown[]).includes(reason);
 
 const oomKilled = (terminated: any) => terminated?.reason === 'OOMKilled';
 
@@ -51,7 +53,7 @@ export function podFault(pod: any): PodFault | undefined {
     const last = s.lastState?.terminated;
     let reason: PodFaultReason | undefined;
     if (waiting === 'CrashLoopBackOff' && oomKilled(last)) reason = 'OOMKilled';
-    else if (WAITING_FAULTS.includes(waiting)) reason = waiting;
+    else if (isFault(waiting)) reason = waiting;
     else if (oomKilled(s.state?.terminated)) reason = 'OOMKilled';
     else if (s.state?.running && !s.ready && oomKilled(last)) {
       reason = 'OOMKilled';

@@ -305,17 +305,18 @@ function kataLayer(
     };
   });
   const state = worst(judged.map(j => j.state));
-  const summaries: Record<LayerState, string> = {
-    verified: `the running pod has RuntimeClass ${KATA_RUNTIME_CLASS} on a node whose container runtime offers its handler ${handler}`,
-    missing: `a running pod does not run with RuntimeClass ${KATA_RUNTIME_CLASS} on a node that offers its handler ${handler}`,
-    unknown: `the node of a running pod could not be read, so its runtime handlers are not known`,
-    declared: '',
-  };
+  let summary = `the running pod has RuntimeClass ${KATA_RUNTIME_CLASS} on a node whose container runtime offers its handler ${handler}`;
+  if (state === 'missing') {
+    summary = `a running pod does not run with RuntimeClass ${KATA_RUNTIME_CLASS} on a node that offers its handler ${handler}`;
+  } else if (state === 'unknown') {
+    summary =
+      'the node of a running pod could not be read, so its runtime handlers are not known';
+  }
   return layer({
     layer: 'kata',
     required: true,
     state,
-    summary: summaries[state],
+    summary,
     evidence: [...judged.map(j => j.line), ...classLine],
   });
 }
