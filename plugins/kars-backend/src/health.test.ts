@@ -164,13 +164,22 @@ describe.each(clusterTargetNames())(
       ]);
     });
 
-    it.each([
-      ['crash-loop', ['CrashLoopBackOff']],
-      ['image-pull-error', ['ErrImagePull', 'ImagePullBackOff']],
-      ['oom-killed', ['OOMKilled']],
+    const agent = { name: 'openclaw' };
+    it.each<[string, string[], object]>([
+      ['crash-loop', ['CrashLoopBackOff'], agent],
+      ['image-pull-error', ['ErrImagePull', 'ImagePullBackOff'], agent],
+      ['oom-killed', ['OOMKilled'], agent],
+      [
+        'unschedulable',
+        ['Unschedulable'],
+        {
+          phase: 'Pending',
+          message: expect.stringMatching(/^0\/\d+ nodes are available/),
+        },
+      ],
     ])(
       'shows an injected %s fault with its reason, turns Degraded with it, and recovers',
-      async (fault, reasons) => {
+      async (fault, reasons, where) => {
         const deployment = {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
@@ -207,18 +216,18 @@ describe.each(clusterTargetNames())(
         expect(
           degraded.conditions.find((c: any) => c.type === 'Degraded'),
         ).toMatchObject({ status: 'True' });
-        const container = await eventually(
+        const shown = await eventually(
           `the pod of tenant-c shows ${reasons}`,
           async () =>
             (await get('/sandboxes/tenant-c/health')).body.pods
-              .flatMap((p: any) => p.containers)
+              .flatMap((p: any) => [p, ...p.containers])
               .find(
                 (c: any) =>
                   reasons.includes(c.reason) ||
                   reasons.includes(c.lastTermination?.reason),
               ),
         );
-        expect(container.name).toBe('openclaw');
+        expect(shown).toMatchObject(where);
         // The reconciler keeps its own fields and leaves the injector's annotation.
         expect(
           (await target.admin.get<any>(deployment))!.metadata.annotations[

@@ -67,12 +67,15 @@ export interface ContainerReport {
 /**
  * One pod of a sandbox as the cluster reports it: where it runs (node, its pool, the runtime
  * handlers the node offers; null when the node could not be read), its runtime class and its
- * containers.
+ * containers; `reason` and `message` are the pod's own (Evicted, say) or why it is not scheduled
+ * (Unschedulable, with the scheduler's message).
  * @public
  */
 export interface PodReport {
   name: string;
   phase: string;
+  reason?: string;
+  message?: string;
   nodeName?: string;
   pool?: string;
   runtimeClassName?: string;

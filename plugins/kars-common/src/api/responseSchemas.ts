@@ -209,6 +209,8 @@ export const sandboxHealthSchema = z.strictObject({
     z.strictObject({
       name: z.string().min(1),
       phase: z.string(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
       nodeName: z.string().optional(),
       pool: z.string().optional(),
       runtimeClassName: z.string().optional(),

@@ -159,6 +159,67 @@ describe('podReports', () => {
       },
     ],
     [
+      'a pod no node fits: the scheduler reason and message',
+      podOf(
+        {
+          phase: 'Pending',
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes are available: 3 Insufficient memory.',
+            },
+          ],
+        },
+        { nodeName: undefined },
+      ),
+      new Map(),
+      {
+        name: 'tenant-b-7f9c-x2x4',
+        phase: 'Pending',
+        reason: 'Unschedulable',
+        message: '0/3 nodes are available: 3 Insufficient memory.',
+        runtimeClassName: 'kata-vm-isolation',
+        nodeRuntimeHandlers: null,
+        ready: false,
+        containers: ['egress-guard', 'agent', 'inference-router'].map(name => ({
+          name,
+          init: name === 'egress-guard',
+          state: 'unknown' as const,
+          ready: false,
+          restartCount: 0,
+        })),
+      },
+    ],
+    [
+      'an evicted pod: its own reason and message',
+      podOf(
+        {
+          phase: 'Failed',
+          reason: 'Evicted',
+          message: 'The node was low on resource: memory.',
+        },
+        { nodeName: undefined, runtimeClassName: undefined },
+      ),
+      new Map(),
+      {
+        name: 'tenant-b-7f9c-x2x4',
+        phase: 'Failed',
+        reason: 'Evicted',
+        message: 'The node was low on resource: memory.',
+        nodeRuntimeHandlers: null,
+        ready: false,
+        containers: ['egress-guard', 'agent', 'inference-router'].map(name => ({
+          name,
+          init: name === 'egress-guard',
+          state: 'unknown' as const,
+          ready: false,
+          restartCount: 0,
+        })),
+      },
+    ],
+    [
       'a pod not scheduled: no node, no status yet',
       podOf(undefined, { nodeName: undefined, runtimeClassName: undefined }),
       new Map(),

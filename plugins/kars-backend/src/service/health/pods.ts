@@ -48,9 +48,9 @@ function container(spec: any, status: any, init: boolean): ContainerReport {
 }
 
 /**
- * Each pod as it runs: its node, the node's pool and runtime handlers (null when the node was not
- * read), its runtime class, readiness and every container (init containers first) with its state,
- * reason, restarts and last termination. Pure.
+ * Each pod as it runs: its reason (its own, or why it is not scheduled), its node, the node's pool
+ * and runtime handlers (null when the node was not read), its runtime class, readiness and every
+ * container (init containers first) with its state, reason, restarts and last termination. Pure.
  */
 export function podReports(
   pods: any[],
@@ -64,9 +64,16 @@ export function podReports(
       new Map((list ?? []).map(s => [s.name, s]));
     const initStatus = statuses(pod.status?.initContainerStatuses);
     const mainStatus = statuses(pod.status?.containerStatuses);
+    const unscheduled = (pod.status?.conditions ?? []).find(
+      (c: any) => c.type === 'PodScheduled' && c.status === 'False',
+    );
+    const reason = pod.status?.reason ?? unscheduled?.reason;
+    const message = pod.status?.message ?? unscheduled?.message;
     return {
       name: pod.metadata.name,
       phase: pod.status?.phase ?? 'Unknown',
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
       ...(nodeName ? { nodeName } : {}),
       ...(pool ? { pool } : {}),
       ...(pod.spec?.runtimeClassName
