@@ -139,12 +139,12 @@ export function formatRelative(iso: string, now: Date): string {
 }
 
 /** A time as people read it ("3 minutes ago"), the exact UTC time on hover; `never` without one. */
-export function RelativeTime(props: { iso?: string; now?: Date }) {
+export function RelativeTime(props: { iso?: string }) {
   const { iso } = props;
   if (!iso) return <>never</>;
   return (
     <time dateTime={iso} title={formatTime(iso)}>
-      {formatRelative(iso, props.now ?? new Date())}
+      {formatRelative(iso, new Date())}
     </time>
   );
 }

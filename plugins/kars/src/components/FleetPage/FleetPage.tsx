@@ -75,7 +75,7 @@ function FleetRow(props: { s: SandboxSummary }) {
       <TableCell>
         <PrincipalLink entityRef={s.owner} />
       </TableCell>
-      <TableCell>{s.cluster}</TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>{s.cluster}</TableCell>
       <TableCell>
         <PhaseChip phase={s.phase} suspended={s.suspended} />
         {s.deleting && <StateChip tone="warning" label="Deleting" />}
@@ -185,6 +185,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
                 <TableCell
                   key={c.label}
                   sortDirection={c.sort === sort ? order : false}
+                  style={{ whiteSpace: 'nowrap' }}
                 >
                   {c.sort ? (
                     <TableSortLabel

@@ -67,12 +67,12 @@ function HealthSections(props: { sandbox: Sandbox; health: SandboxHealth }) {
           <LayersTable layers={health.layers} />
         </Section>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <Section title="Token budgets">
           <BudgetPanel budget={health.budget} />
         </Section>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <UsageSection name={sandbox.name} />
       </Grid>
       <Grid item xs={12} md={6}>

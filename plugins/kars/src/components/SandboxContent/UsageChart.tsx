@@ -73,6 +73,13 @@ export function UsageChart(props: { history: SandboxUsageHistory }) {
         height={HEIGHT}
         preserveAspectRatio="none"
       >
+        <line
+          x1={0}
+          y1={HEIGHT - 0.5}
+          x2={WIDTH}
+          y2={HEIGHT - 0.5}
+          stroke={theme.palette.divider}
+        />
         {usageBars(days).map(bar => (
           <rect
             key={bar.x}
@@ -86,6 +93,16 @@ export function UsageChart(props: { history: SandboxUsageHistory }) {
           </rect>
         ))}
       </svg>
+      {days.length > 0 && (
+        <Box display="flex" justifyContent="space-between">
+          <Typography variant="caption" color="textSecondary">
+            to {formatTime(days[0].end)}
+          </Typography>
+          <Typography variant="caption" color="textSecondary">
+            to {formatTime(days[days.length - 1].end)}
+          </Typography>
+        </Box>
+      )}
       <Typography variant="body2">{summary}</Typography>
       <Typography variant="caption" color="textSecondary">
         Source: {history.source}
