@@ -73,7 +73,7 @@ describe('App with the kars plugin', () => {
     expect(
       await screen.findByText('tenant-a', {}, { timeout: 15000 }),
     ).toBeInTheDocument();
-    expect(screen.getByText('30% / 10%')).toBeInTheDocument();
+    expect(screen.getByText('today 30%, month 10%')).toBeInTheDocument();
     expect(screen.getByText(/Embedded cluster/)).toBeInTheDocument();
   }, 30000);
 });

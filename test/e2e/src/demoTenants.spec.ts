@@ -73,6 +73,9 @@ test("tenant-a's Sandbox tab shows enhanced isolation with its layers, budgets a
       name: /^Daily token use: [\d,]+ tokens in the last 30 days/,
     }),
   ).toBeVisible();
+  await budgets.scrollIntoViewIfNeeded();
+  await screenshotForDocs(page, 'sandbox-budgets');
+  await page.evaluate(() => window.scrollTo(0, 0));
 
   const channels = page.getByRole('table', { name: 'Channels' });
   for (const channel of ['Telegram', 'Slack']) {
