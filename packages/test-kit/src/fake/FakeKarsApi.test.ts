@@ -239,6 +239,39 @@ describe('the fake kars API', () => {
     expect(message(call('GET', '/sandboxes?cursor=abc'))).toContain('[cursor]');
   });
 
+  it('serves daily token use for the days asked, refusing days out of 1..90 as the backend does', () => {
+    fake.addSandbox(tenantA());
+    const usage = call('GET', '/sandboxes/tenant-a/usage').body;
+    expect(usage.days).toHaveLength(30);
+    expect(usage.days.at(-1)).toEqual({
+      end: '2026-11-29T10:00:00.000Z',
+      tokens: 300_000,
+    });
+    expect(
+      call('GET', '/sandboxes/tenant-a/usage?days=7').body.days,
+    ).toHaveLength(7);
+    expect(message(call('GET', '/sandboxes/tenant-a/usage?days=0'))).toBe(
+      'Invalid request: query.days must be at least 1 [minimum]',
+    );
+    expect(message(call('GET', '/sandboxes/tenant-a/usage?days=91'))).toContain(
+      'query.days',
+    );
+    expect(call('GET', '/sandboxes/nobody/usage').status).toBe(404);
+    fake.denied.add('kars.sandbox.read tenant-a');
+    expect(call('GET', '/sandboxes/tenant-a/usage').status).toBe(403);
+  });
+
+  it('filters the list by cluster', () => {
+    fake.addSandbox(tenantA());
+    fake.addSandbox(tenantA({ name: 'tenant-e', cluster: 'edge' }));
+    const names = (cluster: string) =>
+      call('GET', `/sandboxes?cluster=${cluster}`).body.items.map(
+        (i: any) => i.name,
+      );
+    expect(names('edge')).toEqual(['tenant-e']);
+    expect(names(tenantA().cluster)).toEqual(['tenant-a']);
+  });
+
   it('serves views of a sandbox and the audit trail, newest first, by pages', () => {
     fake.addSandbox(tenantA());
     expect(call('GET', '/sandboxes/tenant-a/health').body.name).toBe(
