@@ -147,6 +147,48 @@ describe('UsageReader.history', () => {
     }
   });
 
+  it('gives each day the use of its own 24 hours: a steady counter uses the same each day, 30 days add up to 30 of them', async () => {
+    const perSecond = 2;
+    // A counter that has grown steadily for 40 days; increase() over the query's range at each step.
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const range = /\[(\d+)([hd])\]/.exec(url.searchParams.get('query')!)!;
+      const rangeS = Number(range[1]) * (range[2] === 'd' ? 86_400 : 3_600);
+      const start = Number(url.searchParams.get('start'));
+      const end = Number(url.searchParams.get('end'));
+      const values: Array<[number, string]> = [];
+      for (let t = start; t <= end; t += 86_400)
+        values.push([t, String(perSecond * rangeS)]);
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'matrix', result: [{ metric: {}, values }] },
+        }),
+      );
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { logger } = recordingLogger();
+      const history = await new UsageReader(
+        `http://127.0.0.1:${port}`,
+        logger,
+        {
+          now: () => now,
+        },
+      ).history('tenant-a', 30);
+      expect(new Set(history.days.map(d => d.tokens))).toEqual(
+        new Set([perSecond * 86_400]),
+      );
+      expect(history.days.reduce((n, d) => n + d.tokens, 0)).toBe(
+        30 * perSecond * 86_400,
+      );
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+
   it('is unknown, with no days, without a source or when the source does not answer', async () => {
     const { logger } = recordingLogger();
     expect(await new UsageReader(undefined, logger).history('t', 30)).toEqual(
