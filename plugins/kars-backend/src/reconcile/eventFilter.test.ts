@@ -267,6 +267,67 @@ describe.each(clusterTargetNames())(
       expect(published).toEqual([]);
     });
 
+    it("ignores a change to the sandbox's pod that the phase does not read, and follows one of its fault", async () => {
+      const [pod] = (
+        await target.admin.list<any>('v1', 'Pod', {
+          namespace: `kars-${NAME}`,
+          labelSelector: `kars.azure.com/sandbox=${NAME}`,
+        })
+      ).items;
+      const podRef = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: pod.metadata.name,
+        namespace: pod.metadata.namespace,
+      };
+      await target.admin.mergePatch(podRef, {
+        metadata: { annotations: { 'example.com/note': 'looked at' } },
+      });
+      await new Promise(r => setTimeout(r, 500));
+      await quiet();
+      expect(passesOf(NAME)).toBe(0);
+
+      const agent = pod.status.containerStatuses.find(
+        (c: any) => c.name !== 'inference-router',
+      );
+      const kubelet = (containerStatuses: unknown) =>
+        target.admin.mergePatch(
+          podRef,
+          { status: { containerStatuses } },
+          { subresource: 'status', fieldManager: 'kubelet' },
+        );
+      await kubelet(
+        pod.status.containerStatuses.map((c: any) =>
+          c.name === agent.name
+            ? {
+                ...c,
+                ready: false,
+                state: { waiting: { reason: 'CrashLoopBackOff' } },
+              }
+            : c,
+        ),
+      );
+      await eventually('Degraded by the crash loop', async () => {
+        const status = (await target.admin.get<any>(sandboxRef))?.status;
+        return (
+          status?.phase === 'Degraded' &&
+          status.conditions.find((c: any) => c.type === 'Ready').reason ===
+            'CrashLoopBackOff'
+        );
+      });
+      await quiet();
+      expect(passesOf(NAME)).toBe(1);
+
+      await kubelet(pod.status.containerStatuses);
+      await eventually(
+        'Running once the pod runs again',
+        async () => (await phase()) === 'Running',
+      );
+      await quiet();
+      expect(passesOf(NAME)).toBe(2);
+      expect(published).toEqual([]);
+    });
+
     it('keeps the phase right when a pass starts before its last status write reached the cache', async () => {
       await target.admin.mergePatch(
         deploymentRef,
