@@ -3,6 +3,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { TOKENS_METRIC } from '@kars-portal/plugin-kars-common';
 import {
   ClusterTarget,
@@ -15,6 +22,27 @@ import { karsPlugin } from './plugin';
 
 jest.setTimeout(180_000);
 
+/** Every permission asked, with its resource; eve may do nothing, anyone else anything. */
+function recordingPolicy(asked: string[]): PermissionsService {
+  const decide = (
+    r: { permission: { name: string }; resourceRef?: string },
+    credentials: BackstageCredentials,
+  ) => {
+    asked.push(`${r.permission.name} ${r.resourceRef ?? ''}`.trim());
+    const user = (credentials.principal as { userEntityRef?: string })
+      .userEntityRef;
+    return user === 'user:default/eve'
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW;
+  };
+  return {
+    authorize: async (requests, { credentials }) =>
+      requests.map(r => ({ result: decide(r as any, credentials) })) as any,
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(r => ({ result: decide(r as any, credentials) })) as any,
+  };
+}
+
 describe.each(clusterTargetNames())(
   'daily token use of a sandbox on the %s',
   targetName => {
@@ -22,8 +50,9 @@ describe.each(clusterTargetNames())(
     let server: any;
     let stop: () => Promise<void>;
     const jane = mockCredentials.user.header('user:default/jane');
-    const get = (path: string) =>
-      request(server).get(`/api/kars${path}`).set('Authorization', jane);
+    const asked: string[] = [];
+    const get = (path: string, as = jane) =>
+      request(server).get(`/api/kars${path}`).set('Authorization', as);
 
     /** The simulator's Prometheus, asked directly: one instant query at `timeS`. */
     const prometheus = async (query: string, timeS: number) => {
@@ -56,6 +85,11 @@ describe.each(clusterTargetNames())(
                 ],
               },
             },
+          }),
+          createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => recordingPolicy(asked),
           }),
         ],
       });
@@ -130,6 +164,16 @@ describe.each(clusterTargetNames())(
         expect(res.body.error.message).toContain(field);
       }
       expect((await get('/sandboxes/nobody/usage')).status).toBe(404);
+    });
+
+    it('needs read permission on the sandbox', async () => {
+      asked.length = 0;
+      const eve = mockCredentials.user.header('user:default/eve');
+      const res = await get('/sandboxes/tenant-a/usage', eve);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('tenant-a');
+      expect(asked).toEqual(['kars.sandbox.read tenant-a']);
+      expect((await get('/sandboxes/tenant-a/usage')).status).toBe(200);
     });
   },
 );
