@@ -89,8 +89,13 @@ export interface ChannelReport {
   channel: ChannelType;
   state: 'not-enabled' | 'credentials-missing' | 'configured';
   workload: 'ready' | 'not-ready' | 'suspended' | 'unknown';
-  /** Live connection state, only where the runtime reports one. */
-  connection: 'connected' | 'disconnected' | 'unknown';
+  /**
+   * Live connection state, only where the runtime reports one: its `ChannelReady` condition, else
+   * the last line of the agent's log that its runtime's pattern reads. `unknown` otherwise.
+   */
+  connection: 'connected' | 'connecting' | 'failing' | 'unknown';
+  /** Which signal said so (never the log's text). */
+  connectionSource?: string;
 }
 
 /** @public */

@@ -181,7 +181,8 @@ export const sandboxHealthSchema = z.strictObject({
       channel: channelType,
       state: z.enum(['not-enabled', 'credentials-missing', 'configured']),
       workload: z.enum(['ready', 'not-ready', 'suspended', 'unknown']),
-      connection: z.enum(['connected', 'disconnected', 'unknown']),
+      connection: z.enum(['connected', 'connecting', 'failing', 'unknown']),
+      connectionSource: z.string().optional(),
     }),
   ),
   workload: z.strictObject({

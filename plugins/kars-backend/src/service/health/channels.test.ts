@@ -50,15 +50,10 @@ describe('channelsFromLog', () => {
       'INFO kars.channels: discord connected as tenant-a-bot',
     ].join('\n');
     const found = channelsFromLog('OpenClaw', log);
+    const source = "the agent's log (OpenClaw format)";
     expect(Object.fromEntries(found)).toEqual({
-      telegram: {
-        connection: 'connected',
-        evidence: '[telegram] connected as tenant-a-bot',
-      },
-      slack: {
-        connection: 'failing',
-        evidence: '[slack] error: invalid_auth; retrying in 30s',
-      },
+      telegram: { connection: 'connected', source },
+      slack: { connection: 'failing', source },
     });
   });
 });
@@ -70,9 +65,10 @@ describe('channelFromCondition', () => {
     ['ConnectionFailed', 'failing'],
     ['AppAlreadyClaimed', 'failing'],
   ])('reads ChannelReady %s as %s', (reason, connection) => {
-    expect(
-      channelFromCondition({ type: 'ChannelReady', reason, message: 'm' }),
-    ).toEqual({ connection, evidence: `ChannelReady ${reason}: m` });
+    expect(channelFromCondition({ type: 'ChannelReady', reason })).toEqual({
+      connection,
+      source: `the ChannelReady condition (${reason})`,
+    });
   });
 
   it.each([

@@ -6,8 +6,11 @@ export type ChannelConnection = 'connected' | 'connecting' | 'failing';
 /** A channel's connection with the signal it was read from. */
 export interface ChannelSignal {
   connection: ChannelConnection;
-  /** The log line or condition that says so. */
-  evidence: string;
+  /**
+   * Which signal says so: the condition and its reason, or the log and the runtime format it was
+   * read with; never the log's text, which may hold what a runtime should not have printed.
+   */
+  source: string;
 }
 
 const CH = `(?<channel>${CHANNEL_TYPES.join('|')})`;
@@ -65,17 +68,16 @@ export function channelsFromLog(
   runtime: string,
   log: string,
 ): Map<ChannelType, ChannelSignal> {
-  const patterns =
-    runtime === 'OpenClaw' || runtime === 'Hermes'
-      ? CHANNEL_LOG_PATTERNS[runtime]
-      : CHANNEL_LOG_PATTERNS.default;
+  const format =
+    runtime === 'OpenClaw' || runtime === 'Hermes' ? runtime : 'default';
+  const patterns = CHANNEL_LOG_PATTERNS[format];
+  const source = `the agent's log (${format} format)`;
   const found = new Map<ChannelType, ChannelSignal>();
   for (const raw of log.split('\n')) {
     const line = raw.replace(TIMESTAMP, '').trimEnd();
     for (const connection of ['connecting', 'connected', 'failing'] as const) {
       const channel = patterns[connection].exec(line)?.groups?.channel;
-      if (channel)
-        found.set(channel as ChannelType, { connection, evidence: line });
+      if (channel) found.set(channel as ChannelType, { connection, source });
     }
   }
   return found;
@@ -89,16 +91,10 @@ export function channelsFromLog(
 export function channelFromCondition(condition: {
   type: string;
   reason?: string;
-  message?: string;
 }): ChannelSignal | undefined {
   if (condition.type !== 'ChannelReady' || !condition.reason) return undefined;
   const connection = CHANNEL_READY_REASONS[condition.reason];
   return connection
-    ? {
-        connection,
-        evidence: `ChannelReady ${condition.reason}${
-          condition.message ? `: ${condition.message}` : ''
-        }`,
-      }
+    ? { connection, source: `the ChannelReady condition (${condition.reason})` }
     : undefined;
 }

@@ -7,6 +7,7 @@ import {
   SECCOMP_INSTALLER_DAEMONSET,
 } from '@kars-portal/plugin-kars-common';
 import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import { agentContainerName } from '../../render/deployment';
 
 /** What the health report reads from the cluster. */
 export interface HealthObservation {
@@ -20,6 +21,54 @@ export interface HealthObservation {
   pods: any[];
   /** The nodes the pods run on, by name; undefined where the node could not be read. */
   nodes: Map<string, any | undefined>;
+  /**
+   * The last lines of the running agent's log, for its channel states; undefined where none could
+   * be read (no running pod, or a cluster that cannot read pods/log).
+   */
+  agentLog?: string;
+}
+
+/** How much of the agent's log the channel states are read from. */
+const AGENT_LOG_LINES = 300;
+const AGENT_LOG_BYTES = 256 * 1024;
+const AGENT_LOG_TIMEOUT_MS = 3000;
+
+/** The last lines of the agent container of the sandbox's running pod, or undefined. */
+async function agentLogOf(
+  gateway: KubeGateway,
+  sandbox: Sandbox,
+  pods: any[],
+): Promise<string | undefined> {
+  const container = agentContainerName(sandbox.spec.runtime.kind);
+  const pod = pods.find(
+    p =>
+      p.status?.phase === 'Running' &&
+      !p.metadata?.deletionTimestamp &&
+      (p.status?.containerStatuses ?? []).some(
+        (c: any) => c.name === container && c.state?.running,
+      ),
+  );
+  if (!pod) return undefined;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), AGENT_LOG_TIMEOUT_MS);
+  try {
+    const stream = await gateway.podLog(
+      pod.metadata.namespace,
+      pod.metadata.name,
+      { container, tailLines: AGENT_LOG_LINES },
+      abort.signal,
+    );
+    let text = '';
+    for await (const chunk of stream) {
+      text += chunk.toString();
+      if (text.length > AGENT_LOG_BYTES) break;
+    }
+    return text.slice(-AGENT_LOG_BYTES);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Reads the nodes the pods run on (and no other: nodes are cluster-scoped). */
@@ -42,7 +91,10 @@ async function nodesOf(
   return new Map(names.map((name, i) => [name, nodes[i]]));
 }
 
-/** Reads what the health report needs; Secrets are never read. */
+/**
+ * Reads what the health report needs; Secrets are never read. The agent's log is read only for
+ * its channel states, and none of its text reaches the report.
+ */
 export async function observeHealth(
   gateway: KubeGateway,
   sandbox: Sandbox,
@@ -105,6 +157,10 @@ export async function observeHealth(
       .then(l => l.items)
       .catch(() => []),
   ]);
+  const [nodes, agentLog] = await Promise.all([
+    nodesOf(gateway, pods),
+    agentLogOf(gateway, sandbox, pods),
+  ]);
   return {
     namespace,
     networkPolicies,
@@ -114,6 +170,7 @@ export async function observeHealth(
     runtimeClass,
     seccompInstaller,
     pods,
-    nodes: await nodesOf(gateway, pods),
+    nodes,
+    agentLog,
   };
 }

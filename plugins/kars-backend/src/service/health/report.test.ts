@@ -114,7 +114,91 @@ describe('buildHealth: the workload', () => {
 });
 
 describe('buildHealth: channels', () => {
-  it('says for each channel whether it is enabled and has its keys; the connection is never claimed', () => {
+  const agentLog = [
+    '[telegram] connecting (long polling)',
+    '[slack] connecting (socket mode)',
+    '[telegram] connected as tenant-a-bot',
+    '[slack] error: invalid_auth; retrying in 30s',
+  ].join('\n');
+  const withCredentials = (s: Sandbox): Sandbox => ({
+    ...s,
+    credentialKeys: ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN'],
+  });
+  const connections = (health: ReturnType<typeof report>) =>
+    health.channels
+      .filter(c => c.state !== 'not-enabled')
+      .map(c => [c.channel, c.connection, c.connectionSource]);
+
+  it("reads each connection from the running agent's log, in its runtime's format, and finds a failing one", () => {
+    const health = report(
+      { channels: [{ type: 'telegram' }, { type: 'slack' }] },
+      o => {
+        o.agentLog = agentLog;
+      },
+      { sandbox: withCredentials },
+    );
+    const source = "the agent's log (OpenClaw format)";
+    expect(connections(health)).toEqual([
+      ['telegram', 'connected', source],
+      ['slack', 'failing', source],
+    ]);
+    expect(health.findings).toContainEqual({
+      severity: 'warning',
+      code: 'ChannelFailing',
+      message: `channel slack is failing, as ${source} says`,
+    });
+    expect(JSON.stringify(health)).not.toContain('invalid_auth');
+  });
+
+  it('claims no connection from the log of a workload that is not running, nor without a log', () => {
+    for (const edit of [
+      (o: any) => {
+        o.agentLog = agentLog;
+        o.deployment.status.availableReplicas = 0;
+      },
+      () => {},
+    ]) {
+      expect(
+        connections(
+          report({ channels: [{ type: 'telegram' }] }, edit, {
+            sandbox: withCredentials,
+          }),
+        ),
+      ).toEqual([['telegram', 'unknown', undefined]]);
+    }
+  });
+
+  it("takes the runtime's ChannelReady condition over its log", () => {
+    const health = report(
+      { channels: [{ type: 'telegram' }] },
+      o => {
+        o.agentLog = agentLog;
+      },
+      {
+        sandbox: s => ({
+          ...withCredentials(s),
+          status: {
+            ...s.status,
+            conditions: [
+              ...s.status.conditions,
+              {
+                type: 'ChannelReady',
+                status: 'False',
+                reason: 'ConnectionFailed',
+                message: 'm',
+                lastTransitionTime: '2026-12-05T10:00:00Z',
+              },
+            ],
+          },
+        }),
+      },
+    );
+    expect(connections(health)).toEqual([
+      ['telegram', 'failing', 'the ChannelReady condition (ConnectionFailed)'],
+    ]);
+  });
+
+  it('says for each channel whether it is enabled and has its keys; no connection without a signal', () => {
     const health = report(
       { channels: [{ type: 'telegram' }, { type: 'slack' }] },
       () => {},

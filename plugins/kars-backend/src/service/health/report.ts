@@ -3,6 +3,7 @@ import {
   CHANNEL_TYPES,
   channelHasCredentials,
   ChannelReport,
+  ChannelType,
   federatedCredentialSubject,
   Finding,
   KARS_ANNOTATIONS,
@@ -10,6 +11,11 @@ import {
   SandboxHealth,
 } from '@kars-portal/plugin-kars-common';
 import { ClusterSettings } from '../../render/types';
+import {
+  channelFromCondition,
+  channelsFromLog,
+  ChannelSignal,
+} from './channels';
 import { UsageSnapshot } from '../usage';
 import { isolationLayers } from './layers';
 import {
@@ -83,6 +89,15 @@ export function buildHealth(
     } as const
   )[workloadState];
   const enabled = sandbox.spec.channels.map(c => c.type);
+  // What the runtime says of each channel: its ChannelReady condition, else its log. A workload
+  // that is not running says nothing now, whatever its last log said.
+  const fromLog =
+    channelWorkload === 'ready' && o.agentLog !== undefined
+      ? channelsFromLog(sandbox.spec.runtime.kind, o.agentLog)
+      : new Map<ChannelType, ChannelSignal>();
+  const fromCondition = sandbox.status.conditions
+    .map(channelFromCondition)
+    .find(Boolean);
   const channels: ChannelReport[] = CHANNEL_TYPES.map(channel => {
     if (!enabled.includes(channel)) {
       return {
@@ -92,13 +107,15 @@ export function buildHealth(
         connection: 'unknown',
       };
     }
+    const signal = fromCondition ?? fromLog.get(channel);
     return {
       channel,
       state: channelHasCredentials(channel, sandbox.credentialKeys)
         ? 'configured'
         : 'credentials-missing',
       workload: channelWorkload,
-      connection: 'unknown',
+      connection: signal?.connection ?? 'unknown',
+      ...(signal ? { connectionSource: signal.source } : {}),
     };
   });
   const findings: Finding[] = [
@@ -109,6 +126,13 @@ export function buildHealth(
         severity: 'error' as const,
         code: c.reason,
         message: c.message,
+      })),
+    ...channels
+      .filter(c => c.connection === 'failing')
+      .map(c => ({
+        severity: 'warning' as const,
+        code: 'ChannelFailing',
+        message: `channel ${c.channel} is failing, as ${c.connectionSource} says`,
       })),
     ...channels
       .filter(c => c.state === 'credentials-missing')

@@ -182,7 +182,8 @@ const WORKLOAD_TONE: Record<ChannelReport['workload'], Tone> = {
 };
 const CONNECTION_TONE: Record<ChannelReport['connection'], Tone> = {
   connected: 'ok',
-  disconnected: 'error',
+  connecting: 'warning',
+  failing: 'error',
   unknown: 'unknown',
 };
 
