@@ -309,14 +309,26 @@ describe.each(clusterTargetNames())(
       );
     });
 
-    it('reports a channel without credentials', async () => {
-      const health = (await get('/sandboxes/tenant-a/health')).body;
+    it('reports a channel without credentials, and the connection only where the agent’s log can be read', async () => {
+      // The emulator serves the simulated agent's log, which says telegram connected and slack
+      // disabled; kube-apiserver has no kubelet behind its nodes to read a log from.
+      const telegram =
+        targetName === 'emulator'
+          ? {
+              connection: 'connected',
+              connectionSource: "the agent's log (OpenClaw format)",
+            }
+          : { connection: 'unknown' };
+      const health = await eventually('the channel states', async () => {
+        const body = (await get('/sandboxes/tenant-a/health')).body;
+        return body.channels[0].connection === telegram.connection && body;
+      });
       expect(health.channels).toEqual([
         {
           channel: 'telegram',
           state: 'configured',
           workload: 'ready',
-          connection: 'unknown',
+          ...telegram,
         },
         {
           channel: 'slack',
