@@ -147,7 +147,36 @@ describe('KarsSandboxContent', () => {
     ).toBeGreaterThan(0);
   });
 
-  it('shows a degraded sandbox', async () => {
+  it('shows a degraded sandbox with its crash-looping pod and Kubernetes events', async () => {
+    fake.kubeEvents.set('tenant-a', [
+      {
+        type: 'Normal',
+        reason: 'DriftRepaired',
+        message:
+          'NetworkPolicy kars-tenant-a/default-deny: spec.podSelector changed by kubectl-edit, restored',
+        involvedObject: {
+          kind: 'KarsSandbox',
+          name: 'tenant-a',
+          namespace: 'kars-system',
+        },
+        count: 1,
+        lastTime: new Date(Date.now() - 120_000).toISOString(),
+        source: 'kars-portal',
+      },
+      {
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container agent',
+        involvedObject: {
+          kind: 'Pod',
+          name: 'tenant-a-6d4f8b7c9-x2x4q',
+          namespace: 'kars-tenant-a',
+        },
+        count: 3,
+        lastTime: new Date(Date.now() - 60_000).toISOString(),
+        source: 'kubelet',
+      },
+    ]);
     fake.health.set(
       'tenant-a',
       degradedHealthFixture(fake.sandboxes.get('tenant-a')!),
@@ -161,6 +190,42 @@ describe('KarsSandboxContent', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('failed')).toBeInTheDocument();
     expect(screen.getByText('ForeignNetworkPolicy')).toBeInTheDocument();
+
+    const pods = within(screen.getByRole('region', { name: 'Pods' }));
+    expect(pods.getByText('Pod tenant-a-6d4f8b7c9-x2x4q')).toBeInTheDocument();
+    expect(pods.getByText(/^sandbox-0 \(pool sandbox/)).toBeInTheDocument();
+    const containers = within(
+      pods.getByRole('table', {
+        name: 'Containers of pod tenant-a-6d4f8b7c9-x2x4q',
+      }),
+    );
+    const crashing = containers
+      .getAllByRole('row')
+      .filter(row =>
+        row.textContent!.includes(
+          'waiting: CrashLoopBackOff, 5 restarts, last: Error exit 1 at 2026-01-01 00:10:00Z',
+        ),
+      );
+    expect(crashing.length).toBeGreaterThan(0);
+    expect(within(crashing[0]).getByText('not ready')).toBeInTheDocument();
+    expect(
+      containers.getByText('running, 0 restarts').closest('tr'),
+    ).toHaveTextContent('inference-router');
+
+    const events = within(
+      await screen.findByRole('table', { name: 'Kubernetes events' }),
+    );
+    const drift = events.getByText('DriftRepaired').closest('tr')!;
+    expect(drift).toHaveTextContent('KarsSandbox kars-system/tenant-a');
+    expect(drift).toHaveTextContent('changed by kubectl-edit');
+    expect(within(drift).getByText('2 minutes ago')).toHaveAttribute(
+      'title',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/),
+    );
+    const backOff = events.getByText('BackOff');
+    expect(backOff.tagName).toBe('STRONG');
+    expect(backOff.closest('tr')).toHaveTextContent('Warning');
+    expect(backOff.closest('tr')).toHaveTextContent('3');
   });
 
   it('says unknown when the budget source is down', async () => {

@@ -29,6 +29,9 @@ import {
 } from './tables';
 import { SandboxActions } from './SandboxActions';
 import { UsageChart } from './UsageChart';
+import { PodsTable } from './PodsTable';
+import { KubeEventsCard } from './KubeEventsCard';
+import { LogsCard } from './LogsCard';
 
 const WORKLOAD_TONES: Record<SandboxHealth['workload']['state'], Tone> = {
   ready: 'ok',
@@ -65,6 +68,11 @@ function HealthSections(props: { sandbox: Sandbox; health: SandboxHealth }) {
           }
         >
           <LayersTable layers={health.layers} />
+        </Section>
+      </Grid>
+      <Grid item xs={12}>
+        <Section title="Pods">
+          <PodsTable pods={health.pods} />
         </Section>
       </Grid>
       <Grid item xs={12}>
@@ -199,6 +207,12 @@ export function KarsSandboxView(props: { name: string }) {
               conditions={health.value?.conditions ?? s.status.conditions}
             />
           </Section>
+        </Grid>
+        <Grid item xs={12}>
+          <KubeEventsCard name={name} />
+        </Grid>
+        <Grid item xs={12}>
+          <LogsCard name={name} />
         </Grid>
         <Grid item xs={12}>
           <Section title="Recent audit events">
