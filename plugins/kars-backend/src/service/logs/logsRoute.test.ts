@@ -184,6 +184,20 @@ describe('GET /sandboxes/:name/logs', () => {
     expect(await res.text()).toBe('a\nb [redacted:OPENAI_API_KEY]');
   });
 
+  it('redacts the value where the container prints it base64-encoded', async () => {
+    const encoded = Buffer.from(TOKEN).toString('base64');
+    const answer = fetch(`${baseUrl}/sandboxes/tenant-a/logs`);
+    await waitFor(() => Boolean(upstream));
+    upstream!.stream.write(`config {"apiKey":"${encoded.slice(0, 11)}`);
+    upstream!.stream.end(`${encoded.slice(11)}"}\n`);
+    const text = await (await answer).text();
+    const windows = Array.from({ length: encoded.length - 7 }, (_, i) =>
+      encoded.slice(i, i + 8),
+    );
+    expect(windows.some(w => text.includes(w))).toBe(false);
+    expect(text).toBe('config {"apiKey":"[redacted:OPENAI_API_KEY]"}\n');
+  });
+
   it('answers 502 when the cluster fails, 409 when the container cannot be read yet, and serves nothing when the Secret cannot be read', async () => {
     logError = new KubeApiError(500, 'InternalError', 'no kubelet answers');
     const failed = await fetch(`${baseUrl}/sandboxes/tenant-a/logs`);
