@@ -94,6 +94,12 @@ export interface Config {
        * told once (default 300).
        */
       budgetCheckSeconds?: number;
+      /**
+       * Seconds between two checks of the chat channels' states, read from the running agents' own
+       * signals: a channel starting to fail is told once, and the fleet list shows it as channel
+       * trouble (default 120).
+       */
+      channelCheckSeconds?: number;
     };
     /** Create the three demo tenants on first start (dev). */
     demoTenants?: boolean;

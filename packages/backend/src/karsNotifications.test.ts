@@ -12,6 +12,7 @@ import {
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
+  PatchStrategy,
 } from '@kubernetes/client-node';
 import fs from 'fs';
 import os from 'os';
@@ -82,7 +83,7 @@ describe('owner notices in the portal', () => {
           data: {
             app: { baseUrl: 'http://localhost:3000' },
             kars: {
-              notifications: { budgetCheckSeconds: 1 },
+              notifications: { budgetCheckSeconds: 1, channelCheckSeconds: 1 },
               clusters: [
                 {
                   name: 'dev',
@@ -172,5 +173,95 @@ describe('owner notices in the portal', () => {
       severity: 'high',
       topic: 'kars.sandbox.phase',
     });
+  });
+
+  it("tells them once when a sandbox's chat channel starts failing, and again after it connected", async () => {
+    const SLACK = 'xoxb-6666-7777-NoTiCeChAnNeLsLaCk';
+    const created = await request(server)
+      .post('/api/kars/sandboxes')
+      .set('Authorization', jane)
+      .send({
+        name: 'notice-chan',
+        spec: {
+          owner: 'group:default/team-a',
+          channels: [{ type: 'slack' }],
+        },
+        credentials: { SLACK_BOT_TOKEN: SLACK },
+      });
+    expect(created.status).toBe(201);
+    const get = (suffix: string) =>
+      request(server)
+        .get(`/api/kars/sandboxes/notice-chan${suffix}`)
+        .set('Authorization', jane);
+    await until('notice-chan running', async () =>
+      (await get('')).body.status?.phase === 'Running' ? true : undefined,
+    );
+    // The workload simulator's fault: the agent logs that the platform refuses slack.
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigFile);
+    const objects = kubeConfig.makeApiClient(KubernetesObjectApi);
+    const setFault = (fault: string | null) =>
+      objects.patch(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: {
+            name: 'notice-chan',
+            namespace: 'kars-notice-chan',
+            // A merge patch: null removes the annotation.
+            annotations: {
+              'workload-simulator.kars.azure.com/fault': fault,
+            } as Record<string, string>,
+          },
+        },
+        undefined,
+        undefined,
+        'chaos-test',
+        undefined,
+        PatchStrategy.MergePatch,
+      );
+    const slackNotices = async () =>
+      (await notifications()).filter(
+        n =>
+          n.payload.title ===
+          'Sandbox notice-chan: its slack channel is failing',
+      );
+
+    await setFault('channel-failure:slack');
+    const [notice] = await until('the channel notice', async () => {
+      const found = await slackNotices();
+      return found.length ? found : undefined;
+    });
+    expect(notice.payload).toEqual(
+      expect.objectContaining({
+        description:
+          "The slack channel of notice-chan on cluster dev is failing, as the agent's log (OpenClaw format) says.",
+        link: '/catalog/default/resource/notice-chan',
+        severity: 'high',
+        topic: 'kars.sandbox.channel',
+      }),
+    );
+    // More checks run every second while slack keeps failing: still one notice.
+    await new Promise(r => setTimeout(r, 3_000));
+    expect(await slackNotices()).toHaveLength(1);
+
+    await setFault(null);
+    await until('slack connected again', async () =>
+      (
+        await get('/health')
+      ).body.channels?.find((c: any) => c.channel === 'slack')?.connection ===
+      'connected'
+        ? true
+        : undefined,
+    );
+    // Checks see it connected (one runs every second) before it fails again.
+    await new Promise(r => setTimeout(r, 3_000));
+    expect(await slackNotices()).toHaveLength(1);
+    await setFault('channel-failure:slack');
+    await until('a second channel notice', async () =>
+      (await slackNotices()).length === 2 ? true : undefined,
+    );
+    for (const n of await notifications())
+      expect(JSON.stringify(n)).not.toContain(SLACK);
   });
 });

@@ -31,6 +31,7 @@ import { createSandboxServices } from './service/sandboxServices';
 import { createDemoTenants } from './service/demoTenants';
 import { publishSandboxEvents } from './service/sandboxEvents';
 import { SandboxNotices } from './service/notify/SandboxNotices';
+import { ObservedChannels } from './service/ObservedChannels';
 import { ClusterController } from './reconcile/ClusterController';
 
 async function clusterInfo(
@@ -163,11 +164,13 @@ export const karsPlugin = createBackendPlugin({
             ]),
           ),
         );
+        const channels = new ObservedChannels();
         const sandboxes = createSandboxServices({
           clusters,
           audit,
           auditor,
           logger,
+          channels,
         });
         const notices = new SandboxNotices(
           notifications,
@@ -189,6 +192,21 @@ export const karsPlugin = createBackendPlugin({
             fn: async () => {
               for (const cluster of clusters)
                 await notices.checkBudgets(cluster);
+            },
+          });
+          // Local: every replica keeps its own channel states for its fleet list; the claims in
+          // the database still tell each failure once.
+          await scheduler.scheduleTask({
+            id: 'kars-channel-notices',
+            scope: 'local',
+            frequency: { seconds: karsConfig.channelCheckSeconds },
+            timeout: { seconds: Math.max(60, karsConfig.channelCheckSeconds) },
+            initialDelay: {
+              seconds: Math.min(30, karsConfig.channelCheckSeconds),
+            },
+            fn: async () => {
+              for (const cluster of clusters)
+                await notices.checkChannels(await channels.check(cluster));
             },
           });
         }

@@ -10,8 +10,21 @@ describe('readKarsConfig', () => {
       demoTenants: false,
       resyncSeconds: 300,
       budgetCheckSeconds: 300,
+      channelCheckSeconds: 120,
     });
     expect(config.images.agent.default).toMatch(/agent-runtime/);
+  });
+
+  it('reads how often the notice checks run', () => {
+    expect(
+      readKarsConfig(
+        new ConfigReader({
+          kars: {
+            notifications: { budgetCheckSeconds: 60, channelCheckSeconds: 15 },
+          },
+        }),
+      ),
+    ).toMatchObject({ budgetCheckSeconds: 60, channelCheckSeconds: 15 });
   });
 
   it('reads clusters, images and the first as default', () => {

@@ -26,6 +26,8 @@ export interface KarsConfig {
   resyncSeconds: number;
   /** Seconds between two checks of the token budgets for owner notices. */
   budgetCheckSeconds: number;
+  /** Seconds between two checks of the chat channels' states, for owner notices and the fleet list. */
+  channelCheckSeconds: number;
 }
 
 const DEFAULT_IMAGES: SandboxImages = {
@@ -118,6 +120,8 @@ export function readKarsConfig(config: Config): KarsConfig {
     resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
     budgetCheckSeconds:
       kars?.getOptionalNumber('notifications.budgetCheckSeconds') ?? 300,
+    channelCheckSeconds:
+      kars?.getOptionalNumber('notifications.channelCheckSeconds') ?? 120,
   };
 }
 

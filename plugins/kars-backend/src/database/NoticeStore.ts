@@ -6,11 +6,14 @@ const TABLE = 'kars_notices';
 export interface NoticeKey {
   cluster: string;
   sandbox: string;
-  /** What passed a threshold: `budget-daily`, `budget-monthly`. */
+  /** What passed a threshold: `budget-daily`, `budget-monthly`; or what failed: `channel-slack`. */
   subject: string;
-  /** The period it is about: the UTC day (`2026-12-05`) or month (`2026-12`). */
+  /**
+   * The period it is about: the UTC day (`2026-12-05`) or month (`2026-12`); `failing` for a
+   * channel, whose key is given back once it is seen connected again.
+   */
   period: string;
-  /** How far: `warning` (90 %), `exhausted`. */
+  /** How far: `warning` (90 %), `exhausted`; `failing` for a channel. */
   level: string;
 }
 
@@ -31,7 +34,10 @@ export class NoticeStore {
     return inserted.length > 0;
   }
 
-  /** Gives a claimed notice back, when sending it failed, so the next check tries again. */
+  /**
+   * Gives a claimed notice back: when sending it failed, so the next check tries again; when what
+   * it told of is over (a channel connected again), so the next time is told again.
+   */
   async release(key: NoticeKey): Promise<void> {
     await this.knex(TABLE).where(key).delete();
   }

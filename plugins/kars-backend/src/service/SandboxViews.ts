@@ -17,17 +17,20 @@ import { FleetIndex } from './FleetIndex';
 import { budgetWindows, buildHealth, observeHealth } from './health';
 import { BudgetFractions, listPage } from './listing';
 import { manifestsFor } from './manifests';
+import { ObservedChannels } from './ObservedChannels';
 import { readSandboxSpec, toSandbox } from './sandboxObject';
 import { parseOrThrow } from './validation';
 
 /**
  * What the API shows of sandboxes, reading from the watch caches (and, for health, the cluster and
- * its Prometheus): the fleet list, and the health, manifests, agent card and audit events of one.
+ * its Prometheus; for the list's channel trouble, the last channel check): the fleet list, and the
+ * health, manifests, agent card and audit events of one.
  */
 export class SandboxViews {
   constructor(
     private readonly fleet: FleetIndex,
     private readonly audit: AuditStore,
+    private readonly channels = new ObservedChannels(),
   ) {}
 
   /** `GET /sandboxes`: one page of the sandboxes the caller may see. */
@@ -42,6 +45,7 @@ export class SandboxViews {
       parsed,
       s => this.fractions(s),
       s => this.cardOf(s),
+      s => this.channels.failing(s),
     );
   }
 

@@ -6,7 +6,7 @@ import {
   sandboxSpecSchema,
   SandboxSummary,
 } from '@kars-portal/plugin-kars-common';
-import { listPage, pageSummaries } from './listing';
+import { listPage, pageSummaries, toSummary } from './listing';
 
 const row = (
   name: string,
@@ -111,6 +111,67 @@ describe('pageSummaries', () => {
       'd',
       'c',
     ]);
+  });
+});
+
+describe('toSummary', () => {
+  const sandbox: Sandbox = {
+    name: 'tenant-a',
+    cluster: 'primary',
+    namespace: 'kars-tenant-a',
+    spec: sandboxSpecSchema.parse({
+      channels: [{ type: 'telegram' }, { type: 'slack' }, { type: 'discord' }],
+    }),
+    status: {
+      phase: 'Running',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Running',
+          message: '',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+    },
+    credentialKeys: ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN'],
+    uid: 'uid-tenant-a',
+    generation: 1,
+    createdAt: '2026-01-01T00:00:00Z',
+    deleting: false,
+  };
+  const budget = { dailyFraction: null, monthlyFraction: null };
+
+  it('counts as channel trouble a channel without credentials and one last seen failing, in the spec’s order', () => {
+    expect(toSummary(sandbox, budget).channelTrouble).toEqual(['discord']);
+    expect(toSummary(sandbox, budget, ['slack']).channelTrouble).toEqual([
+      'slack',
+      'discord',
+    ]);
+  });
+
+  it('lists a sandbox whose channel fails among those with trouble, and only while it fails', () => {
+    const trouble = (failing: Array<'slack'>) =>
+      names(
+        pageSummaries(
+          [
+            toSummary(
+              {
+                ...sandbox,
+                credentialKeys: [
+                  ...sandbox.credentialKeys,
+                  'DISCORD_BOT_TOKEN',
+                ],
+              },
+              budget,
+              failing,
+            ),
+          ],
+          { trouble: 'true' },
+        ),
+      );
+    expect(trouble(['slack'])).toEqual(['tenant-a']);
+    expect(trouble([])).toEqual([]);
   });
 });
 

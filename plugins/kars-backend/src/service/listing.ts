@@ -2,6 +2,7 @@ import {
   AgentCard,
   canonicalEntityRef,
   channelHasCredentials,
+  ChannelType,
   ListSandboxesQuery,
   listSandboxesQuerySchema,
   Page,
@@ -18,10 +19,14 @@ export interface BudgetFractions {
   monthlyFraction: number | null;
 }
 
-/** The fleet row of a sandbox. Pure. */
+/**
+ * The fleet row of a sandbox; its channel trouble is each enabled channel without credentials or
+ * among `failing` (those the last channel check saw failing). Pure.
+ */
 export function toSummary(
   sandbox: Sandbox,
   budget: BudgetFractions = { dailyFraction: null, monthlyFraction: null },
+  failing: readonly ChannelType[] = [],
 ): SandboxSummary {
   const ready =
     sandbox.status.conditions.find(c => c.type === 'Ready')?.status === 'True';
@@ -38,7 +43,11 @@ export function toSummary(
     budget,
     channelTrouble: sandbox.spec.channels
       .map(c => c.type)
-      .filter(type => !channelHasCredentials(type, sandbox.credentialKeys)),
+      .filter(
+        type =>
+          !channelHasCredentials(type, sandbox.credentialKeys) ||
+          failing.includes(type),
+      ),
     lastReconciledAt: sandbox.status.lastReconciledAt,
   };
 }
@@ -60,7 +69,7 @@ const sortKeys: Record<Query['sort'], (s: SandboxSummary) => string | number> =
     lastReconciled: s => s.lastReconciledAt ?? '',
   };
 
-/** Whether a row has trouble: not ready (and not suspended or deleting), or a channel without credentials. */
+/** Whether a row has trouble: not ready (and not suspended or deleting), or channel trouble. */
 export function hasTrouble(s: SandboxSummary) {
   return (
     s.channelTrouble.length > 0 ||
@@ -162,17 +171,19 @@ export function pageSummaries(
 
 /**
  * `GET /sandboxes`: the fleet rows of the sandboxes, filtered, sorted and paged, each item with what
- * `include` asks for (the spec, the agent card the backend serves). Pure.
+ * `include` asks for (the spec, the agent card the backend serves); `failing` gives the channels
+ * last seen failing. Pure.
  */
 export function listPage(
   sandboxes: Sandbox[],
   query: Query,
   fractions: (sandbox: Sandbox) => BudgetFractions,
   agentCard: (sandbox: Sandbox) => AgentCard | undefined,
+  failing: (sandbox: Sandbox) => readonly ChannelType[] = () => [],
 ): Page<SandboxListItem> {
   const { include: includes, ...paging } = query;
   const page = pageSummaries(
-    sandboxes.map(s => toSummary(s, fractions(s))),
+    sandboxes.map(s => toSummary(s, fractions(s), failing(s))),
     paging,
   );
   const include = new Set(includes);

@@ -9,17 +9,22 @@ import { UpdateSandbox } from './commands/UpdateSandbox';
 import { WriteCredentials } from './commands/WriteCredentials';
 import { CredentialsWriter } from './CredentialsWriter';
 import { FleetIndex } from './FleetIndex';
+import { ObservedChannels } from './ObservedChannels';
 import { SandboxViews } from './SandboxViews';
 
 /** What the REST API works with: the fleet, admission, the views and the audited commands. */
 export type SandboxServices = ReturnType<typeof createSandboxServices>;
 
-/** Builds the sandbox services over the backend's clusters, with every command audited. */
+/**
+ * Builds the sandbox services over the backend's clusters, with every command audited; the fleet
+ * list shows the channels that `channels`' last checks saw failing.
+ */
 export function createSandboxServices(options: {
   clusters: readonly ClusterConnection[];
   audit: AuditStore;
   auditor: AuditorService;
   logger: LoggerService;
+  channels?: ObservedChannels;
 }) {
   const { audit, auditor, logger } = options;
   const fleet = new FleetIndex(options.clusters);
@@ -31,7 +36,7 @@ export function createSandboxServices(options: {
   return {
     fleet,
     admission,
-    views: new SandboxViews(fleet, audit),
+    views: new SandboxViews(fleet, audit, options.channels),
     audit: commandAudit,
     commands: {
       create: commandAudit.wrap(

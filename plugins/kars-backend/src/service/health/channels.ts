@@ -1,4 +1,8 @@
-import { CHANNEL_TYPES, ChannelType } from '@kars-portal/plugin-kars-common';
+import {
+  CHANNEL_TYPES,
+  ChannelType,
+  Sandbox,
+} from '@kars-portal/plugin-kars-common';
 
 /** What an agent's own signals say of one chat channel's connection. */
 export type ChannelConnection = 'connected' | 'connecting' | 'failing';
@@ -97,4 +101,28 @@ export function channelFromCondition(condition: {
   return connection
     ? { connection, source: `the ChannelReady condition (${condition.reason})` }
     : undefined;
+}
+
+/**
+ * What the runtime's own signals say of each enabled channel: its `ChannelReady` condition where it
+ * sets one, else the agent's log (undefined: none to read, as when the workload is not running).
+ * Channels without a signal are absent. Pure.
+ */
+export function channelSignals(
+  sandbox: Sandbox,
+  agentLog: string | undefined,
+): Map<ChannelType, ChannelSignal> {
+  const fromLog =
+    agentLog === undefined
+      ? new Map<ChannelType, ChannelSignal>()
+      : channelsFromLog(sandbox.spec.runtime.kind, agentLog);
+  const fromCondition = sandbox.status.conditions
+    .map(channelFromCondition)
+    .find(Boolean);
+  const signals = new Map<ChannelType, ChannelSignal>();
+  for (const { type } of sandbox.spec.channels) {
+    const signal = fromCondition ?? fromLog.get(type);
+    if (signal) signals.set(type, signal);
+  }
+  return signals;
 }

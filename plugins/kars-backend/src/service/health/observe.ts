@@ -71,6 +71,29 @@ async function agentLogOf(
   }
 }
 
+/** The sandbox's pods; none where they cannot be listed. */
+function podsOf(gateway: KubeGateway, sandbox: Sandbox): Promise<any[]> {
+  return gateway
+    .list('v1', 'Pod', {
+      namespace: sandbox.namespace,
+      labelSelector: `${KARS_LABELS.sandbox}=${sandbox.name}`,
+    })
+    .then(l => l.items)
+    .catch(() => []);
+}
+
+/**
+ * The last lines of the sandbox's running agent's log, as the health report reads them for its
+ * channel states; undefined where none could be read (no running pod, or a cluster that cannot
+ * read pods/log).
+ */
+export async function observeAgentLog(
+  gateway: KubeGateway,
+  sandbox: Sandbox,
+): Promise<string | undefined> {
+  return agentLogOf(gateway, sandbox, await podsOf(gateway, sandbox));
+}
+
 /** Reads the nodes the pods run on (and no other: nodes are cluster-scoped). */
 async function nodesOf(
   gateway: KubeGateway,
@@ -149,13 +172,7 @@ export async function observeHealth(
         namespace: operatorNamespace,
       })
       .catch(() => undefined),
-    gateway
-      .list('v1', 'Pod', {
-        namespace: ns,
-        labelSelector: `${KARS_LABELS.sandbox}=${sandbox.name}`,
-      })
-      .then(l => l.items)
-      .catch(() => []),
+    podsOf(gateway, sandbox),
   ]);
   const [nodes, agentLog] = await Promise.all([
     nodesOf(gateway, pods),

@@ -3,7 +3,6 @@ import {
   CHANNEL_TYPES,
   channelHasCredentials,
   ChannelReport,
-  ChannelType,
   federatedCredentialSubject,
   Finding,
   KARS_ANNOTATIONS,
@@ -11,11 +10,7 @@ import {
   SandboxHealth,
 } from '@kars-portal/plugin-kars-common';
 import { ClusterSettings } from '../../render/types';
-import {
-  channelFromCondition,
-  channelsFromLog,
-  ChannelSignal,
-} from './channels';
+import { channelSignals } from './channels';
 import { UsageSnapshot } from '../usage';
 import { isolationLayers } from './layers';
 import {
@@ -89,15 +84,11 @@ export function buildHealth(
     } as const
   )[workloadState];
   const enabled = sandbox.spec.channels.map(c => c.type);
-  // What the runtime says of each channel: its ChannelReady condition, else its log. A workload
-  // that is not running says nothing now, whatever its last log said.
-  const fromLog =
-    channelWorkload === 'ready' && o.agentLog !== undefined
-      ? channelsFromLog(sandbox.spec.runtime.kind, o.agentLog)
-      : new Map<ChannelType, ChannelSignal>();
-  const fromCondition = sandbox.status.conditions
-    .map(channelFromCondition)
-    .find(Boolean);
+  // A workload that is not running says nothing now, whatever its last log said.
+  const signals = channelSignals(
+    sandbox,
+    channelWorkload === 'ready' ? o.agentLog : undefined,
+  );
   const channels: ChannelReport[] = CHANNEL_TYPES.map(channel => {
     if (!enabled.includes(channel)) {
       return {
@@ -107,7 +98,7 @@ export function buildHealth(
         connection: 'unknown',
       };
     }
-    const signal = fromCondition ?? fromLog.get(channel);
+    const signal = signals.get(channel);
     return {
       channel,
       state: channelHasCredentials(channel, sandbox.credentialKeys)

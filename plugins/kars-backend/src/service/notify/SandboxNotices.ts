@@ -2,13 +2,15 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NoticeStore } from '../../database/NoticeStore';
 import { ClusterConnection } from '../ClusterConnection';
-import { budgetNotices, Notice, phaseNotice } from './notices';
+import { SandboxChannels } from '../ObservedChannels';
+import { budgetNotices, channelNotices, Notice, phaseNotice } from './notices';
 
 /**
  * Tells sandbox owners, through the Backstage notifications backend, when their sandbox turns
- * Degraded or Failed and when a token budget window passes 90 % or runs out: once per transition.
- * Phases come from each cluster's sandbox watch (the transition itself); budgets from a periodic
- * check of the clusters' usage, each notice claimed in the database first.
+ * Degraded or Failed, when a token budget window passes 90 % or runs out and when a chat channel
+ * starts failing: once per transition. Phases come from each cluster's sandbox watch (the
+ * transition itself); budgets from a periodic check of the clusters' usage and channels from one of
+ * the running agents' signals, each notice claimed in the database first.
  */
 export class SandboxNotices {
   constructor(
@@ -65,6 +67,22 @@ export class SandboxNotices {
         use,
         now,
       )) {
+        if (!(await this.store.claim(key))) continue;
+        if (!(await this.send(notice))) await this.store.release(key);
+      }
+    }
+  }
+
+  /**
+   * Tells what one channel check of a cluster saw: each channel failing once (its claim given back
+   * if the send fails), and a channel seen connected gives its claim back, so that its next failure
+   * is told again.
+   */
+  async checkChannels(seen: SandboxChannels[], now = new Date()) {
+    for (const { sandbox, channels } of seen) {
+      const { failing, connected } = channelNotices(sandbox, channels, now);
+      for (const key of connected) await this.store.release(key);
+      for (const { key, notice } of failing) {
         if (!(await this.store.claim(key))) continue;
         if (!(await this.send(notice))) await this.store.release(key);
       }

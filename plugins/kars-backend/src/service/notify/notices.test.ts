@@ -1,5 +1,16 @@
+import {
+  ChannelType,
+  Sandbox,
+  sandboxSpecSchema,
+} from '@kars-portal/plugin-kars-common';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
-import { budgetLevel, budgetNotices, phaseNotice } from './notices';
+import { ChannelSignal } from '../health';
+import {
+  budgetLevel,
+  budgetNotices,
+  channelNotices,
+  phaseNotice,
+} from './notices';
 
 const sandbox = (
   phase: string | undefined,
@@ -160,5 +171,81 @@ describe('budgetNotices', () => {
         now,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('channelNotices', () => {
+  const now = new Date('2026-12-05T10:00:00Z');
+  const withChannels = (owner?: string): Sandbox => ({
+    name: 'tenant-a',
+    cluster: 'dev',
+    namespace: 'kars-tenant-a',
+    spec: sandboxSpecSchema.parse({
+      ...(owner ? { owner } : {}),
+      channels: [{ type: 'telegram' }, { type: 'slack' }, { type: 'discord' }],
+    }),
+    status: { phase: 'Running', conditions: [] },
+    credentialKeys: [],
+    uid: 'uid-tenant-a',
+    generation: 1,
+    createdAt: '2026-12-01T00:00:00Z',
+    deleting: false,
+  });
+  const log = "the agent's log (OpenClaw format)";
+  const seen = new Map<ChannelType, ChannelSignal>([
+    ['telegram', { connection: 'connected', source: log }],
+    ['slack', { connection: 'failing', source: log }],
+    ['discord', { connection: 'connecting', source: log }],
+  ]);
+  const key = (channel: string) => ({
+    cluster: 'dev',
+    sandbox: 'tenant-a',
+    subject: `channel-${channel}`,
+    period: 'failing',
+    level: 'failing',
+  });
+
+  it('tells the owner of a failing channel, naming the cluster and the signal, and gives back the keys of connected ones', () => {
+    const { failing, connected } = channelNotices(
+      withChannels('group:default/team-a'),
+      seen,
+      now,
+    );
+    expect(failing).toEqual([
+      {
+        key: key('slack'),
+        notice: {
+          owner: 'group:default/team-a',
+          payload: {
+            title: 'Sandbox tenant-a: its slack channel is failing',
+            description:
+              "The slack channel of tenant-a on cluster dev is failing, as the agent's log (OpenClaw format) says.",
+            link: '/catalog/default/resource/tenant-a',
+            severity: 'high',
+            topic: 'kars.sandbox.channel',
+            scope:
+              'kars/dev/tenant-a/channel/slack/failing/2026-12-05T10:00:00.000Z',
+          },
+        },
+      },
+    ]);
+    expect(connected).toEqual([key('telegram')]);
+  });
+
+  it('gives each failure its own scope, so a later one is a new notification', () => {
+    const at = (time: string) =>
+      channelNotices(withChannels('group:default/team-a'), seen, new Date(time))
+        .failing[0].notice.payload.scope;
+    expect(at('2026-12-05T10:00:00Z')).not.toBe(at('2026-12-05T11:00:00Z'));
+  });
+
+  it('tells no one without an owner, and says nothing of channels without a signal', () => {
+    expect(channelNotices(withChannels(), seen, now)).toEqual({
+      failing: [],
+      connected: [key('telegram')],
+    });
+    expect(
+      channelNotices(withChannels('group:default/team-a'), new Map(), now),
+    ).toEqual({ failing: [], connected: [] });
   });
 });

@@ -1,11 +1,14 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import {
+  ChannelType,
+  Sandbox,
   SANDBOX_PHASES,
   sandboxEntityRefs,
 } from '@kars-portal/plugin-kars-common';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
 import { NoticeKey } from '../../database/NoticeStore';
+import { ChannelSignal } from '../health';
 
 /** What kars portal tells a sandbox's owners, and whom. */
 export interface Notice {
@@ -144,4 +147,60 @@ export function budgetNotices(
       },
     ];
   });
+}
+
+/** The key that makes a channel's failure told once until it is seen connected again. */
+const channelFailingKey = (
+  cluster: string,
+  sandbox: string,
+  channel: ChannelType,
+): NoticeKey => ({
+  cluster,
+  sandbox,
+  subject: `channel-${channel}`,
+  period: 'failing',
+  level: 'failing',
+});
+
+/**
+ * What one channel check of a sandbox means for its owners: a notice for each channel seen failing
+ * (told once: the caller claims its key first), and the keys of the channels seen connected, to
+ * give back so that a later failure is told again. Channels connecting or without a signal change
+ * nothing. The notice names the signal that said so, never a log's text. Pure.
+ */
+export function channelNotices(
+  sandbox: Sandbox,
+  channels: ReadonlyMap<ChannelType, ChannelSignal>,
+  now: Date,
+): {
+  failing: Array<{ key: NoticeKey; notice: Notice }>;
+  connected: NoticeKey[];
+} {
+  const { cluster, name } = sandbox;
+  const owner = sandbox.spec.owner;
+  const seen = [...channels];
+  return {
+    failing: owner
+      ? seen
+          .filter(([, signal]) => signal.connection === 'failing')
+          .map(([channel, signal]) => ({
+            key: channelFailingKey(cluster, name, channel),
+            notice: {
+              owner,
+              payload: {
+                title: `Sandbox ${name}: its ${channel} channel is failing`,
+                description: `The ${channel} channel of ${name} on cluster ${cluster} is failing, as ${signal.source} says.`,
+                link: sandboxLink(name),
+                severity: 'high',
+                topic: 'kars.sandbox.channel',
+                // One per failure: the notifications backend folds notices of one scope into one.
+                scope: `kars/${cluster}/${name}/channel/${channel}/failing/${now.toISOString()}`,
+              },
+            },
+          }))
+      : [],
+    connected: seen
+      .filter(([, signal]) => signal.connection === 'connected')
+      .map(([channel]) => channelFailingKey(cluster, name, channel)),
+  };
 }
