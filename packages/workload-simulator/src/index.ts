@@ -11,6 +11,7 @@ export type { WorkloadSimulator, WorkloadSimulatorOptions } from './simulator';
 export type { PodLogRequest } from './workloads';
 export { FAULT_ANNOTATION, FAULT_KINDS } from './faults';
 export type { FaultKind } from './faults';
+export { TOKEN_BURST_ANNOTATION } from './tokenBursts';
 export {
   DEFAULT_NODE_POOLS,
   KATA_RUNTIME_LABEL,

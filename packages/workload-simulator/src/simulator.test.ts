@@ -12,6 +12,7 @@ import {
 import {
   DEFAULT_NODE_POOLS,
   FAULT_ANNOTATION,
+  TOKEN_BURST_ANNOTATION,
   startWorkloadSimulator,
   WorkloadSimulator,
   WorkloadSimulatorOptions,
@@ -726,6 +727,26 @@ describe.each(targetNames())('workload simulator on %s', name => {
       }),
     });
     expect((await post.json()).data.result).toHaveLength(1);
+    // A burst asked for with the annotation: the day's input use grows by it, at once.
+    const inputToday = async () =>
+      Number(
+        (
+          await query(
+            'sum by (sandbox) (increase(kars_tokens_total{sandbox="alpha",direction="input"}[1d]))',
+          )
+        ).body.data.result[0].value[1],
+      );
+    const before = await inputToday();
+    await cluster.api.patch(`${deployments}/alpha`, {
+      metadata: { annotations: { [TOKEN_BURST_ANNOTATION]: '5000000' } },
+    });
+    const burst = await eventually(async () => {
+      const after = await inputToday();
+      expect(after - before).toBeGreaterThanOrEqual(5_000_000);
+      return after - before;
+    });
+    // The seeded use of a few seconds is thousands of times smaller than the burst.
+    expect(burst).toBeLessThan(5_001_000);
     const bad = await query('rate(http_requests_total[5m])');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ status: 'error', errorType: 'bad_data' });

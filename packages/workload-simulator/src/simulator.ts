@@ -3,6 +3,7 @@ import { KubeClient, Obj } from './kube';
 import { DEFAULT_NODE_POOLS, NodePool } from './nodes';
 import { Series } from './promql';
 import { startPrometheusServer } from './prometheusServer';
+import { TokenBursts } from './tokenBursts';
 import { Direction, tokensTotal } from './usageModel';
 import { PodLogRequest, Workloads } from './workloads';
 
@@ -55,8 +56,15 @@ const modelOf = (d: Obj) => {
   return 'unknown';
 };
 
-/** The `kars_tokens_total` series of the sandbox Deployments, as each sandbox's router would export. */
-function sandboxSeries(deployments: Obj[], seed: number): Series[] {
+/**
+ * The `kars_tokens_total` series of the sandbox Deployments, as each sandbox's router would export:
+ * the seeded steady use, plus the input tokens of the bursts asked for with the token-burst annotation.
+ */
+function sandboxSeries(
+  deployments: Obj[],
+  seed: number,
+  bursts: TokenBursts,
+): Series[] {
   return deployments.flatMap(d => {
     const sandbox = d.metadata?.labels?.['kars.azure.com/sandbox'];
     if (!sandbox) return [];
@@ -69,7 +77,8 @@ function sandboxSeries(deployments: Obj[], seed: number): Series[] {
       labels: { sandbox, model, direction },
       startS,
       valueAt: (tS: number) =>
-        tokensTotal(seed, sandbox, direction, startS, tS),
+        tokensTotal(seed, sandbox, direction, startS, tS) +
+        (direction === 'input' ? bursts.countedBy(d.metadata?.uid, tS) : 0),
     }));
   });
 }
@@ -109,9 +118,14 @@ export async function startWorkloadSimulator(
     play: options.workloads ?? true,
   });
   await workloads.start();
+  const bursts = new TokenBursts();
   const prometheus = await startPrometheusServer(
     options.prometheusPort ?? 0,
-    () => sandboxSeries(workloads.deploymentList(), seed),
+    () => {
+      const deployments = workloads.deploymentList();
+      bursts.observe(deployments, Date.now() / 1000);
+      return sandboxSeries(deployments, seed, bursts);
+    },
   );
   return {
     prometheusUrl: prometheus.url,

@@ -334,7 +334,8 @@ export async function createRouter(
     const log = await logs.open(req.params.name, query, hangUp.signal);
     res.status(200);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
+    // no-transform: the compression middleware would hold a followed stream back until its buffer fills.
+    res.setHeader('Cache-Control', 'no-store, no-transform');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.flushHeaders();
     await writeRedacted(log, res);

@@ -10,7 +10,23 @@ import {
   KARS_SANDBOX_PLURAL,
   KARS_SYSTEM_NAMESPACE,
 } from '@kars-portal/plugin-kars-common';
+import { execFileSync } from 'child_process';
 import { EMBEDDED_KUBECONFIG } from './portal';
+
+/** kubectl of the real server's version (scripts/test.sh sets KARS_KUBECTL), else the one on PATH. */
+const KUBECTL = process.env.KARS_KUBECTL || 'kubectl';
+
+/**
+ * kubectl against the embedded cluster, as a user types it; `env` adds to its environment (a
+ * KUBE_EDITOR for `kubectl edit`). Answers what it printed; throws with its stderr when it fails.
+ */
+export function kubectl(args: string[], env: Record<string, string> = {}) {
+  return execFileSync(KUBECTL, ['--kubeconfig', EMBEDDED_KUBECONFIG, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
 
 /** Clients of the dev portal's embedded cluster, through the kubeconfig its backend writes. */
 export function embeddedCluster() {

@@ -54,18 +54,23 @@ export function placesHoldingSecrets(
 }
 
 /**
- * A GET or DELETE against the dev backend as guest; returns status and parsed body. One guest token
- * serves every call, and is renewed when the backend no longer accepts it.
+ * A request to the dev backend as guest (POST with a JSON body); returns status and parsed body. One
+ * guest token serves every call, and is renewed when the backend no longer accepts it.
  */
 export async function backend(
-  method: 'GET' | 'DELETE',
+  method: 'GET' | 'DELETE' | 'POST',
   pathAndQuery: string,
+  body?: unknown,
 ): Promise<{ status: number; body: any }> {
   const send = async () => {
     guestToken ??= signInGuest();
     return fetch(`${BACKEND_URL}${pathAndQuery}`, {
       method,
-      headers: { Authorization: `Bearer ${await guestToken}` },
+      headers: {
+        Authorization: `Bearer ${await guestToken}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   };
   let res = await send().catch(e => {
