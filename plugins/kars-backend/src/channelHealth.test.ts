@@ -48,7 +48,8 @@ describe.each(clusterTargetNames())('channel states on the %s', targetName => {
   };
 
   beforeAll(async () => {
-    target = await startClusterTarget(targetName);
+    // A line every 20 ms or so: the agent's connect lines soon leave the last 300 lines.
+    target = await startClusterTarget(targetName, { logIntervalMs: 20 });
     const backend = await startTestBackend({
       features: [
         karsPlugin,
@@ -91,6 +92,25 @@ describe.each(clusterTargetNames())('channel states on the %s', targetName => {
       await eventually('both channels connected', async () => {
         const c = await connections();
         return c.telegram === 'connected' && c.slack === 'connected';
+      });
+      // Once the agent has written more than 300 lines since, its last lines no longer say it:
+      // the start of its log still does.
+      const [pod] = (
+        await target.admin.list<any>('v1', 'Pod', { namespace: 'kars-chan-a' })
+      ).items;
+      await eventually('the connect lines out of the last 300', async () => {
+        let tail = '';
+        for await (const chunk of await target.admin.podLog(
+          'kars-chan-a',
+          pod.metadata.name,
+          { container: 'openclaw', tailLines: 300 },
+        ))
+          tail += chunk.toString();
+        return tail.split('\n').length >= 300 && !/connected/.test(tail);
+      });
+      expect(await connections()).toEqual({
+        telegram: 'connected',
+        slack: 'connected',
       });
       await target.admin.mergePatch(
         deployment,

@@ -15,7 +15,9 @@ import {
  * starts from the cluster (kubectl, the live objects) and ends at what the page shows.
  */
 
-const NAME = 'diag-e2e';
+// A name of each run's own: the notifications backend keeps a notice of an earlier run's sandbox of
+// the same name (under the same scope), which would pass for this run's.
+const NAME = `diag-${Date.now().toString(36)}`;
 const NAMESPACE = `kars-${NAME}`;
 // A fake, well-formed BotFather token: it must never reach the page.
 const TOKEN = '700000002:e2eDiagnosticsTokenAbcdefghijklmnop';
@@ -121,8 +123,8 @@ test("tenant-a's Sandbox tab shows its pod, its Kubernetes events and its contai
     expect(lines).toBeGreaterThan(before);
   }).toPass({ timeout: 60_000 });
   await logs.getByLabel('Follow').uncheck();
-  await pods.scrollIntoViewIfNeeded();
-  await screenshotForDocs(page, 'sandbox-pods-events-logs');
+  await logs.scrollIntoViewIfNeeded();
+  await screenshotForDocs(page, 'sandbox-events-logs');
 });
 
 test.describe
@@ -190,6 +192,8 @@ test.describe
     await expect(drift.first()).toContainText(/spec\.egress/);
     await expect(drift.first()).toContainText('edited by kubectl-edit');
     await expect(drift.first()).toContainText('Warning');
+    await drift.first().scrollIntoViewIfNeeded();
+    await screenshotForDocs(page, 'sandbox-drift-repaired');
   });
 
   test('a crash-looping agent turns the sandbox Degraded with its reason, and it recovers', async ({
@@ -232,7 +236,7 @@ test.describe
         .first(),
     ).toBeVisible();
     await pods.scrollIntoViewIfNeeded();
-    await screenshotForDocs(page, 'sandbox-crash-loop');
+    await screenshotForDocs(page, 'sandbox-pods-crash-loop');
 
     kubectl(['annotate', 'deployment', NAME, '-n', NAMESPACE, `${FAULT}-`]);
     await untilShown(page, () =>

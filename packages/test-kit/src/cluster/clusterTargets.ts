@@ -72,6 +72,8 @@ export interface ClusterTargetOptions {
   simulator?: boolean;
   /** How long the simulator takes to make a Deployment available. Default 200 ms. */
   readyDelayMs?: number;
+  /** Average gap between two log lines of a simulated container. Default the simulator's, 5 s. */
+  logIntervalMs?: number;
   /**
    * What runs the Deployments' pods. `simulator` (the default, on every target): the workload
    * simulator plays the Deployment and ReplicaSet controllers, kube-scheduler and the kubelets of
@@ -291,6 +293,7 @@ export async function startClusterTarget(
       const simulator = await startWorkloadSimulator({
         kubeconfigPath: server.adminKubeconfigPath,
         readyDelayMs: options.readyDelayMs ?? 200,
+        logIntervalMs: options.logIntervalMs,
         prometheusPort: 0,
         workloads: !kwok,
       });

@@ -365,6 +365,7 @@ export class ClientNodeGateway implements KubeGateway {
           query: {
             container: options.container,
             tailLines: options.tailLines,
+            limitBytes: options.limitBytes,
             previous: options.previous || undefined,
             follow: options.follow || undefined,
           },

@@ -75,6 +75,8 @@ export interface PodLogOptions {
   container: string;
   /** The last lines only. */
   tailLines?: number;
+  /** At most this many bytes, from the start of what is chosen (the whole log, without tailLines). */
+  limitBytes?: number;
   /** The previous run of the container (after a restart). */
   previous?: boolean;
   /** Keep the stream open and send what the container writes from then on. */

@@ -6,7 +6,11 @@ import {
   sandboxObjectNames,
   SECCOMP_INSTALLER_DAEMONSET,
 } from '@kars-portal/plugin-kars-common';
-import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  KubeGateway,
+  KubeObject,
+  PodLogOptions,
+} from '@kars-portal/plugin-kars-node';
 import { agentContainerName } from '../../render/deployment';
 
 /** What the health report reads from the cluster. */
@@ -28,12 +32,42 @@ export interface HealthObservation {
   agentLog?: string;
 }
 
-/** How much of the agent's log the channel states are read from. */
+/**
+ * How much of the agent's log the channel states are read from: its first bytes, where a runtime
+ * says it connected (once, at start), and its last lines, where it says what happened since.
+ */
+const AGENT_LOG_HEAD_BYTES = 64 * 1024;
 const AGENT_LOG_LINES = 300;
 const AGENT_LOG_BYTES = 256 * 1024;
 const AGENT_LOG_TIMEOUT_MS = 3000;
 
-/** The last lines of the agent container of the sandbox's running pod, or undefined. */
+/** Reads one pods/log request to its end, keeping at most the last AGENT_LOG_BYTES. */
+async function readLog(
+  gateway: KubeGateway,
+  pod: any,
+  options: PodLogOptions,
+  signal: AbortSignal,
+): Promise<string> {
+  const stream = await gateway.podLog(
+    pod.metadata.namespace,
+    pod.metadata.name,
+    options,
+    signal,
+  );
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.length > AGENT_LOG_BYTES) break;
+  }
+  return text.slice(-AGENT_LOG_BYTES);
+}
+
+/**
+ * The start and the last lines of the agent container of the sandbox's running pod, in that
+ * order (the two overlap on a short log: the later signals still come last), or undefined. A
+ * runtime reports a channel connected once, at start, so the last lines alone would lose it on a
+ * pod that has run a while; a change between the two parts that both miss is not seen.
+ */
 async function agentLogOf(
   gateway: KubeGateway,
   sandbox: Sandbox,
@@ -52,18 +86,23 @@ async function agentLogOf(
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), AGENT_LOG_TIMEOUT_MS);
   try {
-    const stream = await gateway.podLog(
-      pod.metadata.namespace,
-      pod.metadata.name,
-      { container, tailLines: AGENT_LOG_LINES },
-      abort.signal,
-    );
-    let text = '';
-    for await (const chunk of stream) {
-      text += chunk.toString();
-      if (text.length > AGENT_LOG_BYTES) break;
-    }
-    return text.slice(-AGENT_LOG_BYTES);
+    const [head, tail] = await Promise.all([
+      readLog(
+        gateway,
+        pod,
+        { container, limitBytes: AGENT_LOG_HEAD_BYTES },
+        abort.signal,
+      ),
+      readLog(
+        gateway,
+        pod,
+        { container, tailLines: AGENT_LOG_LINES },
+        abort.signal,
+      ),
+    ]);
+    // A head cut inside a line keeps only its whole lines.
+    const wholeHead = head.slice(0, head.lastIndexOf('\n') + 1);
+    return wholeHead + tail;
   } catch {
     return undefined;
   } finally {
