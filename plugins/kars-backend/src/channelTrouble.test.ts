@@ -158,6 +158,25 @@ describe.each(clusterTargetNames())(
     } else {
       it('lists no channel trouble: no kubelet serves the agent’s log', async () => {
         await setFault('channel-failure:slack');
+        // The fault replaces the pod: the sandbox is trouble (not ready) until the new one is.
+        await eventually('a ready pod carrying the fault', async () =>
+          (
+            await target.admin.list<any>('v1', 'Pod', {
+              namespace: 'kars-chan-t',
+            })
+          ).items.some(
+            p =>
+              p.metadata.annotations?.[FAULT_ANNOTATION] ===
+                'channel-failure:slack' &&
+              p.status?.conditions?.some(
+                (c: any) => c.type === 'Ready' && c.status === 'True',
+              ),
+          ),
+        );
+        await eventually('chan-t ready again under the fault', async () => {
+          const row = await afterCheck();
+          return !row.listedAsTrouble && row;
+        });
         expect(await afterCheck()).toEqual({
           channelTrouble: [],
           listedAsTrouble: false,

@@ -8,13 +8,15 @@ import { toSandbox } from './sandboxObject';
 
 /**
  * A cluster whose every sandbox runs one pod whose agent logs its slack channel connected, or
- * refused where `refused` says; each log read takes a while and is counted while in flight.
+ * refused where `refused` says; each log read takes a while, and the sandboxes with a read in flight
+ * are counted (the health report reads a log's start and its end at once).
  */
 function logCluster(
   objects: ReturnType<typeof sandboxObject>[],
   refused: (sandbox: string) => boolean,
 ) {
-  const reads = { inFlight: 0, most: 0, sandboxes: [] as string[] };
+  const inFlight = new Map<string, number>();
+  const reads = { most: 0, sandboxes: new Set<string>() };
   const gateway = {
     list: async (_apiVersion: string, _kind: string, options: any) => {
       const sandbox = String(options.labelSelector).split('=')[1];
@@ -37,11 +39,12 @@ function logCluster(
     },
     podLog: async (namespace: string) => {
       const sandbox = namespace.replace(/^kars-/, '');
-      reads.sandboxes.push(sandbox);
-      reads.inFlight++;
-      reads.most = Math.max(reads.most, reads.inFlight);
+      reads.sandboxes.add(sandbox);
+      inFlight.set(sandbox, (inFlight.get(sandbox) ?? 0) + 1);
+      reads.most = Math.max(reads.most, inFlight.size);
       await new Promise(r => setTimeout(r, 20));
-      reads.inFlight--;
+      if (inFlight.get(sandbox) === 1) inFlight.delete(sandbox);
+      else inFlight.set(sandbox, inFlight.get(sandbox)! - 1);
       const setup = {
         channel: 'slack' as const,
         configured: true,
@@ -74,7 +77,7 @@ describe('ObservedChannels', () => {
     const observed = new ObservedChannels();
     const seen = await observed.check(cluster);
     expect(reads.most).toBe(4);
-    expect(reads.sandboxes.sort()).toEqual(
+    expect([...reads.sandboxes].sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `tenant-${i}`).sort(),
     );
     expect(seen).toHaveLength(10);
