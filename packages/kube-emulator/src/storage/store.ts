@@ -129,7 +129,12 @@ export class ObjectStore {
 
   private record(event: StoreEvent) {
     this.history.push(event);
-    if (this.history.length > this.historyLimit) {
+    // Trimmed a tenth of the limit at a time, not on every write: a shift of the whole array per
+    // write made each write O(history) once the history was full.
+    if (
+      this.history.length >
+      this.historyLimit + Math.ceil(this.historyLimit / 10)
+    ) {
       const dropped = this.history.splice(
         0,
         this.history.length - this.historyLimit,

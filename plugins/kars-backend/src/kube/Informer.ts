@@ -39,6 +39,8 @@ const keyOf = (o: KubeObject) =>
  */
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly items = new Map<string, T>();
+  /** The same objects by namespace (cluster-scoped ones under ''), for per-sandbox reads. */
+  private readonly byNamespace = new Map<string, Map<string, T>>();
   private readonly listeners = new Set<(event: InformerEvent<T>) => void>();
   private readonly waiters = new Set<() => void>();
   private resourceVersion = '';
@@ -81,6 +83,30 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   list(): T[] {
     return [...this.items.values()];
+  }
+
+  /** The cached objects of one namespace, without a scan of the others. */
+  listInNamespace(namespace: string): T[] {
+    return [...(this.byNamespace.get(namespace)?.values() ?? [])];
+  }
+
+  private put(key: string, item: T) {
+    const namespace = item.metadata.namespace ?? '';
+    this.items.set(key, item);
+    let inNamespace = this.byNamespace.get(namespace);
+    if (!inNamespace) {
+      inNamespace = new Map();
+      this.byNamespace.set(namespace, inNamespace);
+    }
+    inNamespace.set(key, item);
+  }
+
+  private remove(key: string, item: T) {
+    const namespace = item.metadata.namespace ?? '';
+    this.items.delete(key);
+    const inNamespace = this.byNamespace.get(namespace);
+    inNamespace?.delete(key);
+    if (inNamespace?.size === 0) this.byNamespace.delete(namespace);
   }
 
   get(name: string, namespace?: string): T | undefined {
@@ -153,14 +179,14 @@ export class Informer<T extends KubeObject = KubeObject> {
       const seen = new Set(all.map(keyOf));
       for (const [key, old] of this.items) {
         if (!seen.has(key)) {
-          this.items.delete(key);
+          this.remove(key, old);
           this.emit({ type: 'delete', object: old });
         }
       }
       for (const item of all) {
         const key = keyOf(item);
         const old = this.items.get(key);
-        this.items.set(key, item);
+        this.put(key, item);
         if (old?.metadata.resourceVersion !== item.metadata.resourceVersion) {
           this.emit({ type: 'upsert', object: item, old });
         }
@@ -222,11 +248,11 @@ export class Informer<T extends KubeObject = KubeObject> {
         if (event.type === 'BOOKMARK') return;
         const key = keyOf(event.object);
         if (event.type === 'DELETED') {
-          this.items.delete(key);
+          this.remove(key, event.object);
           this.emit({ type: 'delete', object: event.object });
         } else {
           const old = this.items.get(key);
-          this.items.set(key, event.object);
+          this.put(key, event.object);
           this.emit({ type: 'upsert', object: event.object, old });
         }
       },

@@ -279,7 +279,11 @@ export class Reconciler {
     observation.networkPolicyInPlace =
       !!policy && hashOf(policy) === hashOf(desiredPolicy);
     observation.podFault = sandboxPodFault(
-      podsOfSandbox(this.pods.list(), name, namespaceName),
+      podsOfSandbox(
+        this.pods.listInNamespace(namespaceName),
+        name,
+        namespaceName,
+      ),
     );
     await writeSandboxStatus(this.cluster, sandbox, spec, observation);
     return undefined;

@@ -86,9 +86,10 @@ export class OwnedObjects {
     const wanted = new Set(desired.map(o => `${o.kind}/${o.metadata.name}`));
     for (const k of OWNED_KINDS) {
       if (!k.namespaced) continue;
-      for (const live of this.informers.get(k.kind)!.list()) {
+      for (const live of this.informers
+        .get(k.kind)!
+        .listInNamespace(namespace)) {
         if (
-          live.metadata.namespace === namespace &&
           live.metadata.labels?.[KARS_LABELS.sandbox] === name &&
           !wanted.has(`${k.kind}/${live.metadata.name}`)
         ) {
