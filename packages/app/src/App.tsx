@@ -10,7 +10,8 @@ export default createApp({
   // app's features explicit (and present in tests). The api-docs module renders `API`
   // entities of type `a2a` as A2A agent cards. The Kubernetes plugin adds its standard tab to the
   // sandbox and agent entities (annotated by the kars catalog module). Notifications shows the
-  // notices kars sends a sandbox's owners (Degraded or Failed, a token budget at 90 % or used up).
+  // notices kars sends a sandbox's owners (Degraded or Failed, a token budget at 90 % or used up, a
+  // chat channel starting to fail).
   features: [
     catalogPlugin,
     navModule,
