@@ -287,7 +287,9 @@ export const SESSION: readonly KubectlStep[] = [
   step('cordon', 'cordon sandbox-1'),
   step('get-nodes', 'get nodes'),
   step('uncordon', 'uncordon sandbox-1'),
-  step('rollout-restart', 'rollout restart deployment/assistant'),
+  step('rollout-restart', 'rollout restart deployment/assistant', {
+    sameSecond: true,
+  }),
   step(
     'rollout-status-restart',
     'rollout status deployment/assistant --timeout=60s',

@@ -49,6 +49,11 @@ export interface KubectlStep {
   unordered?: boolean;
   /** The lines before stdout's last report progress as it happens (rollout status): compare the last. */
   lastLine?: boolean;
+  /**
+   * kubectl writes the time of day in seconds into the object (rollout restart's restartedAt, which
+   * names the new ReplicaSet): both servers' runs start early in one second, so they write the same.
+   */
+  sameSecond?: boolean;
 }
 
 /** The same text on both servers is the point: one name for the cluster, user and context. */
