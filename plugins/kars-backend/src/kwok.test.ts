@@ -17,7 +17,9 @@ jest.setTimeout(300_000);
 /**
  * The rendered Deployments judged by the real workload controllers rather than the simulator:
  * kube-apiserver with kube-controller-manager's Deployment and ReplicaSet controllers, its
- * RuntimeClass admission, kube-scheduler and kwok's nodes of the simulator's two pools.
+ * RuntimeClass admission, kube-scheduler and kwok's nodes of the simulator's two pools; and the
+ * Kata layer observed on such a pod: a confidential sandbox's pod on the Kata node of kwok, whose
+ * status reports the kata runtime handler.
  */
 (kwokAvailable() ? describe : describe.skip)(
   'sandboxes on a real control plane whose pods the real controllers, kube-scheduler and kwok run',
@@ -144,6 +146,45 @@ jest.setTimeout(300_000);
           scheduledBy: ['default-scheduler'],
         },
       });
+    });
+
+    it("verifies a confidential sandbox's Kata layer from its kwok pod on the Kata node", async () => {
+      const created = await request(server)
+        .post('/api/kars/sandboxes')
+        .set('Authorization', jane)
+        .send({
+          name: 'kw-kata',
+          spec: { sandbox: { isolation: 'confidential' } },
+        });
+      expect(created.status).toBe(201);
+      const health = await eventually(
+        'kw-kata Running with its pod observed',
+        async () => {
+          const body = (
+            await request(server)
+              .get('/api/kars/sandboxes/kw-kata/health')
+              .set('Authorization', jane)
+          ).body;
+          return (
+            body.phase === 'Running' &&
+            body.pods?.some((p: any) => p.phase === 'Running') &&
+            body
+          );
+        },
+        240_000,
+      );
+      const [pod] = health.pods;
+      expect(pod).toMatchObject({
+        nodeName: 'sandbox-kata-0',
+        pool: 'sandbox-kata',
+        runtimeClassName: 'kata-vm-isolation',
+        nodeRuntimeHandlers: ['runc', 'kata'],
+      });
+      const kata = health.layers.find((l: any) => l.layer === 'kata');
+      expect([kata.required, kata.state]).toEqual([true, 'verified']);
+      expect(kata.evidence[0]).toBe(
+        `pod ${pod.name} runtimeClassName kata-vm-isolation runs on node sandbox-kata-0 (pool sandbox-kata), which offers runtime handlers runc, kata`,
+      );
     });
   },
 );
