@@ -60,10 +60,15 @@ export class Reconciler {
   constructor(
     private readonly cluster: ClusterConnection,
     private readonly logger: LoggerService,
-    options: {
+    private readonly options: {
       concurrency?: number;
       baseDelayMs?: number;
       maxDelayMs?: number;
+      /**
+       * Whether this replica reconciles a sandbox (the sandbox's shard is held here); default: every
+       * sandbox. A sandbox it does not own is never processed, however it was queued.
+       */
+      owns?: (name: string) => boolean;
     } = {},
   ) {
     this.owned = new OwnedObjects(cluster.gateway, logger);
@@ -75,7 +80,9 @@ export class Reconciler {
     this.applier = new Applier(cluster.gateway);
     this.generatedSecrets = new GeneratedSecrets(cluster.gateway);
     this.queue = new WorkQueue(key => this.reconcile(key), {
-      ...options,
+      concurrency: options.concurrency,
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
       onError: (key, error, attempt) =>
         this.logger.warn(
           `reconcile ${key} failed (attempt ${attempt}), retrying: ${
@@ -136,11 +143,16 @@ export class Reconciler {
     this.pods.stop();
   }
 
-  /** Queues every sandbox (a resync). */
+  /** Queues every sandbox this replica owns (a resync). */
   enqueueAll() {
     for (const sandbox of this.cluster.sandboxes.list()) {
-      this.queue.add(sandbox.metadata.name);
+      if (this.owns(sandbox.metadata.name))
+        this.queue.add(sandbox.metadata.name);
     }
+  }
+
+  private owns(name: string) {
+    return this.options.owns?.(name) ?? true;
   }
 
   /** Resolves when no work is queued or in progress. */
@@ -173,6 +185,7 @@ export class Reconciler {
 
   /** One pass for one sandbox. */
   async reconcile(name: string): Promise<void | { requeueAfterMs: number }> {
+    if (!this.owns(name)) return undefined;
     const sandbox = this.cluster.sandboxes.get(name, this.operatorNamespace);
     if (!sandbox) return undefined;
     if (sandbox.metadata.deletionTimestamp) {
