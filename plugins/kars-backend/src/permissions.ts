@@ -1,4 +1,9 @@
 import {
+  ConditionalPolicyDecision,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import {
+  ConditionTransformer,
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
@@ -75,3 +80,27 @@ export const karsSandboxConditions = conditions;
  * @public
  */
 export const createKarsSandboxConditionalDecision = createConditionalDecision;
+
+function passes(
+  criteria: PermissionCriteria<KarsSandboxQuery>,
+  owner: string | undefined,
+): boolean {
+  if ('allOf' in criteria) return criteria.allOf.every(c => passes(c, owner));
+  if ('anyOf' in criteria) return criteria.anyOf.some(c => passes(c, owner));
+  if ('not' in criteria) return !passes(criteria.not, owner);
+  return owner !== undefined && criteria.owners.includes(owner);
+}
+
+/**
+ * Which owners' sandboxes a conditional decision on a sandbox permission allows, as a predicate on
+ * a sandbox's owner in canonical form (undefined: it has none): the decision's conditions turned
+ * into the rules' queries by `transform` (over the sandbox rules), so a sandbox passes exactly when
+ * the conditions allow it, and each owner is judged once instead of each sandbox.
+ */
+export function ownerCondition(
+  transform: ConditionTransformer<KarsSandboxQuery>,
+  decision: ConditionalPolicyDecision,
+): (owner: string | undefined) => boolean {
+  const criteria = transform(decision.conditions);
+  return owner => passes(criteria, owner);
+}

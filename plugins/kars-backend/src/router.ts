@@ -12,7 +12,7 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   ClusterInfo,
   karsAuditReadPermission,
@@ -23,14 +23,14 @@ import {
   karsSandboxReadPermission,
   karsSandboxUpdatePermission,
   listAuditQuerySchema,
-  Sandbox,
+  listSandboxesQuerySchema,
   sandboxLogsQuerySchema,
   sandboxUsageQuerySchema,
 } from '@kars-portal/plugin-kars-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore } from './database/AuditStore';
-import { karsSandboxResourceRef } from './permissions';
+import { karsSandboxResourceRef, ownerCondition } from './permissions';
 import {
   dryRunOf,
   jsonBody,
@@ -41,6 +41,7 @@ import {
 import { Actor } from './service/Actor';
 import { readKubeEvents } from './service/events/kubeEvents';
 import { SandboxLogs, writeRedacted } from './service/logs/SandboxLogs';
+import { listingETag, matchesETag } from './service/listingETag';
 import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
 
@@ -68,7 +69,7 @@ export async function createRouter(
   router.use(plainQuery());
   router.use(jsonBody());
 
-  const isAllowed = createConditionAuthorizer(
+  const toOwnerQuery = createConditionTransformer(
     permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
   );
 
@@ -138,8 +139,12 @@ export async function createRouter(
     res.json(await options.clusterInfo());
   });
 
+  /**
+   * The fleet list, with a weak ETag of the listing's generation, the query, the caller and their
+   * permission decision: a matching If-None-Match is answered 304 without building the page.
+   */
   router.get('/sandboxes', async (req, res) => {
-    const { credentials } = await caller(req);
+    const { credentials, actor } = await caller(req);
     const [decision] = await permissions.authorizeConditional(
       [{ permission: karsSandboxReadPermission }],
       { credentials },
@@ -147,9 +152,28 @@ export async function createRouter(
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('you may not read sandboxes');
     }
-    const visible = (sandbox: Sandbox) =>
-      decision.result === AuthorizeResult.ALLOW || isAllowed(decision, sandbox);
-    res.json(views.list(req.query as Record<string, string>, visible));
+    const query = parseOrThrow(listSandboxesQuerySchema, req.query, 'query');
+    const etag = listingETag({
+      listing: views.listingVersion(),
+      query,
+      caller: actor.userEntityRef,
+      decision,
+    });
+    res.set({
+      'Cache-Control': 'private, no-cache',
+      Vary: 'Authorization, Cookie',
+    });
+    if (matchesETag(req.header('if-none-match'), etag)) {
+      res.set('ETag', etag).status(304).end();
+      return;
+    }
+    const page = views.list(
+      req.query as Record<string, string>,
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? ownerCondition(toOwnerQuery, decision)
+        : undefined,
+    );
+    res.set('ETag', etag).json(page);
   });
 
   router.post('/sandboxes/validate', async (req, res) => {

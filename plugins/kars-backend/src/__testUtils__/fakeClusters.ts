@@ -1,4 +1,5 @@
 import { KubeGateway } from '@kars-portal/plugin-kars-node';
+import { InformerEvent } from '../kube/Informer';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { ClusterConnection } from '../service/ClusterConnection';
 import { testClusterSettings } from './clusters';
@@ -10,7 +11,8 @@ import {
 /**
  * A cluster connection without a server, for unit tests: the settings a config of its name reads
  * to, the given API (none by default) and a watch cache holding what `objects` answers at each
- * read, with no usage source. Named primary, the default cluster, unless told otherwise.
+ * read (its listeners hear of changes through {@link emitChange}), with no usage source. Named
+ * primary, the default cluster, unless told otherwise.
  */
 export function fakeCluster(
   options: {
@@ -22,6 +24,9 @@ export function fakeCluster(
 ): ClusterConnection {
   const objects = options.objects ?? (() => []);
   const name = options.name ?? 'primary';
+  const listeners = new Set<
+    (event: InformerEvent<KarsSandboxObject>) => void
+  >();
   return {
     name,
     config: {
@@ -35,9 +40,29 @@ export function fakeCluster(
       get: (object: string) => objects().find(o => o.metadata.name === object),
       list: objects,
       waitFor: async (condition: () => boolean) => condition(),
+      onChange: (
+        listener: (event: InformerEvent<KarsSandboxObject>) => void,
+      ) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      emit: (event: InformerEvent<KarsSandboxObject>) =>
+        listeners.forEach(listener => listener(event)),
     },
     usage: { peek: () => undefined, snapshot: async () => undefined },
   } as unknown as ClusterConnection;
+}
+
+/** Tells the listeners of a {@link fakeCluster}'s watch cache of a change, as the informer does after applying it. */
+export function emitChange(
+  cluster: ClusterConnection,
+  event: InformerEvent<KarsSandboxObject>,
+) {
+  (
+    cluster.sandboxes as unknown as {
+      emit: (e: InformerEvent<KarsSandboxObject>) => void;
+    }
+  ).emit(event);
 }
 
 /** A gateway that records the name of every method called and answers each with undefined. */

@@ -35,6 +35,7 @@ async function eachLimited<T>(
  */
 export class ObservedChannels {
   private readonly latest = new Map<string, Map<string, SandboxChannels>>();
+  private readonly checks = new Map<string, number>();
 
   /**
    * Checks a cluster: the channel states of each of its sandboxes with channels enabled (neither
@@ -54,7 +55,13 @@ export class ObservedChannels {
       seen.push({ sandbox, channels: channelSignals(sandbox, log) });
     });
     this.latest.set(cluster.name, new Map(seen.map(s => [s.sandbox.name, s])));
+    this.checks.set(cluster.name, this.version(cluster.name) + 1);
     return seen;
+  }
+
+  /** How many checks of a cluster have ended: what {@link failing} answers changes only with it. */
+  version(cluster: string): number {
+    return this.checks.get(cluster) ?? 0;
   }
 
   /** The channels enabled on a sandbox that the last check of its cluster saw failing. */

@@ -1,11 +1,15 @@
 import { NotFoundError } from '@backstage/errors';
 import { AuditStore } from '../database/AuditStore';
-import { fakeCluster, sandboxObject } from '../__testUtils__/fakeClusters';
+import {
+  emitChange,
+  fakeCluster,
+  sandboxObject,
+} from '../__testUtils__/fakeClusters';
 import { FleetIndex } from './FleetIndex';
 import { SandboxViews } from './SandboxViews';
 
 describe('SandboxViews', () => {
-  it('lists each sandbox as its cluster holds it now, a replaced object anew', () => {
+  it('lists each sandbox as its cluster holds it after each change, a replaced object anew', () => {
     const object = (model: string, resourceVersion: string) =>
       sandboxObject(
         'tenant-a',
@@ -13,13 +17,15 @@ describe('SandboxViews', () => {
         { resourceVersion },
       );
     let cached = [object('gpt-4.1', '1')];
-    const views = new SandboxViews(
-      new FleetIndex([fakeCluster({ objects: () => cached })]),
-      {} as AuditStore,
-    );
+    const cluster = fakeCluster({ objects: () => cached });
+    const views = new SandboxViews(new FleetIndex([cluster]), {} as AuditStore);
     expect(views.list({}).items[0].model).toBe('gpt-4.1');
+    const before = views.listingVersion();
+    const old = cached[0];
     cached = [object('gpt-4o', '2')];
+    emitChange(cluster, { type: 'upsert', object: cached[0], old });
     expect(views.list({}).items[0].model).toBe('gpt-4o');
+    expect(views.listingVersion()).not.toBe(before);
   });
 
   const views = new SandboxViews(
@@ -42,7 +48,7 @@ describe('SandboxViews', () => {
   it('lists only what the caller may see, with the agent card when asked', () => {
     const page = views.list(
       { include: 'agentCard' },
-      s => s.name !== 'tenant-q',
+      owner => owner !== 'group:default/team-q',
     );
     expect(page.totalCount).toBe(1);
     expect(page.items[0]).toMatchObject({

@@ -15,10 +15,11 @@ import {
 import { AuditStore } from '../database/AuditStore';
 import { FleetIndex } from './FleetIndex';
 import { budgetWindows, buildHealth, observeHealth } from './health';
-import { BudgetFractions, listPage } from './listing';
+import { BudgetFractions, withIncludes } from './listing';
 import { manifestsFor } from './manifests';
 import { ObservedChannels } from './ObservedChannels';
 import { readSandboxSpec, toSandbox } from './sandboxObject';
+import { SandboxListIndex } from './SandboxListIndex';
 import { parseOrThrow } from './validation';
 
 /**
@@ -27,25 +28,47 @@ import { parseOrThrow } from './validation';
  * health, manifests, agent card and audit events of one.
  */
 export class SandboxViews {
+  /** The fleet list, kept from the watch caches. */
+  readonly listing: SandboxListIndex;
+
   constructor(
     private readonly fleet: FleetIndex,
     private readonly audit: AuditStore,
     private readonly channels = new ObservedChannels(),
-  ) {}
+  ) {
+    this.listing = new SandboxListIndex(fleet.clusters, {
+      fractions: s => this.fractions(s),
+      failing: s => this.channels.failing(s),
+      versions: c => [c.usage.peek(), this.channels.version(c.name)],
+    });
+  }
 
-  /** `GET /sandboxes`: one page of the sandboxes the caller may see. */
+  /**
+   * The version of the fleet list: it changes whenever a row may have; its random part tells this
+   * process's listing from another replica's (or an earlier run's).
+   */
+  listingVersion(): string {
+    for (const cluster of this.fleet.clusters) void cluster.usage.snapshot();
+    return `${this.listing.instance}.${this.listing.generation}`;
+  }
+
+  /**
+   * `GET /sandboxes`: one page of the sandboxes whose canonical owner `visibleOwner` lets through
+   * (every sandbox without it).
+   */
   list(
     query: ListSandboxesQuery,
-    visible: (sandbox: Sandbox) => boolean = () => true,
+    visibleOwner?: (owner: string | undefined) => boolean,
   ): Page<SandboxListItem> {
     const parsed = parseOrThrow(listSandboxesQuerySchema, query, 'query');
     for (const cluster of this.fleet.clusters) void cluster.usage.snapshot();
-    return listPage(
-      this.fleet.allSandboxes().filter(visible),
-      parsed,
-      s => this.fractions(s),
+    const page = this.listing.page(parsed, visibleOwner);
+    const sandboxes = new Map(page.items.map(i => [i.summary, i.sandbox]));
+    return withIncludes(
+      { ...page, items: page.items.map(i => i.summary) },
+      parsed.include,
+      summary => sandboxes.get(summary)!,
       s => this.cardOf(s),
-      s => this.channels.failing(s),
     );
   }
 

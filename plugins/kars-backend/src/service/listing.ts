@@ -52,22 +52,39 @@ export function toSummary(
   };
 }
 
-type Query = z.output<typeof listSandboxesQuerySchema>;
+/** A parsed `GET /sandboxes` query. */
+export type ListQuery = z.output<typeof listSandboxesQuerySchema>;
+type Query = ListQuery;
+
+/** The sort keys of the listing. */
+export type SortKey = Query['sort'];
 
 const budgetKey = (s: SandboxSummary) =>
   Math.max(s.budget.dailyFraction ?? -1, s.budget.monthlyFraction ?? -1);
 
-const sortKeys: Record<Query['sort'], (s: SandboxSummary) => string | number> =
-  {
-    name: s => s.name,
-    owner: s => s.owner ?? '',
-    phase: s => s.phase ?? '',
-    isolation: s =>
-      ['standard', 'enhanced', 'confidential'].indexOf(s.isolation),
-    model: s => s.model.toLowerCase(),
-    budget: budgetKey,
-    lastReconciled: s => s.lastReconciledAt ?? '',
+const sortKeys: Record<SortKey, (s: SandboxSummary) => string | number> = {
+  name: s => s.name,
+  owner: s => s.owner ?? '',
+  phase: s => s.phase ?? '',
+  isolation: s => ['standard', 'enhanced', 'confidential'].indexOf(s.isolation),
+  model: s => s.model.toLowerCase(),
+  budget: budgetKey,
+  lastReconciled: s => s.lastReconciledAt ?? '',
+};
+
+/** Orders rows ascending by a sort key, ties by name. Pure. */
+export function ascending(
+  sort: SortKey,
+): (a: SandboxSummary, b: SandboxSummary) => number {
+  const key = sortKeys[sort];
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka < kb) return -1;
+    if (ka > kb) return 1;
+    return a.name.localeCompare(b.name, 'en');
   };
+}
 
 /** Whether a row has trouble: not ready (and not suspended or deleting), or channel trouble. */
 export function hasTrouble(s: SandboxSummary) {
@@ -77,6 +94,30 @@ export function hasTrouble(s: SandboxSummary) {
     s.phase === 'Degraded' ||
     (!s.ready && !s.suspended && !s.deleting)
   );
+}
+
+/** The query's owner filter in canonical form, as the permission rule compares (undefined: none). */
+export const ownerOf = (query: Query) =>
+  query.owner ? canonicalEntityRef(query.owner) : undefined;
+
+/** Whether a row passes the query's filters and search (the caller's permissions aside). Pure. */
+export function rowFilter(query: Query): (s: SandboxSummary) => boolean {
+  const needle = query.q?.toLowerCase();
+  const owner = ownerOf(query);
+  return s =>
+    (!owner ||
+      (s.owner !== undefined && canonicalEntityRef(s.owner) === owner)) &&
+    (!query.cluster || s.cluster === query.cluster) &&
+    (!query.phase || s.phase === query.phase) &&
+    (!query.isolation || s.isolation === query.isolation) &&
+    (!query.model || s.model === query.model) &&
+    (!query.name || s.name === query.name) &&
+    (query.trouble === undefined ||
+      hasTrouble(s) === (query.trouble === 'true')) &&
+    (!needle ||
+      s.name.includes(needle) ||
+      s.model.toLowerCase().includes(needle) ||
+      (s.owner ?? '').toLowerCase().includes(needle));
 }
 
 interface Cursor {
@@ -119,46 +160,15 @@ function decodeCursor(token: string, q: Query): number {
   );
 }
 
-/** Filters, sorts and pages fleet rows. Pure. */
-export function pageSummaries(
-  rows: SandboxSummary[],
-  rawQuery: ListSandboxesQuery | Query,
-): Page<SandboxSummary> {
-  const query = listSandboxesQuerySchema.parse(rawQuery);
-  const needle = query.q?.toLowerCase();
-  const owner = query.owner ? canonicalEntityRef(query.owner) : undefined;
-  const filtered = rows.filter(
-    s =>
-      (!owner ||
-        (s.owner !== undefined && canonicalEntityRef(s.owner) === owner)) &&
-      (!query.cluster || s.cluster === query.cluster) &&
-      (!query.phase || s.phase === query.phase) &&
-      (!query.isolation || s.isolation === query.isolation) &&
-      (!query.model || s.model === query.model) &&
-      (!query.name || s.name === query.name) &&
-      (query.trouble === undefined ||
-        hasTrouble(s) === (query.trouble === 'true')) &&
-      (!needle ||
-        s.name.includes(needle) ||
-        s.model.toLowerCase().includes(needle) ||
-        (s.owner ?? '').toLowerCase().includes(needle)),
-  );
-  const key = sortKeys[query.sort];
-  const direction = query.order === 'asc' ? 1 : -1;
-  filtered.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka < kb) return -direction;
-    if (ka > kb) return direction;
-    return direction * a.name.localeCompare(b.name, 'en');
-  });
+/** The page the query's cursor and limit ask for, of rows already filtered and sorted. Pure. */
+export function pageOf<T>(sorted: readonly T[], query: Query): Page<T> {
   const offset = query.cursor ? decodeCursor(query.cursor, query) : 0;
-  const items = filtered.slice(offset, offset + query.limit);
+  const items = sorted.slice(offset, offset + query.limit);
   const next = offset + query.limit;
   return {
     items,
-    totalCount: filtered.length,
-    ...(next < filtered.length
+    totalCount: sorted.length,
+    ...(next < sorted.length
       ? {
           nextCursor: encodeCursor({
             offset: next,
@@ -166,6 +176,47 @@ export function pageSummaries(
           }),
         }
       : {}),
+  };
+}
+
+/** Filters, sorts and pages fleet rows. Pure. */
+export function pageSummaries(
+  rows: SandboxSummary[],
+  rawQuery: ListSandboxesQuery | Query,
+): Page<SandboxSummary> {
+  const query = listSandboxesQuerySchema.parse(rawQuery);
+  const compare = ascending(query.sort);
+  const direction = query.order === 'asc' ? 1 : -1;
+  const filtered = rows
+    .filter(rowFilter(query))
+    .sort((a, b) => direction * compare(a, b));
+  return pageOf(filtered, query);
+}
+
+/**
+ * The items of a page with what `include` asks for: the spec and the agent card the backend serves
+ * (null with A2A off) of each item's sandbox. Pure.
+ */
+export function withIncludes(
+  page: Page<SandboxSummary>,
+  includes: ListQuery['include'],
+  sandboxOf: (item: SandboxSummary) => Sandbox,
+  agentCard: (sandbox: Sandbox) => AgentCard | undefined,
+): Page<SandboxListItem> {
+  const include = new Set(includes);
+  if (include.size === 0) return page;
+  return {
+    ...page,
+    items: page.items.map(item => {
+      const sandbox = sandboxOf(item);
+      return {
+        ...item,
+        ...(include.has('spec') ? { spec: sandbox.spec } : {}),
+        ...(include.has('agentCard')
+          ? { agentCard: agentCard(sandbox) ?? null }
+          : {}),
+      };
+    }),
   };
 }
 
@@ -186,22 +237,8 @@ export function listPage(
     sandboxes.map(s => toSummary(s, fractions(s), failing(s))),
     paging,
   );
-  const include = new Set(includes);
-  if (include.size === 0) return page;
   const key = (s: { cluster: string; name: string }) =>
     `${s.cluster}/${s.name}`;
   const byKey = new Map(sandboxes.map(s => [key(s), s]));
-  return {
-    ...page,
-    items: page.items.map(item => {
-      const sandbox = byKey.get(key(item))!;
-      return {
-        ...item,
-        ...(include.has('spec') ? { spec: sandbox.spec } : {}),
-        ...(include.has('agentCard')
-          ? { agentCard: agentCard(sandbox) ?? null }
-          : {}),
-      };
-    }),
-  };
+  return withIncludes(page, includes, item => byKey.get(key(item))!, agentCard);
 }
