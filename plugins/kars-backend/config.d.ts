@@ -87,6 +87,21 @@ export interface Config {
     };
     /** Seconds between full resyncs of every sandbox (default 300). */
     resyncSeconds?: number;
+    /** How the backend replicas share the reconciling of each cluster. */
+    reconcile?: {
+      /**
+       * How many shards a cluster's sandboxes fall into (by a hash of the name); each shard is
+       * reconciled by one replica at a time, which holds the shard's Lease
+       * (`kars-portal-reconciler-shard-<i>` in the operator namespace), and the live replicas share
+       * the shards evenly. Every replica must use the same count. Default 16.
+       */
+      shards?: number;
+      /**
+       * Seconds a replica's shard and member Leases last unless renewed: a replica that dies has its
+       * shards taken over after this long. Renewed every third of it. Default 15.
+       */
+      leaseDurationSeconds?: number;
+    };
     /** Owner notices through the Backstage notifications backend. */
     notifications?: {
       /**

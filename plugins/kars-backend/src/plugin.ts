@@ -149,6 +149,8 @@ export const karsPlugin = createBackendPlugin({
             c.name,
             new ClusterController(c, logger.child({ cluster: c.name }), {
               resyncSeconds: karsConfig.resyncSeconds,
+              shards: karsConfig.reconcileShards,
+              leaseDurationSeconds: karsConfig.reconcileLeaseDurationSeconds,
             }),
           ]),
         );

@@ -9,6 +9,8 @@ describe('readKarsConfig', () => {
       operatorNamespace: 'kars-system',
       demoTenants: false,
       resyncSeconds: 300,
+      reconcileShards: 16,
+      reconcileLeaseDurationSeconds: 15,
       budgetCheckSeconds: 300,
       channelCheckSeconds: 120,
     });
@@ -25,6 +27,24 @@ describe('readKarsConfig', () => {
         }),
       ),
     ).toMatchObject({ budgetCheckSeconds: 60, channelCheckSeconds: 15 });
+  });
+
+  it('reads how the replicas shard the reconciling', () => {
+    expect(
+      readKarsConfig(
+        new ConfigReader({
+          kars: { reconcile: { shards: 4, leaseDurationSeconds: 6 } },
+        }),
+      ),
+    ).toMatchObject({ reconcileShards: 4, reconcileLeaseDurationSeconds: 6 });
+  });
+
+  it.each([0, 2.5, -1])('refuses %p shards', shards => {
+    expect(() =>
+      readKarsConfig(new ConfigReader({ kars: { reconcile: { shards } } })),
+    ).toThrow(
+      `kars.reconcile.shards must be a whole number of at least 1, not ${shards}`,
+    );
   });
 
   it('reads clusters, images and the first as default', () => {

@@ -24,6 +24,10 @@ export interface KarsConfig {
   demoTenants: boolean;
   /** Seconds between full resyncs of every sandbox. */
   resyncSeconds: number;
+  /** How many shards each cluster's sandboxes fall into, each reconciled by one replica at a time. */
+  reconcileShards: number;
+  /** Seconds a reconciler Lease lasts unless renewed. */
+  reconcileLeaseDurationSeconds: number;
   /** Seconds between two checks of the token budgets for owner notices. */
   budgetCheckSeconds: number;
   /** Seconds between two checks of the chat channels' states, for owner notices and the fleet list. */
@@ -90,6 +94,21 @@ function readClusterDns(name: string, cluster: Config): ClusterDns {
   };
 }
 
+/** A whole number of at least 1 at `kars.<key>`, or the fallback when it is not set. */
+function readPositiveInteger(
+  kars: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = kars?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `kars.${key} must be a whole number of at least 1, not ${value}`,
+    );
+  }
+  return value;
+}
+
 /** Reads `kars.*`, apart from `kars.clusters`. */
 export function readKarsConfig(config: Config): KarsConfig {
   const kars = config.getOptionalConfig('kars');
@@ -118,6 +137,12 @@ export function readKarsConfig(config: Config): KarsConfig {
       : undefined,
     demoTenants: kars?.getOptionalBoolean('demoTenants') ?? false,
     resyncSeconds: kars?.getOptionalNumber('resyncSeconds') ?? 300,
+    reconcileShards: readPositiveInteger(kars, 'reconcile.shards', 16),
+    reconcileLeaseDurationSeconds: readPositiveInteger(
+      kars,
+      'reconcile.leaseDurationSeconds',
+      15,
+    ),
     budgetCheckSeconds:
       kars?.getOptionalNumber('notifications.budgetCheckSeconds') ?? 300,
     channelCheckSeconds:

@@ -3,23 +3,74 @@ import { randomBytes } from 'crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PreflightCheck } from '@kars-portal/plugin-kars-common';
 import { ClusterConnection } from '../service/ClusterConnection';
-import { LeaderElector } from './LeaderElector';
 import { checkNoOtherController } from './preflight';
 import { Reconciler } from './Reconciler';
+import { ShardLeases } from './ShardLeases';
+import { shardOf } from './shards';
 
-/** The Lease that decides which backend replica reconciles a cluster. */
-export const RECONCILER_LEASE = 'kars-portal-reconciler';
+/** How many shards the sandboxes of a cluster fall into unless configured. */
+export const DEFAULT_SHARDS = 16;
+
+/** One reconcile pass of a sandbox, timed in epoch milliseconds. */
+interface Pass {
+  name: string;
+  start: number;
+  end: number;
+  failed: boolean;
+}
 
 /**
- * Runs the reconciler of one cluster on the replica that holds the lease, after a preflight that
- * refuses (visibly) a cluster where another kars controller owns the sandboxes.
+ * A Reconciler that reports each pass of a sandbox this replica owns when it ends, and keeps the
+ * passes in progress in `inProgress` (a shard is given up only once its passes have ended).
+ */
+class CountingReconciler extends Reconciler {
+  constructor(
+    cluster: ClusterConnection,
+    logger: LoggerService,
+    options: ConstructorParameters<typeof Reconciler>[2],
+    private readonly ownsNow: (name: string) => boolean,
+    private readonly inProgress: Map<string, Promise<unknown>>,
+    private readonly onPass: (pass: Pass) => void,
+  ) {
+    super(cluster, logger, { ...options, owns: ownsNow });
+  }
+
+  override async reconcile(name: string) {
+    if (!this.ownsNow(name)) return super.reconcile(name);
+    const start = Date.now();
+    const pass = super.reconcile(name);
+    const failed = pass.then(
+      () => false,
+      () => true,
+    );
+    this.inProgress.set(name, failed);
+    try {
+      return await pass;
+    } finally {
+      if (this.inProgress.get(name) === failed) this.inProgress.delete(name);
+      this.onPass({ name, start, end: Date.now(), failed: await failed });
+    }
+  }
+}
+
+/**
+ * Runs the reconciler of one cluster on this replica for the shards it holds, after a preflight
+ * that refuses (visibly) a cluster where another kars controller owns the sandboxes. A sandbox
+ * falls into a shard by its name; each shard is held by one replica at a time through a Lease
+ * (ShardLeases), so the replicas share the work and never reconcile one sandbox at once.
  */
 export class ClusterController {
-  private readonly elector: LeaderElector;
-  private reconciler?: Reconciler;
+  private readonly leases: ShardLeases;
+  private readonly shards: number;
+  /** The shards whose sandboxes this replica reconciles now. */
+  private readonly held = new Set<number>();
+  private reconciler?: CountingReconciler;
   private preflight: PreflightCheck[] = [];
   private resyncTimer?: NodeJS.Timeout;
   private preflightTimer?: NodeJS.Timeout;
+  private passCount = 0;
+  /** The passes in progress, by sandbox name. */
+  private readonly inProgress = new Map<string, Promise<unknown>>();
   readonly identity: string;
 
   constructor(
@@ -27,6 +78,8 @@ export class ClusterController {
     private readonly logger: LoggerService,
     private readonly options: {
       identity?: string;
+      /** Shards of the cluster's sandboxes (default 16); every replica must use the same count. */
+      shards?: number;
       leaseDurationSeconds?: number;
       resyncSeconds?: number;
       preflightSeconds?: number;
@@ -36,23 +89,35 @@ export class ClusterController {
     this.identity =
       options.identity ??
       `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.elector = new LeaderElector(
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+    this.leases = new ShardLeases(
       cluster.gateway,
       {
-        name: RECONCILER_LEASE,
         namespace: cluster.config.settings.operatorNamespace,
         identity: this.identity,
+        shards: this.shards,
         leaseDurationSeconds: options.leaseDurationSeconds,
-        onStartedLeading: () => void this.lead(),
-        onStoppedLeading: () => this.stopReconciling(),
+        onShardGained: shard => this.gained(shard),
+        onShardLost: shard => this.lost(shard),
+        beforeRelease: shard => this.passesEnded(shard),
       },
       logger,
     );
   }
 
-  /** Whether this replica reconciles the cluster now. */
+  /** Whether this replica reconciles some of the cluster's sandboxes now. */
   get reconciling() {
     return Boolean(this.reconciler);
+  }
+
+  /** The shards this replica holds now, in order. */
+  get heldShards(): number[] {
+    return [...this.held].sort((a, b) => a - b);
+  }
+
+  /** How many reconcile passes this replica has made (of sandboxes of shards it held). */
+  get passes() {
+    return this.passCount;
   }
 
   get preflightChecks() {
@@ -61,12 +126,12 @@ export class ClusterController {
 
   start() {
     void this.runPreflight();
-    this.elector.start();
+    this.leases.start();
   }
 
   async stop() {
+    await this.leases.stop();
     this.stopReconciling();
-    await this.elector.stop();
   }
 
   /** For tests and the resync timer: resolves when the reconciler has nothing to do. */
@@ -74,23 +139,65 @@ export class ClusterController {
     await this.reconciler?.whenIdle();
   }
 
+  private owns(name: string) {
+    return this.held.has(shardOf(name, this.shards));
+  }
+
+  private gained(shard: number) {
+    this.held.add(shard);
+    if (this.reconciler) this.reconciler.enqueueAll();
+    else void this.lead();
+  }
+
+  private lost(shard: number) {
+    this.held.delete(shard);
+    if (this.held.size === 0) this.stopReconciling();
+  }
+
+  /** Resolves when no pass of a sandbox of the shard is in progress. */
+  private async passesEnded(shard: number) {
+    const passes = [...this.inProgress]
+      .filter(([name]) => shardOf(name, this.shards) === shard)
+      .map(([, pass]) => pass);
+    await Promise.all(passes);
+  }
+
   private async lead() {
     const ok = await this.runPreflight();
     if (!ok) {
+      clearTimeout(this.preflightTimer);
       this.preflightTimer = setTimeout(
-        () => void (this.elector.isLeader && !this.reconciler && this.lead()),
+        () => void (this.held.size && !this.reconciler && this.lead()),
         (this.options.preflightSeconds ?? 60) * 1000,
       );
       return;
     }
-    if (!this.elector.isLeader || this.reconciler) return;
-    const reconciler = new Reconciler(
+    if (this.held.size === 0 || this.reconciler) return;
+    const reconciler = new CountingReconciler(
       this.cluster,
       this.logger.child({ cluster: this.cluster.name }),
       this.options.reconcilerOptions,
+      name => this.owns(name),
+      this.inProgress,
+      pass => {
+        this.passCount++;
+        this.logger.debug(
+          `reconcile pass of ${pass.name} ${
+            pass.failed ? 'failed' : 'done'
+          } in ${pass.end - pass.start} ms`,
+          {
+            sandbox: pass.name,
+            shard: shardOf(pass.name, this.shards),
+            replica: this.identity,
+            start: pass.start,
+            end: pass.end,
+          },
+        );
+      },
     );
     this.reconciler = reconciler;
     await reconciler.start();
+    if (this.reconciler !== reconciler) return;
     this.resyncTimer = setInterval(
       () => reconciler.enqueueAll(),
       (this.options.resyncSeconds ?? 300) * 1000,

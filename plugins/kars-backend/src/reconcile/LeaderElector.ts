@@ -25,13 +25,17 @@ export function microTime(date: Date): string {
  * lease; another candidate takes it over once it has not been renewed for its duration. Every write
  * carries the resourceVersion it read, so two candidates cannot both win. A holder that cannot renew
  * steps down once its renew deadline (shorter than the lease) has passed since the last renewal it
- * wrote, so it stops reconciling before any other candidate may take the lease over.
+ * wrote, so it stops reconciling before any other candidate may take the lease over. One elector
+ * runs per Lease: the single reconciler of a cluster, each shard of a sharded one, each replica's
+ * membership.
  */
 export class LeaderElector {
   private timer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private leading = false;
   private running = false;
+  /** The acquire-or-renew in flight, which stop() waits for before it gives the lease up. */
+  private ticking?: Promise<void>;
 
   constructor(
     private readonly gateway: KubeGateway,
@@ -39,12 +43,19 @@ export class LeaderElector {
       name: string;
       namespace: string;
       identity: string;
+      /** Labels of the Lease when this elector creates it. */
+      labels?: Record<string, string>;
       leaseDurationSeconds?: number;
       /** Default: two thirds of the lease duration (client-go: 10 s of 15 s). */
       renewDeadlineSeconds?: number;
       retryPeriodMs?: number;
       onStartedLeading: () => void;
       onStoppedLeading: () => void;
+      /**
+       * Awaited when stop() gives up a lease it holds, after onStoppedLeading and before the
+       * lease is released: the work done under the lease ends before another candidate may take it.
+       */
+      beforeRelease?: () => Promise<void>;
     },
     private readonly logger: LoggerService,
     private readonly now: () => Date = () => new Date(),
@@ -66,16 +77,21 @@ export class LeaderElector {
 
   start() {
     this.running = true;
-    void this.tick();
+    this.ticking = this.tick();
   }
 
-  /** Stops; a leader gives the lease up so another candidate takes over at once. */
+  /**
+   * Stops; a leader gives the lease up (once `beforeRelease` resolves) so another candidate takes
+   * over at once. An acquisition in flight is waited for, so a lease won meanwhile is given up too.
+   */
   async stop() {
     this.running = false;
     clearTimeout(this.timer);
+    await this.ticking;
     clearTimeout(this.deadlineTimer);
     if (this.leading) {
       this.setLeading(false);
+      await this.options.beforeRelease?.();
       try {
         const lease = await this.read();
         if (lease?.spec?.holderIdentity === this.options.identity) {
@@ -132,8 +148,8 @@ export class LeaderElector {
     this.leading = leading;
     this.logger.info(
       `${this.options.identity} ${
-        leading ? 'became' : 'is no longer'
-      } the reconciler (lease ${this.options.namespace}/${this.options.name})`,
+        leading ? 'holds' : 'no longer holds'
+      } lease ${this.options.namespace}/${this.options.name}`,
     );
     if (leading) this.options.onStartedLeading();
     else this.options.onStoppedLeading();
@@ -150,7 +166,7 @@ export class LeaderElector {
     }
     if (this.running) {
       this.timer = setTimeout(
-        () => void this.tick(),
+        () => (this.ticking = this.tick()),
         this.options.retryPeriodMs ??
           Math.max(1000, (this.duration * 1000) / 3),
       );
@@ -173,6 +189,7 @@ export class LeaderElector {
         metadata: {
           name: this.options.name,
           namespace: this.options.namespace,
+          labels: this.options.labels,
         },
         spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
       });
