@@ -1,6 +1,11 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
+  ConditionTransformer,
+  createConditionAuthorizer,
+  createConditionTransformer,
+} from '@backstage/plugin-permission-node';
+import {
+  canonicalEntityRef,
   Sandbox,
   sandboxSpecSchema,
   sandboxStatusSchema,
@@ -9,7 +14,9 @@ import {
   createKarsSandboxConditionalDecision,
   isSandboxOwner,
   karsSandboxConditions,
+  KarsSandboxQuery,
   karsSandboxRules,
+  ownerCondition,
 } from './permissions';
 
 const sandboxOwnedBy = (owner?: string): Sandbox => ({
@@ -87,4 +94,75 @@ describe('IS_SANDBOX_OWNER', () => {
       isSandboxOwner.toQuery({ claims: ['group:team-a', 'User:Default/Jane'] }),
     ).toEqual({ owners: ['group:default/team-a', 'user:default/jane'] });
   });
+});
+
+describe('ownerCondition', () => {
+  const rules = Object.values(karsSandboxRules);
+  const isAllowed = createConditionAuthorizer(rules);
+  const transform = createConditionTransformer(
+    rules,
+  ) as ConditionTransformer<KarsSandboxQuery>;
+  const owner = karsSandboxConditions.isSandboxOwner;
+  const owners = [
+    'group:team-a',
+    'group:default/team-a',
+    'group:default/Team-A',
+    'group:team-b',
+    'user:jane',
+    'user:default/jane',
+    'group:other/team-a',
+    'user:team-a',
+    undefined,
+  ];
+
+  it.each<[string, Parameters<typeof createKarsSandboxConditionalDecision>[1]]>(
+    [
+      ['owner of one of the claims', owner({ claims: janeClaims })],
+      ['no claims', owner({ claims: [] })],
+      ['not an owner', { not: owner({ claims: ['group:team-a'] }) }],
+      [
+        'any of two',
+        {
+          anyOf: [
+            owner({ claims: ['user:jane'] }),
+            owner({ claims: ['group:team-b'] }),
+          ],
+        },
+      ],
+      [
+        'all of two',
+        {
+          allOf: [
+            owner({ claims: janeClaims }),
+            { not: owner({ claims: ['user:default/jane'] }) },
+          ],
+        },
+      ],
+      ['an empty anyOf', { anyOf: [] } as any],
+      ['an empty allOf', { allOf: [] } as any],
+    ],
+  )(
+    'lets through exactly the sandboxes the decision allows (%s)',
+    (_what, conditions) => {
+      const decision = {
+        ...createKarsSandboxConditionalDecision(
+          {
+            type: 'resource',
+            name: 'kars.sandbox.read',
+            attributes: {},
+          } as any,
+          conditions,
+        ),
+        pluginId: 'kars',
+      } as any;
+      const passes = ownerCondition(transform, decision);
+      for (const ref of owners) {
+        const sandbox = sandboxOwnedBy(ref);
+        expect([ref, passes(ref && canonicalEntityRef(ref))]).toEqual([
+          ref,
+          isAllowed(decision, sandbox),
+        ]);
+      }
+    },
+  );
 });
