@@ -15,6 +15,7 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from '@kars-portal/test-kit/cluster';
+import { randomUUID } from 'crypto';
 import request from 'supertest';
 import { eventually } from './__testUtils__/backend';
 import {
@@ -35,6 +36,7 @@ const GROUPS: Record<string, string[]> = {
 /**
  * The portal policy's strictest reading of the fleet list: ops may read every sandbox; any other
  * user only those owned by them or one of their groups (a conditional decision on IS_SANDBOX_OWNER).
+ * Each answer carries a new id, as the permission client's answers do.
  */
 const readPolicy: PermissionsService = {
   authorize: async requests =>
@@ -42,16 +44,17 @@ const readPolicy: PermissionsService = {
   authorizeConditional: async (requests, { credentials }) => {
     const user = (credentials.principal as { userEntityRef: string })
       .userEntityRef;
-    return requests.map(() =>
-      user === 'user:default/ops'
+    return requests.map(() => ({
+      id: randomUUID(),
+      ...(user === 'user:default/ops'
         ? { result: AuthorizeResult.ALLOW }
         : createKarsSandboxConditionalDecision(
             karsSandboxReadPermission,
             karsSandboxConditions.isSandboxOwner({
               claims: [user, ...(GROUPS[user] ?? [])],
             }),
-          ),
-    ) as any;
+          )),
+    })) as any;
   },
 };
 

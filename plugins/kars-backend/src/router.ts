@@ -157,7 +157,11 @@ export async function createRouter(
       listing: views.listingVersion(),
       query,
       caller: actor.userEntityRef,
-      decision,
+      // What the decision says, without the id the permission client gives each answer.
+      decision:
+        decision.result === AuthorizeResult.CONDITIONAL
+          ? [decision.pluginId, decision.resourceType, decision.conditions]
+          : decision.result,
     });
     res.set({
       'Cache-Control': 'private, no-cache',
