@@ -29,6 +29,7 @@ import {
 import {
   DEFAULT_NODE_POOLS,
   nodeManifest,
+  NodePool,
   plannedNodes,
   startWorkloadSimulator,
   WorkloadSimulator,
@@ -72,6 +73,8 @@ export interface ClusterTargetOptions {
   simulator?: boolean;
   /** How long the simulator takes to make a Deployment available. Default 200 ms. */
   readyDelayMs?: number;
+  /** The simulator's nodes (and kwok's). Default the simulator's: 2 `sandbox` nodes, 1 `sandbox-kata`. */
+  nodePools?: NodePool[];
   /** Average gap between two log lines of a simulated container. Default the simulator's, 5 s. */
   logIntervalMs?: number;
   /**
@@ -272,7 +275,9 @@ export async function startClusterTarget(
       }
     }
     if (kwok) {
-      for (const node of plannedNodes(DEFAULT_NODE_POOLS)) {
+      for (const node of plannedNodes(
+        options.nodePools ?? DEFAULT_NODE_POOLS,
+      )) {
         await admin.create(nodeManifest(node, { kwok: true }) as KubeObject);
         // The runtime handlers a kubelet reports and kwok does not: the Kata pool's offers kata.
         await admin.mergePatch(
@@ -293,6 +298,7 @@ export async function startClusterTarget(
       const simulator = await startWorkloadSimulator({
         kubeconfigPath: server.adminKubeconfigPath,
         readyDelayMs: options.readyDelayMs ?? 200,
+        nodePools: options.nodePools,
         logIntervalMs: options.logIntervalMs,
         prometheusPort: 0,
         workloads: !kwok,

@@ -11,13 +11,13 @@ import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
 import { Informer } from '../kube/Informer';
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterConnection } from '../service/ClusterConnection';
-import { awaitSecretAccess } from '../service/secretAccess';
 import {
   credentialKeysOf,
   isClaimedNamespace,
+  KarsSandboxObject,
   readSandboxSpec,
 } from '../service/sandboxObject';
-import { Applier, Drift, hashOf } from './apply';
+import { Applier, createOrRead, Drift, hashOf } from './apply';
 import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
@@ -118,13 +118,13 @@ export class Reconciler {
         const before = event.type === 'upsert' ? event.old : undefined;
         for (const o of [event.object, before]) {
           const name = o?.metadata.labels?.[KARS_LABELS.sandbox];
-          if (name) this.queue.add(name);
+          if (name) this.queue.add(name, true);
         }
       }),
       this.pods.onChange(event => {
         if (event.type === 'resync' || !podFaultChanged(event)) return;
         const name = event.object.metadata.labels?.[KARS_LABELS.sandbox];
-        if (name) this.queue.add(name);
+        if (name) this.queue.add(name, true);
       }),
     );
     await Promise.all([
@@ -186,21 +186,22 @@ export class Reconciler {
   /** One pass for one sandbox. */
   async reconcile(name: string): Promise<void | { requeueAfterMs: number }> {
     if (!this.owns(name)) return undefined;
-    const sandbox = this.cluster.sandboxes.get(name, this.operatorNamespace);
+    let sandbox = this.cluster.sandboxes.get(name, this.operatorNamespace);
     if (!sandbox) return undefined;
     if (sandbox.metadata.deletionTimestamp) {
       return finalizeSandbox(this.cluster, this.logger, sandbox);
     }
 
     if (!finalizersOf(sandbox).includes(KARS_FINALIZER)) {
-      await this.gateway.replace({
+      // A sandbox written without the finalizer (kubectl, the kars CLI) gets it, and the pass
+      // goes on with what the server stored.
+      sandbox = await this.gateway.replace<KarsSandboxObject>({
         ...sandbox,
         metadata: {
           ...sandbox.metadata,
           finalizers: [...finalizersOf(sandbox), KARS_FINALIZER],
         },
       });
-      return undefined;
     }
 
     const spec = readSandboxSpec(sandbox.spec);
@@ -212,19 +213,6 @@ export class Reconciler {
       credentialKeys: credentialKeysOf(sandbox),
     };
 
-    const liveNamespace =
-      this.owned.get('Namespace', namespaceName) ??
-      (await this.gateway.get({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        name: namespaceName,
-      }));
-    if (liveNamespace && !isClaimedNamespace(liveNamespace, name)) {
-      observation.namespaceConflict = `namespace ${namespaceName} exists and was not made by kars portal for ${name}; it is left untouched`;
-      await writeSandboxStatus(this.cluster, sandbox, spec, observation);
-      return undefined;
-    }
-
     const rendered = renderSandbox({
       name,
       spec,
@@ -232,6 +220,15 @@ export class Reconciler {
       sandboxUid: String(sandbox.metadata.uid ?? ''),
       restartedAt: sandbox.metadata.annotations?.[KARS_ANNOTATIONS.restartedAt],
     });
+    const liveNamespace =
+      this.owned.get('Namespace', namespaceName) ??
+      (await createOrRead(this.gateway, rendered.namespace));
+    if (!isClaimedNamespace(liveNamespace, name)) {
+      observation.namespaceConflict = `namespace ${namespaceName} exists and was not made by kars portal for ${name}; it is left untouched`;
+      await writeSandboxStatus(this.cluster, sandbox, spec, observation);
+      return undefined;
+    }
+
     const drifts: Drift[] = [];
     const apply = async (desired: KubeObject, live: KubeObject | undefined) => {
       const drift = await this.applier.applyIfNeeded(desired, live);
@@ -245,7 +242,6 @@ export class Reconciler {
         namespaceName,
       );
       await apply(rendered.secretAccess, liveAccess);
-      if (!liveAccess) await awaitSecretAccess(this.gateway, namespaceName);
       await this.generatedSecrets.ensure(sandbox, rendered.secrets);
       for (const desired of rendered.objects) {
         await apply(

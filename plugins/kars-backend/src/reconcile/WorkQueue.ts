@@ -1,13 +1,21 @@
+/** How many keys the queue works on at once by default. */
+export const DEFAULT_CONCURRENCY = 16;
+
 /**
  * A work queue keyed by sandbox name: a key queued twice is processed once; a key is never processed
  * by two workers at once (a change during processing queues it again); failures retry with
- * per-key exponential backoff.
+ * per-key exponential backoff. Keys queued as urgent (a status change of what a sandbox already
+ * runs: a short pass) go before the others (first passes, resyncs), so a burst of new sandboxes
+ * does not hold back the pass that makes an earlier one Running.
  */
 export class WorkQueue {
   private readonly queued = new Set<string>();
   private readonly order: string[] = [];
+  private readonly urgent: string[] = [];
+  private readonly urgentKeys = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
+  private readonly dirtyUrgent = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly idleWaiters: Array<() => void> = [];
@@ -26,16 +34,34 @@ export class WorkQueue {
     } = {},
   ) {}
 
-  add(key: string) {
+  add(key: string, urgent = false) {
     if (this.stopped) return;
     if (this.processing.has(key)) {
       this.dirty.add(key);
+      if (urgent) this.dirtyUrgent.add(key);
       return;
     }
-    if (this.queued.has(key)) return;
+    if (this.queued.has(key) && (!urgent || this.urgentKeys.has(key))) return;
     this.queued.add(key);
-    this.order.push(key);
+    if (urgent) {
+      this.urgentKeys.add(key);
+      this.urgent.push(key);
+    } else {
+      this.order.push(key);
+    }
     this.pump();
+  }
+
+  /** The next queued key: urgent ones first, each in the order queued. */
+  private next(): string | undefined {
+    for (const lane of [this.urgent, this.order]) {
+      while (lane.length) {
+        const key = lane.shift()!;
+        // A key moved to the urgent lane leaves a stale entry in the other one.
+        if (this.queued.has(key)) return key;
+      }
+    }
+    return undefined;
   }
 
   addAfter(key: string, delayMs: number) {
@@ -61,7 +87,9 @@ export class WorkQueue {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.queued.clear();
+    this.urgentKeys.clear();
     this.order.length = 0;
+    this.urgent.length = 0;
   }
 
   private isIdle() {
@@ -69,10 +97,12 @@ export class WorkQueue {
   }
 
   private pump() {
-    const concurrency = this.options.concurrency ?? 4;
-    while (!this.stopped && this.active < concurrency && this.order.length) {
-      const key = this.order.shift()!;
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    while (!this.stopped && this.active < concurrency) {
+      const key = this.next();
+      if (key === undefined) break;
       this.queued.delete(key);
+      this.urgentKeys.delete(key);
       this.processing.add(key);
       this.active++;
       void this.run(key);
@@ -99,7 +129,8 @@ export class WorkQueue {
     } finally {
       this.processing.delete(key);
       this.active--;
-      if (this.dirty.delete(key)) this.add(key);
+      if (this.dirty.delete(key)) this.add(key, this.dirtyUrgent.has(key));
+      this.dirtyUrgent.delete(key);
       this.pump();
     }
   }

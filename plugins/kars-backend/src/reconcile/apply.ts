@@ -3,7 +3,11 @@ import {
   KARS_CREDENTIALS_FIELD_MANAGER,
   KARS_FIELD_MANAGER,
 } from '@kars-portal/plugin-kars-common';
-import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  isStatus,
+  KubeGateway,
+  KubeObject,
+} from '@kars-portal/plugin-kars-node';
 import { subsetDifferences } from '../render/deepSubset';
 
 /** The desired-hash annotation of an object. */
@@ -168,5 +172,31 @@ export class Applier {
     });
     this.clean.set(key, String(applied.metadata.resourceVersion ?? ''));
     return drift;
+  }
+}
+
+/**
+ * Creates the object, or reads it when it exists already: one write where the object is new, and
+ * no read before it (a create is the test of existence). The caller judges a read object (it may
+ * be someone else's). A created object's fields belong to kars portal's field manager as an
+ * update; the server-side applies that follow take them over.
+ */
+export async function createOrRead(
+  gateway: KubeGateway,
+  object: KubeObject,
+): Promise<KubeObject> {
+  try {
+    return await gateway.create(object, { fieldManager: KARS_FIELD_MANAGER });
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error;
+    const live = await gateway.get({
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+    });
+    // Gone again between the two requests: the next pass creates it.
+    if (!live) throw error;
+    return live;
   }
 }
