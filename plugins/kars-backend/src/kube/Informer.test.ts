@@ -83,4 +83,70 @@ describe.each(clusterTargetNames())('Informer on the %s', targetName => {
       .filter(o => o.metadata.namespace?.startsWith('inf-'));
     expect(names(everyNamespace)).toEqual(['other', 'watched']);
   });
+
+  it('caches, and tells of, only what its transform keeps of listed and watched objects', async () => {
+    await target.admin.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'inf-t' },
+    });
+    await target.admin.create(configMap('inf-t', 'listed'));
+    const slim = new Informer(
+      target.admin,
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'inf-t',
+        transform: o => ({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: o.metadata.name,
+            namespace: o.metadata.namespace,
+            resourceVersion: o.metadata.resourceVersion,
+          },
+        }),
+      },
+      mockServices.logger.mock(),
+    );
+    const seen: unknown[] = [];
+    slim.onChange(event => {
+      if (event.type !== 'resync') seen.push(event.object);
+    });
+    try {
+      await slim.start();
+      await target.admin.create(configMap('inf-t', 'watched'));
+      await eventually('the watched object in the cache', async () =>
+        Boolean(slim.get('watched', 'inf-t')),
+      );
+      await target.admin.delete({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'listed',
+        namespace: 'inf-t',
+      });
+      await eventually(
+        'the deleted object out of the cache',
+        async () => slim.get('listed', 'inf-t') === undefined,
+      );
+      const ours = (o: any) => o.metadata.name !== 'kube-root-ca.crt';
+      for (const o of [...slim.list(), ...seen].filter(ours)) {
+        expect(Object.keys(o as object)).toEqual([
+          'apiVersion',
+          'kind',
+          'metadata',
+        ]);
+        expect(Object.keys((o as any).metadata).sort()).toEqual([
+          'name',
+          'namespace',
+          'resourceVersion',
+        ]);
+      }
+      expect(names(slim.list())).toEqual(['watched']);
+      // Listed (upsert), watched (upsert), deleted: each told of once, transformed.
+      expect(seen.filter(ours)).toHaveLength(3);
+    } finally {
+      slim.stop();
+    }
+  });
 });

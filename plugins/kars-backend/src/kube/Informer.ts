@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { InformerTransform } from './transforms';
 import {
   KubeApiError,
   KubeGateway,
@@ -7,7 +8,7 @@ import {
 } from '@kars-portal/plugin-kars-node';
 
 /** What an informer watches. */
-export interface InformerOptions {
+export interface InformerOptions<T extends KubeObject = KubeObject> {
   apiVersion: string;
   kind: string;
   namespace?: string;
@@ -16,6 +17,11 @@ export interface InformerOptions {
   stallTimeoutMs?: number;
   /** Delay before relisting after an error. */
   retryDelayMs?: number;
+  /**
+   * What of each listed or watched object the cache keeps (client-go's `SetTransform`); listeners
+   * and readers see only the transformed object. Default: all of it.
+   */
+  transform?: InformerTransform<T>;
 }
 
 /**
@@ -55,7 +61,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   constructor(
     private readonly gateway: KubeGateway,
-    private readonly options: InformerOptions,
+    private readonly options: InformerOptions<T>,
     private readonly logger: LoggerService,
   ) {
     this.syncedPromise = new Promise(r => (this.resolveSynced = r));
@@ -171,7 +177,8 @@ export class Informer<T extends KubeObject = KubeObject> {
             continueToken,
           },
         );
-        all.push(...page.items);
+        const transform = this.options.transform;
+        all.push(...(transform ? page.items.map(transform) : page.items));
         continueToken = page.continue;
         resourceVersion = page.resourceVersion;
       } while (continueToken);
@@ -246,14 +253,15 @@ export class Informer<T extends KubeObject = KubeObject> {
         const rv = event.object.metadata.resourceVersion as string | undefined;
         if (rv) this.resourceVersion = rv;
         if (event.type === 'BOOKMARK') return;
-        const key = keyOf(event.object);
+        const object = this.options.transform?.(event.object) ?? event.object;
+        const key = keyOf(object);
         if (event.type === 'DELETED') {
-          this.remove(key, event.object);
-          this.emit({ type: 'delete', object: event.object });
+          this.remove(key, object);
+          this.emit({ type: 'delete', object });
         } else {
           const old = this.items.get(key);
-          this.put(key, event.object);
-          this.emit({ type: 'upsert', object: event.object, old });
+          this.put(key, object);
+          this.emit({ type: 'upsert', object, old });
         }
       },
       error => {

@@ -1,3 +1,4 @@
+import { podTransform } from '../kube/transforms';
 import { podFault, podFaultChanged, sandboxPodFault } from './podFault';
 
 const pod = (status: any, name = 'tenant-a-1', extra: any = {}) => ({
@@ -137,6 +138,8 @@ describe('podFault', () => {
     ],
   ])('%s', (_when, p, expected) => {
     expect(podFault(p)).toEqual(expected);
+    // The same of the pod as the informer keeps it.
+    expect(podFault(podTransform(p))).toEqual(expected);
   });
 
   it('is the same through a crash loop: restarts and kubelet messages do not count', () => {
