@@ -125,26 +125,34 @@ describe.each(clusterTargetNames())('GET /sandboxes ETags on the %s', name => {
   });
 
   /**
-   * A list and a 304 to its ETag right after (the reconciler's status writes may change the list
-   * between the two at first: asked again until it settles).
+   * A list, and a 304 to each If-None-Match made of its ETag right after (the reconciler's status
+   * writes may change the list between them at first: asked again until it settles).
    */
-  const settled = (auth: string, query = '') =>
+  const settled = (
+    auth: string,
+    query = '',
+    ifNoneMatch = (etag: string) => [etag],
+  ) =>
     eventually(`a 304 for ${query}`, async () => {
       const res = await list(auth, query);
-      const again = await list(auth, query, res.headers.etag);
-      return again.status === 304 && { first: res, again };
+      const again = [];
+      for (const header of ifNoneMatch(res.headers.etag)) {
+        again.push(await list(auth, query, header));
+      }
+      return again.every(r => r.status === 304) && { first: res, again };
     });
 
   it('answers a weak private ETag, and 304 without a body to it while nothing changed', async () => {
-    const { first, again } = await settled(jane, '?sort=name');
+    const {
+      first,
+      again: [again],
+    } = await settled(jane, '?sort=name', etag => [etag, `"x", ${etag}`]);
     expect(first.status).toBe(200);
     expect(names(first)).toEqual(['tenant-a']);
     expect(first.headers.etag).toMatch(/^W\/"[\w-]+"$/);
     expect(first.headers['cache-control']).toBe('private, no-cache');
     expect(again.text).toBe('');
     expect(again.headers.etag).toBe(first.headers.etag);
-    const listed = await list(jane, '?sort=name', `"x", ${first.headers.etag}`);
-    expect(listed.status).toBe(304);
     const otherQuery = await list(jane, '?sort=model', first.headers.etag);
     expect(otherQuery.status).toBe(200);
     expect(otherQuery.headers.etag).not.toBe(first.headers.etag);
@@ -161,10 +169,10 @@ describe.each(clusterTargetNames())('GET /sandboxes ETags on the %s', name => {
       );
     }
     // eve and bob see the same sandboxes, and still never share a tag
-    const eves = await list(eve);
+    const eves = (await settled(eve)).first;
     const bobs = await list(bob, '', eves.headers.etag);
     expect(bobs.status).toBe(200);
-    expect(bobs.body).toEqual(eves.body);
+    expect(names(bobs)).toEqual(names(eves));
     expect(bobs.headers.etag).not.toBe(eves.headers.etag);
   });
 

@@ -31,6 +31,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore } from './database/AuditStore';
 import { karsSandboxResourceRef, ownerCondition } from './permissions';
+import { ReadDecisions } from './readDecisions';
 import {
   dryRunOf,
   jsonBody,
@@ -69,6 +70,7 @@ export async function createRouter(
   router.use(plainQuery());
   router.use(jsonBody());
 
+  const readDecisions = new ReadDecisions(permissions);
   const toOwnerQuery = createConditionTransformer(
     permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
   );
@@ -140,14 +142,17 @@ export async function createRouter(
   });
 
   /**
-   * The fleet list, with a weak ETag of the listing's generation, the query, the caller and their
+   * The fleet list (the caller's read decision kept a few seconds per token, see ReadDecisions),
+   * with a weak ETag of the listing's generation, the query, the caller and their
    * permission decision: a matching If-None-Match is answered 304 without building the page.
    */
   router.get('/sandboxes', async (req, res) => {
     const { credentials, actor } = await caller(req);
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: karsSandboxReadPermission }],
-      { credentials },
+    const bearer = /^Bearer (\S+)$/i.exec(req.header('authorization') ?? '');
+    const decision = await readDecisions.decide(
+      credentials,
+      actor.userEntityRef,
+      bearer?.[1],
     );
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('you may not read sandboxes');
