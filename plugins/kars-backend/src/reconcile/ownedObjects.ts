@@ -7,6 +7,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 import { Informer, InformerEvent } from '../kube/Informer';
+import { ownedObjectTransform } from '../kube/transforms';
 
 /** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
 export const OWNED_KINDS = [
@@ -37,7 +38,8 @@ export const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.mana
 
 /**
  * The objects the reconciler made, one list-watch cache per kind (selected by the managed-by
- * label): what a pass reads as live, and what it prunes when no longer desired.
+ * label): what a pass reads as live, and what it prunes when no longer desired. Each cache keeps
+ * only what the reconciler reads of them ({@link ownedObjectTransform}).
  */
 export class OwnedObjects {
   private readonly informers = new Map<string, Informer>();
@@ -52,6 +54,7 @@ export class OwnedObjects {
             apiVersion: k.apiVersion,
             kind: k.kind,
             labelSelector: OWNED_SELECTOR,
+            transform: ownedObjectTransform(k.kind),
           },
           logger,
         ),

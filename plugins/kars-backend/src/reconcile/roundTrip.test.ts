@@ -8,6 +8,7 @@ import {
   SandboxSpec,
   SandboxSpecInput,
 } from '@kars-portal/plugin-kars-common';
+import { ownedObjectTransform } from '../kube/transforms';
 import { describeDifference, subsetDifferences } from '../render/deepSubset';
 import { renderSandbox } from '../render/renderSandbox';
 import { SecretSource } from '../render/secrets';
@@ -235,6 +236,28 @@ describe.each(clusterTargetNames())(
             written.map(async w =>
               roundTripDifferences(w, await readBack(w.object)),
             ),
+          )
+        ).flat();
+        expect(differences).toEqual([]);
+      },
+    );
+
+    it.each(MATRIX)(
+      '$name: each live object, as the reconciler caches it, still contains everything rendered',
+      async ({ name, spec }) => {
+        // Secrets are never cached; every other object is read through its informer transform.
+        const cached = writtenObjects(await rendering(name, spec)).filter(
+          w => w.object.kind !== 'Secret',
+        );
+        const differences = (
+          await Promise.all(
+            cached.map(async w => {
+              const live = await readBack(w.object);
+              return roundTripDifferences(
+                w,
+                live && ownedObjectTransform(w.object.kind)(live),
+              );
+            }),
           )
         ).flat();
         expect(differences).toEqual([]);

@@ -5,11 +5,12 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
+import { sandboxTransform } from '../kube/transforms';
 import { KarsSandboxObject } from './sandboxObject';
 import { UsageReader } from './usage';
 import { KarsClusterAccess, KubeGateway } from '@kars-portal/plugin-kars-node';
 
-/** A cluster the backend works with: its settings, its API and its sandbox cache. */
+/** A cluster the backend works with: its settings, its API and its sandbox cache (without managedFields). */
 export class ClusterConnection {
   readonly sandboxes: Informer<KarsSandboxObject>;
   /** Token use of this cluster's sandboxes, from its Prometheus query API. */
@@ -32,6 +33,7 @@ export class ClusterConnection {
         apiVersion: KARS_API_GROUP_VERSION,
         kind: KARS_SANDBOX_KIND,
         namespace: config.settings.operatorNamespace,
+        transform: sandboxTransform,
       },
       logger.child({ cluster: config.settings.name }),
     );
