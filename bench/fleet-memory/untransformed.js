@@ -1,0 +1,20 @@
+/**
+ * Preloaded into the backend by `run.ts --untransformed`: the informer transforms of
+ * plugins/kars-backend/src/kube/transforms.ts become the identity, so the caches keep whole objects
+ * as they did before issue 19. Bench only; the backend itself has no such switch.
+ */
+const Module = require('module');
+
+const load = Module._load;
+const identity = object => object;
+
+Module._load = function loadUntransformed(request, ...rest) {
+  const exports = load.call(this, request, ...rest);
+  if (!/[/\\]kube[/\\]transforms(\.ts)?$/.test(request)) return exports;
+  return {
+    ...exports,
+    ownedObjectTransform: () => identity,
+    sandboxTransform: identity,
+    podTransform: identity,
+  };
+};
