@@ -388,6 +388,13 @@ async function main() {
       fs.readFileSync(LOG, 'utf8'),
     )?.[1];
     if (!inspectorUrl) throw new Error(`no inspector URL in ${LOG}`);
+    if (
+      untransformed &&
+      !fs
+        .readFileSync(LOG, 'utf8')
+        .includes('informer transforms replaced by the identity')
+    )
+      throw new Error(`--untransformed: the transforms were not replaced`);
     const empty = processUsage(pid);
     const emptyHeap = await heapAfterGc(inspectorUrl);
     console.log(

@@ -7,10 +7,18 @@ const Module = require('module');
 
 const load = Module._load;
 const identity = object => object;
+/** What the backend's log says once the transforms are replaced (run.ts looks for it). */
+const UNTRANSFORMED =
+  'fleet-memory: informer transforms replaced by the identity';
+let announced = false;
 
 Module._load = function loadUntransformed(request, ...rest) {
   const exports = load.call(this, request, ...rest);
   if (!/[/\\]kube[/\\]transforms(\.ts)?$/.test(request)) return exports;
+  if (!announced) {
+    announced = true;
+    process.stderr.write(`${UNTRANSFORMED}\n`);
+  }
   return {
     ...exports,
     ownedObjectTransform: () => identity,
