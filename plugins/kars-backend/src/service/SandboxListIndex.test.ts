@@ -267,6 +267,17 @@ describe('SandboxListIndex', () => {
     expect(f.index.generation).toBe(generation);
   });
 
+  it('keeps its generation when a new usage snapshot or channel check changes no row', () => {
+    const f = fleet(20);
+    const generation = f.index.generation;
+    f.usage.version++;
+    f.failing.version++;
+    expect(f.index.generation).toBe(generation);
+    f.failing.channels = new Map([['tenant-008', ['telegram']]]);
+    f.failing.version++;
+    expect(f.index.generation).toBe(generation + 1);
+  });
+
   it('remakes the rows when a cluster’s usage snapshot changes: budget fractions and their order', () => {
     const f = fleet(40);
     const byBudget = listSandboxesQuerySchema.parse({

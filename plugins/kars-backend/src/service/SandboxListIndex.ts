@@ -57,6 +57,13 @@ const GATHER_SHARE = 1 / 8;
 const sameVersions = (a: readonly unknown[], b: readonly unknown[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** Whether two rows of a sandbox agree in what the sources give: budget use and channel trouble. */
+const sameSources = (a: SandboxSummary, b: SandboxSummary) =>
+  a.budget.dailyFraction === b.budget.dailyFraction &&
+  a.budget.monthlyFraction === b.budget.monthlyFraction &&
+  a.channelTrouble.length === b.channelTrouble.length &&
+  a.channelTrouble.every((type, i) => type === b.channelTrouble[i]);
+
 /**
  * The fleet list kept from the clusters' watch caches: each sandbox's fleet row is made once per
  * version of its object (and again when its cluster's usage snapshot or channel check changes),
@@ -162,17 +169,27 @@ export class SandboxListIndex {
     return rows;
   }
 
-  /** Remakes the rows of each cluster whose usage snapshot or channel check changed. */
+  /**
+   * Remakes the rows of each cluster whose usage snapshot or channel check changed; the listing
+   * changes (and its generation with it) only if a row's budget use or channel trouble did.
+   */
   private refresh() {
     for (const state of this.clusters) {
       const versions = this.sources.versions(state.cluster);
       if (sameVersions(versions, state.versions)) continue;
       state.versions = versions;
+      let changed = false;
       for (const row of state.rows.values()) {
-        row.summary = this.summaryOf(row.sandbox);
+        const summary = this.summaryOf(row.sandbox);
+        if (!sameSources(summary, row.summary)) {
+          row.summary = summary;
+          changed = true;
+        }
       }
-      this.sorted.delete('budget');
-      this.changes++;
+      if (changed) {
+        this.sorted.delete('budget');
+        this.changes++;
+      }
     }
   }
 

@@ -83,6 +83,51 @@ describe('UsageReader on a Prometheus that asks for credentials', () => {
   });
 });
 
+describe('UsageReader.snapshot', () => {
+  it('reads once for callers that ask while a read is under way, and again once the snapshot is stale', async () => {
+    let queries = 0;
+    let hold = true;
+    const held: Array<() => void> = [];
+    const server = http.createServer((_req, res) => {
+      queries++;
+      const answer = () =>
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [] },
+          }),
+        );
+      if (hold) held.push(answer);
+      else answer();
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    let now = new Date('2026-12-05T12:00:00Z');
+    const reader = new UsageReader(
+      `http://127.0.0.1:${port}`,
+      recordingLogger().logger,
+      { ttlMs: 30_000, now: () => now },
+    );
+    try {
+      const asked = Array.from({ length: 50 }, () => reader.snapshot());
+      await new Promise(r => setTimeout(r, 200));
+      expect(queries).toBe(2); // today and this month, once for all 50
+      hold = false;
+      held.forEach(answer => answer());
+      const snapshots = await Promise.all(asked);
+      expect(new Set(snapshots).size).toBe(1);
+      expect(snapshots[0].ok).toBe(true);
+      expect(await reader.snapshot()).toBe(snapshots[0]);
+      expect(queries).toBe(2);
+      now = new Date('2026-12-05T12:00:31Z');
+      expect(await reader.snapshot()).not.toBe(snapshots[0]);
+      expect(queries).toBe(4);
+    } finally {
+      await new Promise(r => server.close(r));
+    }
+  });
+});
+
 describe('UsageReader.history', () => {
   const now = new Date('2026-12-05T10:00:00Z');
   const endS = now.getTime() / 1000;

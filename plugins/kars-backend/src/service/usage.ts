@@ -52,6 +52,8 @@ type PromMatrix = PromAnswer<{
  */
 export class UsageReader {
   private cached?: { at: number; snapshot: UsageSnapshot };
+  /** The snapshot being read, which every caller meanwhile waits for instead of asking again. */
+  private reading?: Promise<UsageSnapshot>;
 
   constructor(
     private readonly prometheusUrl: string | undefined,
@@ -91,6 +93,7 @@ export class UsageReader {
     );
   }
 
+  /** Token use now: the cached snapshot while fresh, else one read that concurrent callers share. */
   async snapshot(): Promise<UsageSnapshot> {
     const now = (this.options.now ?? (() => new Date()))();
     if (
@@ -99,6 +102,15 @@ export class UsageReader {
     ) {
       return this.cached.snapshot;
     }
+    if (!this.reading) {
+      this.reading = this.read(now).finally(() => {
+        this.reading = undefined;
+      });
+    }
+    return this.reading;
+  }
+
+  private async read(now: Date): Promise<UsageSnapshot> {
     let snapshot: UsageSnapshot;
     if (!this.prometheusUrl) {
       snapshot = {
