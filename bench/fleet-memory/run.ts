@@ -6,7 +6,7 @@
  * `POST /api/kars/sandboxes`, waits until all are Running and the backend is idle, then prints its
  * resident memory (from /proc) and, through the inspector after a full garbage collection, its
  * heap. It also counts the objects the backend's list-watch caches hold, read from the embedded
- * cluster through its kubeconfig.
+ * cluster through its kubeconfig, and their JSON size whole and through the informer transforms.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-memory/run.ts \
  *     [--tenants 5000 | --small] [--concurrency 8] [--untransformed] [--idle-minutes 10] [--label L]
@@ -27,14 +27,20 @@ import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   CreateSandboxRequest,
-  INFERENCE_POLICY_KIND,
   KARS_API_GROUP_VERSION,
-  KARS_LABEL_VALUES,
-  KARS_LABELS,
   KARS_SANDBOX_KIND,
   KarsClient,
 } from '@kars-portal/plugin-kars-common';
-import { ClientNodeGateway } from '@kars-portal/plugin-kars-node';
+import { ClientNodeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
+import {
+  ownedObjectTransform,
+  podTransform,
+  sandboxTransform,
+} from '../../plugins/kars-backend/src/kube/transforms';
+import {
+  OWNED_KINDS,
+  OWNED_SELECTOR,
+} from '../../plugins/kars-backend/src/reconcile/ownedObjects';
 import { SIMULATED_NODE_LABEL } from '@kars-portal/workload-simulator';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -280,20 +286,34 @@ async function seed(client: KarsClient, token: string) {
   return { createdMs, runningMs: Date.now() - start };
 }
 
-const OWNED = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
-
-/** The kinds the backend's list-watch caches hold (kube/Informer), as its informers select them. */
-const CACHED: Array<[apiVersion: string, kind: string, selector?: string]> = [
-  [KARS_API_GROUP_VERSION, KARS_SANDBOX_KIND],
-  ['v1', 'Namespace', OWNED],
-  ['rbac.authorization.k8s.io/v1', 'RoleBinding', OWNED],
-  ['v1', 'ServiceAccount', OWNED],
-  ['v1', 'ConfigMap', OWNED],
-  ['v1', 'Service', OWNED],
-  ['networking.k8s.io/v1', 'NetworkPolicy', OWNED],
-  ['apps/v1', 'Deployment', OWNED],
-  [KARS_API_GROUP_VERSION, INFERENCE_POLICY_KIND, OWNED],
-  ['v1', 'Pod', OWNED],
+/**
+ * The kinds the backend's list-watch caches hold (kube/Informer), as its informers select them,
+ * and what each cache keeps of an object (the pods' transform is the lead's to wire in
+ * Reconciler.ts: until then the pod cache keeps whole pods).
+ */
+const CACHED: Array<{
+  apiVersion: string;
+  kind: string;
+  selector?: string;
+  transform: (o: KubeObject) => KubeObject;
+}> = [
+  {
+    apiVersion: KARS_API_GROUP_VERSION,
+    kind: KARS_SANDBOX_KIND,
+    transform: sandboxTransform,
+  },
+  ...OWNED_KINDS.map(k => ({
+    apiVersion: k.apiVersion,
+    kind: k.kind,
+    selector: OWNED_SELECTOR,
+    transform: ownedObjectTransform(k.kind),
+  })),
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    selector: OWNED_SELECTOR,
+    transform: podTransform,
+  },
 ];
 
 function embeddedGateway() {
@@ -322,25 +342,34 @@ async function makeRoom() {
   return nodes.length;
 }
 
-/** How many objects of each cached kind the embedded cluster holds, and their JSON size. */
+/** How many objects of each cached kind the embedded cluster holds, their JSON size whole and transformed. */
 async function cachedObjects() {
   const gateway = embeddedGateway();
-  const counts: Array<{ kind: string; count: number; bytes: number }> = [];
-  for (const [apiVersion, kind, labelSelector] of CACHED) {
+  const counts: Array<{
+    kind: string;
+    count: number;
+    bytes: number;
+    keptBytes: number;
+  }> = [];
+  for (const { apiVersion, kind, selector, transform } of CACHED) {
     let count = 0;
     let bytes = 0;
+    let keptBytes = 0;
     let continueToken: string | undefined;
     do {
       const page = await gateway.list(apiVersion, kind, {
-        labelSelector,
+        labelSelector: selector,
         limit: 500,
         continueToken,
       });
       count += page.items.length;
-      bytes += page.items.reduce((n, o) => n + JSON.stringify(o).length, 0);
+      for (const o of page.items) {
+        bytes += JSON.stringify(o).length;
+        keptBytes += JSON.stringify(transform(o)).length;
+      }
       continueToken = page.continue;
     } while (continueToken);
-    counts.push({ kind, count, bytes });
+    counts.push({ kind, count, bytes, keptBytes });
   }
   return counts;
 }
@@ -439,16 +468,19 @@ async function main() {
     const objects = await cachedObjects();
     const total = objects.reduce((n, o) => n + o.count, 0);
     const json = objects.reduce((n, o) => n + o.bytes, 0);
+    const kept = objects.reduce((n, o) => n + o.keptBytes, 0);
     console.log(
       `\ncached kinds in the embedded cluster: ${total} objects, ${mib(
         json,
-      )} as JSON`,
+      )} as JSON, ${mib(kept)} transformed`,
     );
     for (const o of objects)
       console.log(
         `  ${o.kind.padEnd(16)} ${String(o.count).padStart(6)}  ${(
           o.bytes / Math.max(o.count, 1)
-        ).toFixed(0)} bytes each`,
+        ).toFixed(0)} bytes each, ${(
+          o.keptBytes / Math.max(o.count, 1)
+        ).toFixed(0)} transformed`,
       );
     console.log(
       `\n| run | tenants | resident | resident after GC | peak resident | heap used after GC | heap total | external |`,
