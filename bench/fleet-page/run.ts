@@ -676,7 +676,9 @@ async function main() {
     const cpuBefore = processUsage(pid).cpuSeconds;
     const seeded = await seed(client, token);
     const running = settle
-      ? `; all ${tenants} Running after ${seconds(seeded.runningMs)}`
+      ? `; all ${tenants} Running after ${seconds(seeded.runningMs)}, ${seconds(
+          seeded.runningMs - seeded.createdMs,
+        )} after the last POST`
       : '';
     if (seeded.had >= tenants) {
       console.log(

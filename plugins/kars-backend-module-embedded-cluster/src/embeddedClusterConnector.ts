@@ -19,9 +19,33 @@ import {
 import { EmbeddedClusters } from './embeddedClusters';
 
 /**
+ * The kubeconfig of the emulator's plain-HTTP address: the backend and the simulator run in the
+ * emulator's process and reach it over loopback, where TLS would only spend the one event loop's
+ * time on both ends. The admin token still goes with every request; client-node takes an http://
+ * server only with TLS verification off (there is no TLS to verify). Pure.
+ */
+export function loopbackKubeConfig(tls: KubeConfig, httpUrl: string) {
+  const [cluster] = tls.getClusters();
+  const loopback = new KubeConfig();
+  loopback.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: httpUrl,
+        skipTLSVerify: true,
+      },
+    ],
+    users: tls.getUsers(),
+    contexts: tls.getContexts(),
+    currentContext: tls.getCurrentContext(),
+  });
+  return loopback;
+}
+
+/**
  * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs, applies the
  * bootstrap manifests (`embedded.bootstrapManifests`, CRDs excepted: they come from kars-common),
- * and runs the workload simulator beside it. Refused for a production cluster. Each running cluster
+ * and runs the workload simulator beside it; both reach it over loopback HTTP. Refused for a production cluster. Each running cluster
  * is in `clusters` (for the Kubernetes plugin) until it stops.
  */
 export const createEmbeddedClusterConnector = (
@@ -56,7 +80,8 @@ export const createEmbeddedClusterConnector = (
       }
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromString(emulator.kubeconfigYaml);
-      const gateway = new ClientNodeGateway(kubeConfig);
+      const loopback = loopbackKubeConfig(kubeConfig, emulator.url);
+      const gateway = new ClientNodeGateway(loopback);
       const bootstrap = config.getOptionalString('embedded.bootstrapManifests');
       if (bootstrap) {
         await applyManifests(
@@ -68,7 +93,7 @@ export const createEmbeddedClusterConnector = (
         );
       }
       const running = await startWorkloadSimulator({
-        kubeConfig,
+        kubeConfig: loopback,
         readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
         prometheusPort: 0,
       });
