@@ -1,4 +1,5 @@
 import { Obj } from './kube';
+import { parseQuantity } from './scheduler';
 
 /** A taint as on a Node's spec. */
 export interface Taint {
@@ -86,14 +87,18 @@ export function plannedNodes(pools: NodePool[]): PlannedNode[] {
 export const nodeAddress = (index: number) => `10.224.0.${4 + index}`;
 export const podCidr = (index: number) => `10.244.${index}.0/24`;
 
+/** The memory the kubelet of a 16 GiB AKS node keeps for the system and evictions, in KiB. */
+const RESERVED_MEMORY_KI = 16 * 1024 * 1024 - 12698884;
+
 /** What a node of the pool has, and what the kubelet leaves for pods (system and eviction reserves). */
 function resources(pool: NodePool) {
   const { capacity } = pool;
+  const memoryKi = Math.floor(parseQuantity(capacity.memory) / 1024);
   return {
     capacity: { ...capacity, 'ephemeral-storage': '129886128Ki' },
     allocatable: {
       cpu: `${Number(capacity.cpu) * 1000 - 140}m`,
-      memory: '12698884Ki',
+      memory: `${Math.max(0, memoryKi - RESERVED_MEMORY_KI)}Ki`,
       pods: capacity.pods,
       'ephemeral-storage': '119703055367',
     },
