@@ -37,7 +37,7 @@ import { shardOf, shardOfLease } from './reconcile/shards';
 jest.setTimeout(300_000);
 
 const SHARDS = 16;
-const LEASE_SECONDS = 4;
+const LEASE_SECONDS = 10;
 const BURST = 60;
 const PG = 'POSTGRES_15';
 
@@ -277,13 +277,13 @@ type Replica = Awaited<ReturnType<typeof startReplica>>;
 
     beforeAll(async () => {
       target = await startClusterTarget('kube-apiserver', { simulator: false });
-      // Room for every sandbox's pod: 24 nodes in the sandbox pool (2 by default).
+      // Room for every sandbox's pod: 36 nodes in the sandbox pool (2 by default).
       const simulator = await startWorkloadSimulator({
         kubeconfigPath: target.adminKubeconfigPath,
         readyDelayMs: 200,
         prometheusPort: 0,
         nodePools: DEFAULT_NODE_POOLS.map(pool =>
-          pool.name === 'sandbox' ? { ...pool, nodes: 24 } : pool,
+          pool.name === 'sandbox' ? { ...pool, nodes: 36 } : pool,
         ),
       });
       stopSimulator = () => simulator.stop();
@@ -405,6 +405,42 @@ type Replica = Awaited<ReturnType<typeof startReplica>>;
       for (const pass of victim.passes()) {
         expect(pass.start).toBeLessThan(killedAt + LEASE_SECONDS * 1000);
       }
+      expectNoOverlap(allPasses());
+    });
+
+    it('a replica joining mid-burst takes its share from the others, which end their passes of a shard before giving it up', async () => {
+      const names = Array.from({ length: BURST }, (_, i) => `burst-c-${i}`);
+      const [first, second] = replicas;
+      await createBurst(names, [first, second]);
+      await eventually('the burst under way', async () =>
+        [first, second].every(r =>
+          r.passes().some(p => names.includes(p.sandbox)),
+        ),
+      );
+      const joinedAt = Date.now();
+      const knex = knexFactory(knexes[0].client.config);
+      knexes.push(knex);
+      const joining = await startReplica(4, target, knex);
+      replicas.push(joining);
+      const live = [first, second, joining];
+
+      await eventually(
+        `${BURST} sandboxes converged`,
+        async () => (await converged(names, true)).length === BURST,
+        120_000,
+      );
+      const counts = await eventually(
+        'the shards balanced over three replicas',
+        async () => {
+          const c = await shardCounts(live);
+          return [...c].sort().join() === '5,5,6' ? c : undefined;
+        },
+      );
+      expect(counts.reduce((a, b) => a + b)).toBe(SHARDS);
+      // The shards the joining replica took came from the other two, while they were reconciling.
+      expect(
+        joining.passes().filter(p => p.start > joinedAt && !p.failed).length,
+      ).toBeGreaterThan(0);
       expectNoOverlap(allPasses());
     });
   },

@@ -11,6 +11,9 @@ import { shardOf } from './shards';
 /** How many shards the sandboxes of a cluster fall into unless configured. */
 export const DEFAULT_SHARDS = 16;
 
+/** How long the sandboxes of a gained shard wait to be queued, with those of others gained meanwhile. */
+const ENQUEUE_DELAY_MS = 200;
+
 /** One reconcile pass of a sandbox, timed in epoch milliseconds. */
 interface Pass {
   name: string;
@@ -68,6 +71,7 @@ export class ClusterController {
   private preflight: PreflightCheck[] = [];
   private resyncTimer?: NodeJS.Timeout;
   private preflightTimer?: NodeJS.Timeout;
+  private enqueueTimer?: NodeJS.Timeout;
   private passCount = 0;
   /** The passes in progress, by sandbox name. */
   private readonly inProgress = new Map<string, Promise<unknown>>();
@@ -143,10 +147,20 @@ export class ClusterController {
     return this.held.has(shardOf(name, this.shards));
   }
 
+  /**
+   * Takes a shard on: its sandboxes are queued (with those of the other shards held: shards gained
+   * within a moment of each other, as when a replica's are taken over, queue them once).
+   */
   private gained(shard: number) {
     this.held.add(shard);
-    if (this.reconciler) this.reconciler.enqueueAll();
-    else void this.lead();
+    if (!this.reconciler) {
+      void this.lead();
+      return;
+    }
+    this.enqueueTimer ??= setTimeout(() => {
+      this.enqueueTimer = undefined;
+      this.reconciler?.enqueueAll();
+    }, ENQUEUE_DELAY_MS);
   }
 
   private lost(shard: number) {
@@ -231,6 +245,8 @@ export class ClusterController {
 
   private stopReconciling() {
     clearInterval(this.resyncTimer);
+    clearTimeout(this.enqueueTimer);
+    this.enqueueTimer = undefined;
     clearTimeout(this.preflightTimer);
     this.reconciler?.stop();
     this.reconciler = undefined;

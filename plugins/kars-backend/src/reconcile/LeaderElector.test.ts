@@ -18,7 +18,11 @@ async function until(what: string, probe: () => boolean, timeoutMs = 15_000) {
 }
 
 /** Records when a candidate starts and stops leading, in wall-clock milliseconds. */
-function candidate(gateway: KubeGateway, identity: string) {
+function candidate(
+  gateway: KubeGateway,
+  identity: string,
+  beforeRelease?: () => Promise<void>,
+) {
   const events: Array<{ leading: boolean; at: number }> = [];
   const elector = new LeaderElector(
     gateway,
@@ -30,6 +34,7 @@ function candidate(gateway: KubeGateway, identity: string) {
       retryPeriodMs: 300,
       onStartedLeading: () => events.push({ leading: true, at: Date.now() }),
       onStoppedLeading: () => events.push({ leading: false, at: Date.now() }),
+      beforeRelease,
     },
     mockServices.logger.mock(),
   );
@@ -107,6 +112,29 @@ describe('LeaderElector', () => {
     expect(first.events.map(e => e.leading)).toEqual([true, false]);
 
     await first.elector.stop();
+    await second.elector.stop();
+  });
+
+  it('a leader that stops keeps renewing the lease until its work has ended, then gives it up at once', async () => {
+    let workEnded = 0;
+    const first = candidate(gateway, 'replica-3', async () => {
+      // Longer than the lease: without renewals another candidate could take it meanwhile.
+      await new Promise(r => setTimeout(r, 8_000));
+      workEnded = Date.now();
+    });
+    const second = candidate(gateway, 'replica-4');
+    first.elector.start();
+    await until('replica-3 leading', () => first.elector.isLeader);
+    second.elector.start();
+    const stopped = first.elector.stop();
+    expect(first.elector.isLeader).toBe(false);
+    await until('replica-4 leading', () => second.elector.isLeader, 20_000);
+    await stopped;
+    expect(workEnded).toBeGreaterThan(0);
+    expect(second.events[0].at).toBeGreaterThanOrEqual(workEnded);
+    // Taken once released, not once lapsed.
+    expect(second.events[0].at - workEnded).toBeLessThan(2_000);
+    expect(first.events.map(e => e.leading)).toEqual([true, false]);
     await second.elector.stop();
   });
 });

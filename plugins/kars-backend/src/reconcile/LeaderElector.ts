@@ -33,6 +33,10 @@ export class LeaderElector {
   private timer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private leading = false;
+  /** This elector's last write made it the holder, and its renew deadline has not passed. */
+  private holding = false;
+  /** stop() has begun: the lease is still renewed while held, but never led again. */
+  private stopping = false;
   private running = false;
   /** The acquire-or-renew in flight, which stop() waits for before it gives the lease up. */
   private ticking?: Promise<void>;
@@ -52,8 +56,9 @@ export class LeaderElector {
       onStartedLeading: () => void;
       onStoppedLeading: () => void;
       /**
-       * Awaited when stop() gives up a lease it holds, after onStoppedLeading and before the
-       * lease is released: the work done under the lease ends before another candidate may take it.
+       * Awaited when stop() gives up the lease it leads, after onStoppedLeading and before the
+       * lease is released; the lease is still renewed meanwhile, so the work done under it ends
+       * before another candidate may take it.
        */
       beforeRelease?: () => Promise<void>;
     },
@@ -77,21 +82,27 @@ export class LeaderElector {
 
   start() {
     this.running = true;
+    this.stopping = false;
     this.ticking = this.tick();
   }
 
   /**
-   * Stops; a leader gives the lease up (once `beforeRelease` resolves) so another candidate takes
-   * over at once. An acquisition in flight is waited for, so a lease won meanwhile is given up too.
+   * Stops; a leader stops leading, keeps renewing the lease until `beforeRelease` resolves, then
+   * gives it up so another candidate takes over at once. An acquisition in flight is waited for,
+   * and a lease won by it is given up too, never led.
    */
   async stop() {
+    this.stopping = true;
+    if (this.leading) {
+      this.setLeading(false);
+      await this.options.beforeRelease?.();
+    }
     this.running = false;
     clearTimeout(this.timer);
     await this.ticking;
     clearTimeout(this.deadlineTimer);
-    if (this.leading) {
-      this.setLeading(false);
-      await this.options.beforeRelease?.();
+    if (this.holding) {
+      this.holding = false;
       try {
         const lease = await this.read();
         if (lease?.spec?.holderIdentity === this.options.identity) {
@@ -117,14 +128,18 @@ export class LeaderElector {
   }
 
   /**
-   * Records a renewal sent at `sentAt` (performance.now()) and arms the renew deadline: every
-   * renewal re-arms it, so when it fires no renewal has succeeded within the deadline.
+   * Records a renewal sent at `sentAt` (performance.now()), arms the renew deadline and leads
+   * unless stopping: every renewal re-arms it, so when it fires no renewal has succeeded within
+   * the deadline.
    */
   private renewed(sentAt: number) {
+    this.holding = true;
+    if (!this.stopping) this.setLeading(true);
     clearTimeout(this.deadlineTimer);
     const deadline = this.renewDeadlineMs;
     this.deadlineTimer = setTimeout(() => {
-      if (!this.leading) return;
+      if (!this.holding) return;
+      this.holding = false;
       this.logger.warn(
         `${this.options.identity} could not renew lease ${
           this.options.name
@@ -194,7 +209,6 @@ export class LeaderElector {
         spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
       });
       this.renewed(sentAt);
-      this.setLeading(true);
       return;
     }
     const holder = lease.spec?.holderIdentity;
@@ -209,7 +223,6 @@ export class LeaderElector {
         spec: { ...lease.spec, ...spec },
       });
       this.renewed(sentAt);
-      this.setLeading(true);
     } else if (expired) {
       await this.gateway.replace({
         ...lease,
@@ -220,8 +233,8 @@ export class LeaderElector {
         },
       });
       this.renewed(sentAt);
-      this.setLeading(true);
     } else {
+      this.holding = false;
       this.setLeading(false);
     }
   }
