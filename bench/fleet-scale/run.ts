@@ -3,7 +3,7 @@
  * Issue 19: a burst of sandboxes on a real kube-apiserver, the backend beside kubectl.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-scale/run.ts \
- *     [--count 1000] [--concurrency 16]
+ *     [--count 1000] [--concurrency 16] [--profile]
  *
  * Two fresh control planes of test/kube-testenv (kube-apiserver on embedded etcd with
  * kube-controller-manager, deploy/ applied). On the first, one `kubectl apply --server-side` of one
@@ -48,6 +48,8 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const count = numberOption(args, '--count', 1000);
 const concurrency = numberOption(args, '--concurrency', 16);
+/** Write a V8 CPU profile of the backend into the work dir (read it with bench/lib/profileSummary.ts). */
+const profile = args.includes('--profile');
 const PORT = 7118;
 const WORK_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'kars-bench-scale-'));
 /** The backend's full resync period here: the no-op resync is measured over one and a bit. */
@@ -96,8 +98,8 @@ interface RequestCounts {
 }
 
 /**
- * The API server's count of answered requests (`apiserver_request_total`), of the resources the
- * backend reads and writes, not their status subresources (controllers write those), answered 2xx.
+ * The API server's count of answered requests (`apiserver_request_total`) by verb and resource,
+ * those answered other than 2xx apart (`(refused)`: a 404 GET, a 409 create, a 403).
  */
 async function requestCounts(kubectl: string, kubeconfig: string) {
   const { stdout } = await run(
@@ -111,11 +113,11 @@ async function requestCounts(kubectl: string, kubeconfig: string) {
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]),
     );
-    if (!/^2/.test(labels.code)) continue;
     const resource = labels.subresource
       ? `${labels.resource}/${labels.subresource}`
       : labels.resource;
-    const key = `${labels.verb} ${resource}`;
+    const refused = /^2/.test(labels.code) ? '' : ' (refused)';
+    const key = `${labels.verb} ${resource}${refused}`;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     counts.byVerb.set(key, (counts.byVerb.get(key) ?? 0) + value);
   }
@@ -155,13 +157,14 @@ function backendShare(diff: Map<string, number>, namespaces: number) {
   let reads = 0;
   const lines: string[] = [];
   for (const [key, value] of [...diff].sort()) {
-    const [verb, resource] = key.split(' ');
+    const [verb, resource, refused] = key.split(' ');
     if (!backendResources.has(resource) || verb === 'WATCH') continue;
     let n = value;
-    if (verb === 'POST' && resource === 'serviceaccounts') n -= namespaces;
-    if (verb === 'POST' && resource === 'configmaps') n -= namespaces;
+    const controllers = !refused && verb === 'POST';
+    if (controllers && resource === 'serviceaccounts') n -= namespaces;
+    if (controllers && resource === 'configmaps') n -= namespaces;
     if (n <= 0) continue;
-    lines.push(`${verb} ${resource} ${n}`);
+    lines.push(`${key} ${n}`);
     if (verb === 'GET' || verb === 'LIST') reads += n;
     else writes += n;
   }
@@ -209,6 +212,38 @@ function watchSandboxes(target: ClusterTarget) {
     start,
     stop: () => handle?.stop(),
   };
+}
+
+/**
+ * From the server's own timestamps (whole seconds): how long each sandbox's Deployment took to
+ * become Available (the simulated workload), and how long after that its KarsSandbox turned Ready.
+ */
+async function workloadReadiness(target: ClusterTarget) {
+  const time = (s?: string) => (s ? Date.parse(s) : NaN);
+  const condition = (o: any, type: string) =>
+    (o.status?.conditions ?? []).find(
+      (c: any) => c.type === type && c.status === 'True',
+    )?.lastTransitionTime;
+  const sandboxes = await target.admin.list<any>(
+    KARS_API_GROUP_VERSION,
+    KARS_SANDBOX_KIND,
+    { namespace: 'kars-system' },
+  );
+  const deployments = await target.admin.list<any>('apps/v1', 'Deployment', {
+    labelSelector: 'app.kubernetes.io/managed-by=kars-portal',
+  });
+  const available = new Map<string, number>();
+  const delays: number[] = [];
+  for (const d of deployments.items) {
+    const at = time(condition(d, 'Available'));
+    available.set(d.metadata.namespace, at);
+    delays.push(at - time(d.metadata.creationTimestamp));
+  }
+  const statusLag = sandboxes.items.map(
+    s =>
+      time(condition(s, 'Ready')) - (available.get(s.status?.namespace) ?? NaN),
+  );
+  return { available: delays, statusLag };
 }
 
 async function kubectlBaseline(
@@ -313,6 +348,9 @@ async function main() {
       configPath,
       port: PORT,
       logPath: path.join(WORK_DIR, 'backend.log'),
+      env: profile
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${WORK_DIR}` }
+        : undefined,
     });
     const token = await guestToken(backend.baseUrl);
     const api = async (body: unknown, dryRun: boolean) => {
@@ -401,6 +439,7 @@ async function main() {
     );
     const resyncCpu = processUsage(backend.pid).cpuSeconds - idleCpu;
 
+    const readiness = await workloadReadiness(target);
     const latency = (at: Map<string, number>) =>
       [...posted].map(([name, t]) => (at.get(name) ?? NaN) - t);
     const applied = latency(watcher.applied);
@@ -473,6 +512,22 @@ async function main() {
       ],
       ['last POST -> all Running', '-', seconds(allRunning - lastPost), ''],
       [
+        'Deployment created -> Available p50 / p99 (the workload)',
+        '-',
+        `${seconds(quantile(readiness.available, 0.5))} / ${seconds(
+          quantile(readiness.available, 0.99),
+        )}`,
+        '',
+      ],
+      [
+        'Deployment Available -> sandbox Ready p50 / p99 (the status pass)',
+        '-',
+        `${seconds(quantile(readiness.statusLag, 0.5))} / ${seconds(
+          quantile(readiness.statusLag, 0.99),
+        )}`,
+        '',
+      ],
+      [
         `no-op resync (${RESYNC_SECONDS + 10} s window): backend writes / CPU`,
         '-',
         `${resync.writes} / ${resyncCpu.toFixed(1)} s`,
@@ -486,7 +541,7 @@ async function main() {
     console.log('| --- | ---: | ---: | --- |');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(
-      `\nthe backend's requests answered 2xx (kube-controller-manager's ServiceAccount and ConfigMap per namespace left out):`,
+      `\nthe backend's requests (kube-controller-manager's ServiceAccount and ConfigMap per namespace left out):`,
     );
     for (const line of share.lines) console.log(`  ${line}`);
   } finally {

@@ -18,10 +18,10 @@ export function numberOption(args: string[], name: string, fallback: number) {
   return i >= 0 ? Number(args[i + 1]) || fallback : fallback;
 }
 
-/** The value at fraction `q` (0..1) of the sorted values; NaN when there are none. */
+/** The value at fraction `q` (0..1) of the sorted values (NaNs left out); NaN when there are none. */
 export function quantile(values: number[], q: number) {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(v => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
 import { Informer } from '../kube/Informer';
+import { podTransform } from '../kube/transforms';
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterConnection } from '../service/ClusterConnection';
 import {
@@ -74,7 +75,12 @@ export class Reconciler {
     this.owned = new OwnedObjects(cluster.gateway, logger);
     this.pods = new Informer(
       cluster.gateway,
-      { apiVersion: 'v1', kind: 'Pod', labelSelector: OWNED_SELECTOR },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        labelSelector: OWNED_SELECTOR,
+        transform: podTransform,
+      },
       logger,
     );
     this.applier = new Applier(cluster.gateway);
