@@ -85,6 +85,25 @@ const kinded = (o: Obj, apiVersion: string, kind: string): Obj => ({
 const path = (o: Obj, plural: string, group = '/api/v1') =>
   `${group}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`;
 
+/** How many objects a pass syncs at once (each sync is a few requests, one after the other). */
+const PASS_CONCURRENCY = 16;
+
+/** Runs `fn` on every item, at most `limit` at a time; a failure is left to the next pass. */
+async function eachAtMost<T>(
+  limit: number,
+  items: T[],
+  fn: (item: T) => Promise<unknown>,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        await fn(items[next++]).catch(() => undefined);
+      }
+    }),
+  );
+}
+
 const ignore =
   (...statuses: number[]) =>
   (e: unknown) => {
@@ -196,21 +215,30 @@ export class Workloads {
     return this.running;
   }
 
+  /**
+   * One pass over every object, as the controllers, the scheduler and the kubelets would act on
+   * them. Deployments, ReplicaSets and running pods are independent of each other and synced
+   * `PASS_CONCURRENCY` at a time; pods are scheduled one after the other, since each binding
+   * changes what the next pod finds free.
+   */
   private async pass() {
     if (this.planned.some(n => !this.nodeReady(n.name)))
       await this.ensureNodes();
-    for (const d of this.deployments.list())
-      await this.syncDeployment(d).catch(() => undefined);
-    for (const rs of this.replicaSets.list())
-      await this.syncReplicaSet(rs).catch(() => undefined);
+    await eachAtMost(PASS_CONCURRENCY, this.deployments.list(), d =>
+      this.syncDeployment(d),
+    );
+    await eachAtMost(PASS_CONCURRENCY, this.replicaSets.list(), rs =>
+      this.syncReplicaSet(rs),
+    );
     const ours = new Set(this.planned.map(n => n.name));
     const live = new Set<string>();
+    const running: Obj[] = [];
     for (const pod of this.pods.list()) {
       live.add(pod.metadata.uid);
       if (!pod.spec?.nodeName) await this.schedule(pod).catch(() => undefined);
-      else if (ours.has(pod.spec.nodeName))
-        await this.runPod(pod).catch(() => undefined);
+      else if (ours.has(pod.spec.nodeName)) running.push(pod);
     }
+    await eachAtMost(PASS_CONCURRENCY, running, pod => this.runPod(pod));
     for (const uid of this.runtimes.keys())
       if (!live.has(uid)) this.runtimes.delete(uid);
   }
