@@ -1,4 +1,5 @@
 import Alert from '@material-ui/lab/Alert';
+import { ClusterInfo } from '@kars-portal/plugin-kars-common';
 import { useKars } from './useKars';
 
 /**
@@ -14,13 +15,13 @@ export function bannerText(names: string[]): string {
 }
 
 /**
- * Says plainly when the cluster is the embedded one and its workload signals are simulated.
- * Renders nothing otherwise, or when `GET /cluster` fails.
- * @public
+ * The banner for the clusters `GET /cluster` answered (for a page that asks for them anyway):
+ * nothing unless some are embedded and simulated, or while they are unknown.
  */
-export function KarsClusterBanner() {
-  const { value } = useKars(api => api.getCluster(), []);
-  const simulated = (value?.clusters ?? []).filter(
+export function ClusterBannerView(props: {
+  clusters?: ClusterInfo['clusters'];
+}) {
+  const simulated = (props.clusters ?? []).filter(
     c => c.embedded && c.simulated,
   );
   if (simulated.length === 0) return null;
@@ -29,4 +30,14 @@ export function KarsClusterBanner() {
       {bannerText(simulated.map(c => c.name))}
     </Alert>
   );
+}
+
+/**
+ * Says plainly when the cluster is the embedded one and its workload signals are simulated.
+ * Renders nothing otherwise, or when `GET /cluster` fails.
+ * @public
+ */
+export function KarsClusterBanner() {
+  const { value } = useKars(api => api.getCluster(), []);
+  return <ClusterBannerView clusters={value?.clusters} />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
@@ -6,6 +6,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import OutlinedInput from '@material-ui/core/OutlinedInput';
 import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 
 /** A value that follows `value` once it has stood still for `ms`. */
@@ -16,6 +17,41 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(t);
   }, [value, ms]);
   return v;
+}
+
+/**
+ * An outlined text field that keeps what is typed to itself and gives `onChange` the trimmed text
+ * once it has stood still for `ms`: typing re-renders the field alone, not the list below it.
+ */
+export function DebouncedTextField(props: {
+  id: string;
+  label: string;
+  ariaLabel: string;
+  placeholder?: string;
+  ms: number;
+  onChange: (value: string) => void;
+}) {
+  const { ms, onChange } = props;
+  const [text, setText] = useState('');
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return (
+    <TextField
+      id={props.id}
+      label={props.label}
+      placeholder={props.placeholder}
+      variant="outlined"
+      size="small"
+      value={text}
+      onChange={e => {
+        const value = e.target.value;
+        setText(value);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => onChange(value.trim()), ms);
+      }}
+      inputProps={{ 'aria-label': props.ariaLabel }}
+    />
+  );
 }
 
 /**

@@ -24,7 +24,7 @@ describe('A2A card widget', () => {
   it('renders name, description, version, interfaces, capabilities and skills', async () => {
     await renderInTestApp(a2aApiWidget.component(JSON.stringify(agentCard)));
     expect(
-      screen.getByRole('heading', { name: 'tenant-a agent' }),
+      await screen.findByRole('heading', { name: 'tenant-a agent' }),
     ).toBeInTheDocument();
     expect(
       screen.getByText('Answers questions about team A'),
@@ -41,9 +41,11 @@ describe('A2A card widget', () => {
 
   it('says why a definition is not a card, and shows it raw', async () => {
     await renderInTestApp(a2aApiWidget.component('{"name": 1}'));
-    expect(screen.getByText(/is not an A2A agent card/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/is not an A2A agent card/),
+    ).toBeInTheDocument();
     await renderInTestApp(a2aApiWidget.component('not json'));
-    expect(screen.getByText(/is not JSON/)).toBeInTheDocument();
+    expect(await screen.findByText(/is not JSON/)).toBeInTheDocument();
   });
 
   it('is chosen for a2a APIs, the defaults for other types', () => {

@@ -1,10 +1,16 @@
+import { Suspense, lazy } from 'react';
+import { Progress } from '@backstage/core-components';
 import {
   ApiDefinitionWidget,
   ApiDocsConfig,
   defaultDefinitionWidgets,
 } from '@backstage/plugin-api-docs';
 import { KARS_ENTITY_TYPES } from '@kars-portal/plugin-kars-common';
-import { A2aDefinitionWidget } from './A2aCard';
+
+/** The card's view, loaded when an A2A definition is first shown: the app's first load does not carry it. */
+const A2aDefinitionWidget = lazy(() =>
+  import('./A2aCard').then(m => ({ default: m.A2aDefinitionWidget })),
+);
 
 /**
  * The API definition widget for `API` entities of type `a2a`, for the api-docs plugin.
@@ -13,7 +19,11 @@ import { A2aDefinitionWidget } from './A2aCard';
 export const a2aApiWidget: ApiDefinitionWidget = {
   type: KARS_ENTITY_TYPES.agentCard,
   title: 'A2A agent card',
-  component: definition => <A2aDefinitionWidget definition={definition} />,
+  component: definition => (
+    <Suspense fallback={<Progress />}>
+      <A2aDefinitionWidget definition={definition} />
+    </Suspense>
+  ),
   rawLanguage: 'json',
 };
 

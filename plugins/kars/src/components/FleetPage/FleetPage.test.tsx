@@ -9,8 +9,9 @@ import {
   unknownBudgetHealthFixture,
 } from '@kars-portal/test-kit';
 import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
-import { renderLegacy } from '../../__testUtils__/render';
+import { karsClient, renderLegacy } from '../../__testUtils__/render';
 import { KarsFleetContent, KarsFleetPage } from './FleetPage';
+import { prefetchFleet } from './firstPage';
 
 /** A fleet of 5,000 tenants, made once: the fake keeps each one's health between tests. */
 const FLEET = fleet(5000);
@@ -32,6 +33,46 @@ describe('KarsFleetPage', () => {
     expect(within(table).getAllByText('today 30%, month 25%').length).toBe(50);
     expect(within(table).getAllByText('dev').length).toBe(50);
     expect(screen.getByText('kars sandboxes')).toBeInTheDocument();
+  });
+
+  it('shows the prefetched first page and clusters without asking again', async () => {
+    prefetchFleet(karsClient);
+    await renderLegacy(<KarsFleetContent />);
+    expect(await screen.findByText('tenant-0000')).toBeInTheDocument();
+    expect(screen.getByText('1–50 of 5000')).toBeInTheDocument();
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Embedded cluster (dev)',
+    );
+    expect(fake.requestsOf('list')).toHaveLength(1);
+    expect(fake.requestsOf('cluster')).toHaveLength(1);
+  });
+
+  it('asks for the clusters once, for its banner and its cluster filter', async () => {
+    await renderLegacy(<KarsFleetContent />);
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Embedded cluster (dev)',
+    );
+    await screen.findByText('tenant-0000');
+    expect(fake.requestsOf('cluster')).toHaveLength(1);
+  });
+
+  it('asks once per search from a later page, from the first page and never with the old cursor', async () => {
+    await renderLegacy(<KarsFleetContent />);
+    await screen.findByText('tenant-0000');
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('51–100 of 5000')).toBeInTheDocument();
+    const before = listQueries().length;
+    await userEvent.type(screen.getByLabelText('Search sandboxes'), '0042');
+    expect(await screen.findByText('1–1 of 1')).toBeInTheDocument();
+    const asked = listQueries().slice(before);
+    expect(asked.map(a => [a.get('q'), a.get('cursor')])).toEqual([
+      ['0042', null],
+    ]);
+    await userEvent.click(screen.getByText('Name'));
+    await waitFor(() =>
+      expect(listQueries().at(-1)!.get('order')).toBe('desc'),
+    );
+    expect(listQueries()).toHaveLength(before + 2);
   });
 
   it('pages with the server cursor, forward and back', async () => {

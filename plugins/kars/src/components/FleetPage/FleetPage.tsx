@@ -1,4 +1,4 @@
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, Suspense, lazy, memo, useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
@@ -7,7 +7,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
-import TextField from '@material-ui/core/TextField';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import {
   EmptyState,
@@ -27,11 +26,11 @@ import {
   SandboxSummary,
   sandboxEntityRefs,
 } from '@kars-portal/plugin-kars-common';
-import { KarsAuditContent } from '../AuditPage/AuditPage';
-import { KarsClusterBanner } from '../ClusterBanner';
+import { ClusterBannerView } from '../ClusterBanner';
 import { KarsErrorState } from '../ErrorStates';
-import { CursorPager, FilterSelect, useDebounced } from '../filters';
+import { CursorPager, DebouncedTextField, FilterSelect } from '../filters';
 import { useKars } from '../useKars';
+import { FLEET_PAGE_SIZE, takeClusters, takeFirstPage } from './firstPage';
 import {
   CHANNEL_LABELS,
   PhaseChip,
@@ -42,6 +41,16 @@ import {
 } from '../common';
 
 type SortKey = (typeof SANDBOX_SORT_KEYS)[number];
+
+/** The Audit tab, loaded when it is opened: the fleet's chunk does not carry it. */
+const KarsAuditContent = lazy(() =>
+  import('../AuditPage/AuditPage').then(m => ({
+    default: m.KarsAuditContent,
+  })),
+);
+
+/** The cursors of the first page only. */
+const FIRST_PAGE: Array<string | undefined> = [undefined];
 
 const COLUMNS: Array<{ label: string; sort?: SortKey }> = [
   { label: 'Name', sort: 'name' },
@@ -63,7 +72,8 @@ export function budgetCell(budget: SandboxSummary['budget']): string {
   return `today ${f(day)}, month ${f(month)}`;
 }
 
-function FleetRow(props: { s: SandboxSummary }) {
+/** One sandbox's row; rendered again only when the sandbox's summary changes. */
+const FleetRow = memo(function FleetRowView(props: { s: SandboxSummary }) {
   const { s } = props;
   return (
     <TableRow>
@@ -97,7 +107,7 @@ function FleetRow(props: { s: SandboxSummary }) {
       </TableCell>
     </TableRow>
   );
-}
+});
 
 /**
  * The fleet: every tenant, sorted, filtered and searched on the server, one page at a time
@@ -105,25 +115,37 @@ function FleetRow(props: { s: SandboxSummary }) {
  * @public
  */
 export function KarsFleetContent(props: { pageSize?: number }) {
-  const pageSize = props.pageSize ?? 50;
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), 300);
-  const [modelInput, setModelInput] = useState('');
-  const model = useDebounced(modelInput.trim(), 300);
+  const pageSize = props.pageSize ?? FLEET_PAGE_SIZE;
+  const [q, setQ] = useState('');
+  const [model, setModel] = useState('');
   const [isolation, setIsolation] = useState('');
   const [cluster, setCluster] = useState('');
   const [phase, setPhase] = useState('');
   const [trouble, setTrouble] = useState('');
   const [sort, setSort] = useState<SortKey>('name');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [cursors, setCursors] = useState<Array<string | undefined>>([
-    undefined,
+  // The cursors belong to the sort and filters they were read with: any change starts from the
+  // first page in the same render, so no request goes out with a cursor of the previous list.
+  const filterKey = JSON.stringify([
+    q,
+    model,
+    cluster,
+    isolation,
+    phase,
+    trouble,
+    sort,
+    order,
   ]);
+  const [paging, setPaging] = useState({ filterKey, cursors: FIRST_PAGE });
+  const cursors = paging.filterKey === filterKey ? paging.cursors : FIRST_PAGE;
   const cursor = cursors[cursors.length - 1];
-
-  useEffect(() => {
-    setCursors([undefined]);
-  }, [q, model, cluster, isolation, phase, trouble, sort, order]);
+  const setCursors = (
+    update: (cursors: Array<string | undefined>) => Array<string | undefined>,
+  ) =>
+    setPaging(p => ({
+      filterKey,
+      cursors: update(p.filterKey === filterKey ? p.cursors : FIRST_PAGE),
+    }));
 
   const query: ListSandboxesQuery = {
     limit: pageSize,
@@ -140,11 +162,15 @@ export function KarsFleetContent(props: { pageSize?: number }) {
     ...(trouble ? { trouble: trouble as 'true' | 'false' } : {}),
   };
   const key = JSON.stringify(query);
-  const page = useKars(api => api.listSandboxes(query), [key]);
+  // While a new page loads, the previous one stays (useAsync keeps its value).
+  const page = useKars(
+    api => takeFirstPage(api, query) ?? api.listSandboxes(query),
+    [key],
+  );
   const filtered = Boolean(
     q || model || cluster || isolation || phase || trouble,
   );
-  const clusters = useKars(api => api.getCluster(), []);
+  const clusters = useKars(api => takeClusters(api) ?? api.getCluster(), []);
   const clusterNames = (clusters.value?.clusters ?? []).map(c => c.name);
 
   const onSort = (k: SortKey) => {
@@ -156,13 +182,17 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   };
 
   const first = (cursors.length - 1) * pageSize;
-  const items = page.value?.items ?? [];
+  const items = page.value?.items;
+  const rows = useMemo(
+    () => items?.map(s => <FleetRow key={`${s.cluster}/${s.name}`} s={s} />),
+    [items],
+  );
   let body: ReactNode;
   if (page.error) {
     body = <KarsErrorState error={page.error} what="the sandboxes" />;
   } else if (page.loading && !page.value) {
     body = <Progress />;
-  } else if (items.length === 0) {
+  } else if (!items || items.length === 0) {
     body = (
       <EmptyState
         missing={filtered ? 'data' : 'content'}
@@ -202,11 +232,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
               ))}
             </TableRow>
           </TableHead>
-          <TableBody>
-            {items.map(s => (
-              <FleetRow key={`${s.cluster}/${s.name}`} s={s} />
-            ))}
-          </TableBody>
+          <TableBody>{rows}</TableBody>
         </Table>
         <CursorPager
           first={first}
@@ -221,7 +247,7 @@ export function KarsFleetContent(props: { pageSize?: number }) {
   }
   return (
     <Box>
-      <KarsClusterBanner />
+      <ClusterBannerView clusters={clusters.value?.clusters} />
       <Box
         display="flex"
         flexWrap="wrap"
@@ -229,24 +255,20 @@ export function KarsFleetContent(props: { pageSize?: number }) {
         style={{ gap: 16 }}
         mb={2}
       >
-        <TextField
+        <DebouncedTextField
           id="kars-fleet-search"
           label="Search"
           placeholder="name, owner or model"
-          variant="outlined"
-          size="small"
-          value={search}
-          onChange={e => setSearch(e.target.value)}
-          inputProps={{ 'aria-label': 'Search sandboxes' }}
+          ariaLabel="Search sandboxes"
+          ms={300}
+          onChange={setQ}
         />
-        <TextField
+        <DebouncedTextField
           id="kars-fleet-model"
           label="Model"
-          variant="outlined"
-          size="small"
-          value={modelInput}
-          onChange={e => setModelInput(e.target.value)}
-          inputProps={{ 'aria-label': 'Filter by model' }}
+          ariaLabel="Filter by model"
+          ms={300}
+          onChange={setModel}
         />
         <FilterSelect
           id="kars-fleet-cluster"
@@ -299,7 +321,9 @@ export function KarsFleetTabs() {
       </TabbedLayout.Route>
       {audit.allowed && (
         <TabbedLayout.Route path="/audit" title="Audit">
-          <KarsAuditContent />
+          <Suspense fallback={<Progress />}>
+            <KarsAuditContent />
+          </Suspense>
         </TabbedLayout.Route>
       )}
     </TabbedLayout>
