@@ -17,6 +17,17 @@ export interface Config {
          * `kubectl apply -f` would; CRDs always come from kars-common.
          */
         bootstrapManifests?: string;
+        /**
+         * The simulated nodes of each pool (`sandbox`, `sandbox-kata`): how many, and what each has.
+         * Default 2 and 1 nodes of 4 CPUs, 16 GiB and 110 pods: a few dozen sandboxes. At most 120
+         * nodes per pool.
+         */
+        nodes?: {
+          perPool?: number;
+          cpu?: string;
+          memory?: string;
+          pods?: string;
+        };
       };
     }>;
   };

@@ -3,6 +3,8 @@ import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
 import {
+  DEFAULT_NODE_POOLS,
+  NodePool,
   startWorkloadSimulator,
   WorkloadSimulator,
 } from '@kars-portal/workload-simulator';
@@ -40,6 +42,39 @@ export function loopbackKubeConfig(tls: KubeConfig, httpUrl: string) {
     currentContext: tls.getCurrentContext(),
   });
   return loopback;
+}
+
+type ClusterConfig = Parameters<KarsClusterConnector['connect']>[0]['config'];
+
+/** Nodes per pool at most: each node's pods get a /24 of 10.244.0.0/16, 256 in all. */
+const MAX_NODES_PER_POOL = 120;
+
+/** The simulator's node pools as `embedded.nodes` sizes them (the simulator's defaults else). Pure. */
+export function nodePoolsOf(config: ClusterConfig): NodePool[] {
+  const nodes = config.getOptionalConfig('embedded.nodes');
+  if (!nodes) return DEFAULT_NODE_POOLS;
+  const perPool = nodes.getOptionalNumber('perPool');
+  if (
+    perPool !== undefined &&
+    !(
+      Number.isInteger(perPool) &&
+      perPool >= 1 &&
+      perPool <= MAX_NODES_PER_POOL
+    )
+  ) {
+    throw new Error(
+      `embedded.nodes.perPool must be a whole number from 1 to ${MAX_NODES_PER_POOL}`,
+    );
+  }
+  return DEFAULT_NODE_POOLS.map(pool => ({
+    ...pool,
+    nodes: perPool ?? pool.nodes,
+    capacity: {
+      cpu: nodes.getOptionalString('cpu') ?? pool.capacity.cpu,
+      memory: nodes.getOptionalString('memory') ?? pool.capacity.memory,
+      pods: nodes.getOptionalString('pods') ?? pool.capacity.pods,
+    },
+  }));
 }
 
 /**
@@ -94,6 +129,7 @@ export const createEmbeddedClusterConnector = (
       }
       const running = await startWorkloadSimulator({
         kubeConfig: loopback,
+        nodePools: nodePoolsOf(config),
         readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
         prometheusPort: 0,
       });
