@@ -26,7 +26,7 @@ interface Pass {
  * A Reconciler that reports each pass of a sandbox this replica owns when it ends, and keeps the
  * passes in progress in `inProgress` (a shard is given up only once its passes have ended).
  */
-class CountingReconciler extends Reconciler {
+class ReportingReconciler extends Reconciler {
   constructor(
     cluster: ClusterConnection,
     logger: LoggerService,
@@ -67,12 +67,11 @@ export class ClusterController {
   private readonly shards: number;
   /** The shards whose sandboxes this replica reconciles now. */
   private readonly held = new Set<number>();
-  private reconciler?: CountingReconciler;
+  private reconciler?: ReportingReconciler;
   private preflight: PreflightCheck[] = [];
   private resyncTimer?: NodeJS.Timeout;
   private preflightTimer?: NodeJS.Timeout;
   private enqueueTimer?: NodeJS.Timeout;
-  private passCount = 0;
   /** The passes in progress, by sandbox name. */
   private readonly inProgress = new Map<string, Promise<unknown>>();
   readonly identity: string;
@@ -112,16 +111,6 @@ export class ClusterController {
   /** Whether this replica reconciles some of the cluster's sandboxes now. */
   get reconciling() {
     return Boolean(this.reconciler);
-  }
-
-  /** The shards this replica holds now, in order. */
-  get heldShards(): number[] {
-    return [...this.held].sort((a, b) => a - b);
-  }
-
-  /** How many reconcile passes this replica has made (of sandboxes of shards it held). */
-  get passes() {
-    return this.passCount;
   }
 
   get preflightChecks() {
@@ -187,14 +176,13 @@ export class ClusterController {
       return;
     }
     if (this.held.size === 0 || this.reconciler) return;
-    const reconciler = new CountingReconciler(
+    const reconciler = new ReportingReconciler(
       this.cluster,
       this.logger.child({ cluster: this.cluster.name }),
       this.options.reconcilerOptions,
       name => this.owns(name),
       this.inProgress,
       pass => {
-        this.passCount++;
         this.logger.debug(
           `reconcile pass of ${pass.name} ${
             pass.failed ? 'failed' : 'done'

@@ -77,14 +77,6 @@ export class ShardLeases {
     );
   }
 
-  /** The shards held now, in order. */
-  get held(): number[] {
-    return [...this.electors]
-      .filter(([, elector]) => elector.isLeader)
-      .map(([shard]) => shard)
-      .sort((a, b) => a - b);
-  }
-
   private get periodMs() {
     return Math.max(
       1000,
