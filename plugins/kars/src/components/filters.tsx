@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
@@ -23,7 +23,7 @@ export function useDebounced<T>(value: T, ms: number): T {
  * An outlined text field that keeps what is typed to itself and gives `onChange` the trimmed text
  * once it has stood still for `ms`: typing re-renders the field alone, not the list below it.
  */
-export function DebouncedTextField(props: {
+export const DebouncedTextField = memo(function DebouncedTextFieldView(props: {
   id: string;
   label: string;
   ariaLabel: string;
@@ -52,13 +52,13 @@ export function DebouncedTextField(props: {
       inputProps={{ 'aria-label': props.ariaLabel }}
     />
   );
-}
+});
 
 /**
  * A labelled select with an "All" choice (the empty value) before the options; the label always sits
- * above the field, so it is never cut off by the value.
+ * above the field, so it is never cut off by the value. Rendered again only when its props change.
  */
-export function FilterSelect(props: {
+export const FilterSelect = memo(function FilterSelectView(props: {
   id: string;
   label: string;
   value: string;
@@ -87,7 +87,7 @@ export function FilterSelect(props: {
       </Select>
     </FormControl>
   );
-}
+});
 
 /**
  * Previous and next page of a server-paged list: `cursors` is the stack of cursors of the pages

@@ -49,6 +49,14 @@ const KarsAuditContent = lazy(() =>
   })),
 );
 
+/** The fixed choices of the filters, made once so the filters render again only when theirs change. */
+const ISOLATION_OPTIONS = ISOLATION_LEVELS.map(l => [l, l] as [string, string]);
+const PHASE_OPTIONS = SANDBOX_PHASES.map(p => [p, p] as [string, string]);
+const TROUBLE_OPTIONS: Array<[string, string]> = [
+  ['true', 'With trouble'],
+  ['false', 'Without trouble'],
+];
+
 /** The cursors of the first page only. */
 const FIRST_PAGE: Array<string | undefined> = [undefined];
 
@@ -171,7 +179,13 @@ export function KarsFleetContent(props: { pageSize?: number }) {
     q || model || cluster || isolation || phase || trouble,
   );
   const clusters = useKars(api => takeClusters(api) ?? api.getCluster(), []);
-  const clusterNames = (clusters.value?.clusters ?? []).map(c => c.name);
+  const clusterOptions = useMemo(
+    () =>
+      (clusters.value?.clusters ?? []).map(
+        c => [c.name, c.name] as [string, string],
+      ),
+    [clusters.value],
+  );
 
   const onSort = (k: SortKey) => {
     if (k === sort) setOrder(o => (o === 'asc' ? 'desc' : 'asc'));
@@ -274,31 +288,28 @@ export function KarsFleetContent(props: { pageSize?: number }) {
           id="kars-fleet-cluster"
           label="Cluster"
           value={cluster}
-          options={clusterNames.map(c => [c, c] as [string, string])}
+          options={clusterOptions}
           onChange={setCluster}
         />
         <FilterSelect
           id="kars-fleet-isolation"
           label="Isolation"
           value={isolation}
-          options={ISOLATION_LEVELS.map(l => [l, l] as [string, string])}
+          options={ISOLATION_OPTIONS}
           onChange={setIsolation}
         />
         <FilterSelect
           id="kars-fleet-phase"
           label="Phase"
           value={phase}
-          options={SANDBOX_PHASES.map(p => [p, p] as [string, string])}
+          options={PHASE_OPTIONS}
           onChange={setPhase}
         />
         <FilterSelect
           id="kars-fleet-trouble"
           label="Channel trouble"
           value={trouble}
-          options={[
-            ['true', 'With trouble'],
-            ['false', 'Without trouble'],
-          ]}
+          options={TROUBLE_OPTIONS}
           onChange={setTrouble}
         />
       </Box>
