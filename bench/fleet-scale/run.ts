@@ -446,8 +446,9 @@ async function main() {
     const running = latency(watcher.running);
     const burstMs = allApplied - burstStart;
     const log = fs.readFileSync(backend.logPath, 'utf8');
-    const lostLease = (log.match(/stopped leading|lost the lease/gi) ?? [])
-      .length;
+    const lostLease = (
+      log.match(/could not renew lease .*stepping down/g) ?? []
+    ).length;
     const fetchFailed = (log.match(/fetch failed|socket hang up/g) ?? [])
       .length;
     const failedReconciles = (log.match(/reconcile \S+ failed/g) ?? []).length;
