@@ -6,10 +6,11 @@
  *     [--count 1000] [--concurrency 16] [--profile]
  *
  * Two fresh control planes of test/kube-testenv (kube-apiserver on embedded etcd with
- * kube-controller-manager, deploy/ applied). On the first, one `kubectl apply --server-side` of one
+ * kube-controller-manager, deploy/ applied, the workload simulator playing the kubelets on nodes
+ * with room for every sandbox). On the first, one `kubectl apply --server-side` of one
  * file holding every object the backend renders for `count` sandboxes (their dry-run manifests).
  * On the second, the real backend (packages/backend, a process of its own, this cluster as its only
- * one, with the workload simulator playing the kubelets) takes `count` POST /api/kars/sandboxes,
+ * one) takes `count` POST /api/kars/sandboxes,
  * `concurrency` at a time. Printed: both wall times, each sandbox's POST → Applied (status written
  * for its generation, every object applied) and POST → Running, the API server's own count of the
  * backend's requests per sandbox (apiserver_request_total), whether a Lease was lost or a reconcile
@@ -246,14 +247,25 @@ async function workloadReadiness(target: ClusterTarget) {
   return { available: delays, statusLag };
 }
 
+/** A control plane with deploy/ applied and the simulator, its nodes room for every sandbox. */
+function clusterOptions() {
+  return {
+    readyDelayMs: 500,
+    nodePools: DEFAULT_NODE_POOLS.map(pool => ({
+      ...pool,
+      nodes: Math.max(pool.nodes, Math.ceil(count / 100) + 1),
+      capacity: { cpu: '64', memory: '256Gi', pods: '110' },
+    })),
+  };
+}
+
 async function kubectlBaseline(
   kubectl: string,
   manifests: KubeObject[],
   namespaces: number,
 ): Promise<{ ms: number; objects: number; writes: number }> {
-  const target = await startClusterTarget('kube-apiserver', {
-    simulator: false,
-  });
+  // The simulator runs here too: the objects' pods are scheduled and started as in the backend's burst.
+  const target = await startClusterTarget('kube-apiserver', clusterOptions());
   try {
     const file = path.join(WORK_DIR, 'burst.yaml');
     fs.writeFileSync(file, manifests.map(o => stringify(o)).join('---\n'));
@@ -291,15 +303,7 @@ async function main() {
       os.cpus().length
     } cores, work dir ${WORK_DIR}`,
   );
-  const target = await startClusterTarget('kube-apiserver', {
-    readyDelayMs: 500,
-    // Room for every sandbox: the default pools hold a few dozen.
-    nodePools: DEFAULT_NODE_POOLS.map(pool => ({
-      ...pool,
-      nodes: Math.max(pool.nodes, Math.ceil(count / 100) + 1),
-      capacity: { cpu: '64', memory: '256Gi', pods: '110' },
-    })),
-  });
+  const target = await startClusterTarget('kube-apiserver', clusterOptions());
   let backend: BackendProcess | undefined;
   const watcher = watchSandboxes(target);
   const interrupted = async () => {

@@ -12,6 +12,7 @@ import {
   startClusterTarget,
 } from '@kars-portal/test-kit/cluster';
 import { ClusterController } from './ClusterController';
+import { applySteps } from './Reconciler';
 import {
   backendConnection,
   backendGateway,
@@ -479,6 +480,7 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
         async () => (await phaseOf(name)) === 'Running',
       );
     }
+    expect(second.reconciling).toBe(true);
     await second.stop();
   });
 
@@ -541,6 +543,36 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
       expect(repaired.note).toMatch(
         /^Deployment kars-tenant-k\/tenant-k: spec\.replicas no longer held the rendered values; edited without a field manager of its own/,
       );
+    });
+  });
+});
+
+describe('applySteps', () => {
+  const o = (kind: string) => ({
+    apiVersion: 'v1',
+    kind,
+    metadata: { name: kind.toLowerCase() },
+  });
+  it('writes what the Deployment needs or is confined by first, and the Service after it', () => {
+    const objects = [
+      o('ServiceAccount'),
+      o('NetworkPolicy'),
+      o('ConfigMap'),
+      o('Deployment'),
+      o('Service'),
+    ];
+    const steps = applySteps(objects);
+    expect(steps.before.map(x => x.kind)).toEqual([
+      'ServiceAccount',
+      'NetworkPolicy',
+      'ConfigMap',
+    ]);
+    expect(steps.workload.map(x => x.kind)).toEqual(['Deployment']);
+    expect(steps.after.map(x => x.kind)).toEqual(['Service']);
+    expect(applySteps([o('ConfigMap')])).toEqual({
+      before: [o('ConfigMap')],
+      workload: [],
+      after: [],
     });
   });
 });

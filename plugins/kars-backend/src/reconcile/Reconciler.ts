@@ -34,6 +34,20 @@ import { Observation } from './status';
 import { writeSandboxStatus } from './statusWriter';
 import { WorkQueue } from './WorkQueue';
 
+/**
+ * The rendered objects in the order a pass writes them: everything the Deployment needs or is
+ * confined by, then the Deployment, then what only points at its pods (the Service). Pure.
+ */
+export function applySteps(objects: KubeObject[]) {
+  const at = objects.findIndex(o => o.kind === 'Deployment');
+  if (at < 0) return { before: objects, workload: [], after: [] };
+  return {
+    before: objects.slice(0, at),
+    workload: [objects[at]],
+    after: objects.slice(at + 1),
+  };
+}
+
 /** Which changes of each owned kind queue its sandbox. */
 const RELEVANT = new Map<string, Predicate>(
   OWNED_KINDS.map(k => [k.kind, ownedNeedsReconcile(k.kind)]),
@@ -248,13 +262,17 @@ export class Reconciler {
         namespaceName,
       );
       await apply(rendered.secretAccess, liveAccess);
-      await this.generatedSecrets.ensure(sandbox, rendered.secrets);
-      for (const desired of rendered.objects) {
-        await apply(
-          desired,
-          this.owned.get(desired.kind, desired.metadata.name, namespaceName),
-        );
-      }
+      // What the Deployment's pods use and what confines them (the NetworkPolicy among them) is in
+      // place before the Deployment; the objects of each step are written at once.
+      const live = (o: KubeObject) =>
+        this.owned.get(o.kind, o.metadata.name, namespaceName);
+      const steps = applySteps(rendered.objects);
+      await Promise.all([
+        this.generatedSecrets.ensure(sandbox, rendered.secrets),
+        ...steps.before.map(o => apply(o, live(o))),
+      ]);
+      for (const o of steps.workload) await apply(o, live(o));
+      await Promise.all(steps.after.map(o => apply(o, live(o))));
       await this.owned.prune(name, namespaceName, [
         rendered.secretAccess,
         ...rendered.objects,

@@ -50,19 +50,21 @@ export class GeneratedSecrets {
   }
 
   async ensure(sandbox: KarsSandboxObject, secrets: SecretShell[]) {
-    for (const { object, source } of secrets) {
-      if (source.kind !== 'generated') continue;
-      const key = `${sandbox.metadata.uid}/${object.metadata.name}`;
-      if (this.confirmed.has(key)) continue;
-      await this.create({
-        ...object,
-        data: {
-          [GENERATED_TOKEN_KEY]: Buffer.from(
-            randomBytes(source.bytes).toString('hex'),
-          ).toString('base64'),
-        },
-      });
-      this.confirmed.add(key);
-    }
+    await Promise.all(
+      secrets.map(async ({ object, source }) => {
+        if (source.kind !== 'generated') return;
+        const key = `${sandbox.metadata.uid}/${object.metadata.name}`;
+        if (this.confirmed.has(key)) return;
+        await this.create({
+          ...object,
+          data: {
+            [GENERATED_TOKEN_KEY]: Buffer.from(
+              randomBytes(source.bytes).toString('hex'),
+            ).toString('base64'),
+          },
+        });
+        this.confirmed.add(key);
+      }),
+    );
   }
 }
