@@ -7,6 +7,7 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-page/run.ts \
  *     [--tenants 5000] [--runs 5] [--concurrency 4] [--build | --no-build] [--keep] [--attach]
+ *     [--search tenant-42]
  *
  * --keep leaves the backend running (pid in /tmp/kars-bench-fleet/backend.pid); --attach measures a
  * kept one again without starting or seeding from scratch (it creates only missing tenants);
@@ -30,7 +31,6 @@ const WORK_DIR = '/tmp/kars-bench-fleet';
 const PID_FILE = path.join(WORK_DIR, 'backend.pid');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROW = 'table[aria-label="Sandboxes"] tbody tr';
-const SEARCH = 'tenant-42';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -40,6 +40,10 @@ const option = (name: string, fallback: number) => {
 const tenants = option('--tenants', 5000);
 const runs = option('--runs', 5);
 const concurrency = option('--concurrency', 4);
+/** What the search types: it must match some tenants (tenant-42 matches 100 of 5,000, none of 1,000). */
+const SEARCH = args.includes('--search')
+  ? args[args.indexOf('--search') + 1]
+  : 'tenant-42';
 const keep = args.includes('--keep');
 const attach = args.includes('--attach');
 const settle = !args.includes('--no-settle');
