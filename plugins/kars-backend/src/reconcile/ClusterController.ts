@@ -72,6 +72,8 @@ export class ClusterController {
   private resyncTimer?: NodeJS.Timeout;
   private preflightTimer?: NodeJS.Timeout;
   private enqueueTimer?: NodeJS.Timeout;
+  /** Shards gained since their sandboxes were last queued. */
+  private readonly gainedShards = new Set<number>();
   /** The passes in progress, by sandbox name. */
   private readonly inProgress = new Map<string, Promise<unknown>>();
   readonly identity: string;
@@ -137,8 +139,8 @@ export class ClusterController {
   }
 
   /**
-   * Takes a shard on: its sandboxes are queued (with those of the other shards held: shards gained
-   * within a moment of each other, as when a replica's are taken over, queue them once).
+   * Takes a shard on: its sandboxes are queued, not the other shards' (shards gained within a
+   * moment of each other, as when a replica's are taken over, are queued together).
    */
   private gained(shard: number) {
     this.held.add(shard);
@@ -146,9 +148,14 @@ export class ClusterController {
       void this.lead();
       return;
     }
+    this.gainedShards.add(shard);
     this.enqueueTimer ??= setTimeout(() => {
       this.enqueueTimer = undefined;
-      this.reconciler?.enqueueAll();
+      const gained = new Set(this.gainedShards);
+      this.gainedShards.clear();
+      this.reconciler?.enqueueAll(name =>
+        gained.has(shardOf(name, this.shards)),
+      );
     }, ENQUEUE_DELAY_MS);
   }
 
@@ -235,6 +242,7 @@ export class ClusterController {
     clearInterval(this.resyncTimer);
     clearTimeout(this.enqueueTimer);
     this.enqueueTimer = undefined;
+    this.gainedShards.clear();
     clearTimeout(this.preflightTimer);
     this.reconciler?.stop();
     this.reconciler = undefined;

@@ -163,11 +163,11 @@ export class Reconciler {
     this.pods.stop();
   }
 
-  /** Queues every sandbox this replica owns (a resync). */
-  enqueueAll() {
+  /** Queues every sandbox this replica owns (a resync), or those of them `which` selects. */
+  enqueueAll(which: (name: string) => boolean = () => true) {
     for (const sandbox of this.cluster.sandboxes.list()) {
-      if (this.owns(sandbox.metadata.name))
-        this.queue.add(sandbox.metadata.name);
+      const name = sandbox.metadata.name;
+      if (this.owns(name) && which(name)) this.queue.add(name);
     }
   }
 
