@@ -26,7 +26,6 @@ import os from 'os';
 import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
-  CreateSandboxRequest,
   KARS_API_GROUP_VERSION,
   KARS_SANDBOX_KIND,
   KarsClient,
@@ -42,6 +41,7 @@ import {
   OWNED_SELECTOR,
 } from '../../plugins/kars-backend/src/reconcile/ownedObjects';
 import { SIMULATED_NODE_LABEL } from '@kars-portal/workload-simulator';
+import { tenant } from '../lib/tenants';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PORT = 7127; // fixed in app-config.bench.yaml
@@ -68,7 +68,6 @@ const label =
         .toString()
         .trim()}${untransformed ? ' untransformed' : ''}`;
 
-const nameOf = (i: number) => `tenant-${String(i).padStart(4, '0')}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -214,38 +213,6 @@ async function heapAfterGc(inspectorUrl: string) {
 }
 
 // ---------------------------------------------------------------- the tenants
-
-const ISOLATION = ['standard', 'enhanced', 'confidential'] as const;
-const MODELS = ['gpt-4.1', 'gpt-4o', 'Phi-4', 'gpt-4.1-mini'];
-
-/** The fleet of bench/fleet-page: owners, isolation levels, models, budgets, channels. */
-function tenant(i: number): CreateSandboxRequest {
-  const telegram = i % 3 === 0;
-  return {
-    name: nameOf(i),
-    spec: {
-      owner: `group:default/team-${'abcde'[i % 5]}`,
-      sandbox: { isolation: ISOLATION[i % 3] },
-      model: MODELS[i % 4],
-      tokenBudget: {
-        perRequestTokens: 4000,
-        dailyTokens: 50000 * (1 + (i % 4)),
-        monthlyTokens: 2000000,
-      },
-      channels: [
-        ...(telegram ? [{ type: 'telegram' as const }] : []),
-        ...(i % 7 === 0 ? [{ type: 'slack' as const }] : []),
-      ],
-    } as CreateSandboxRequest['spec'],
-    ...(telegram
-      ? {
-          credentials: {
-            TELEGRAM_BOT_TOKEN: '000000000:BENCH-fake-telegram-token-not-real',
-          },
-        }
-      : {}),
-  };
-}
 
 async function seed(client: KarsClient, token: string) {
   const start = Date.now();

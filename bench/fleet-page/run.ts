@@ -18,11 +18,9 @@ import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import {
-  CreateSandboxRequest,
-  KarsClient,
-} from '@kars-portal/plugin-kars-common';
+import { KarsClient } from '@kars-portal/plugin-kars-common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { nameOf, tenant } from '../lib/tenants';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PORT = 7117; // fixed in app-config.bench.yaml
@@ -51,7 +49,6 @@ let build: 'always' | 'never' | 'stale' = 'stale';
 if (args.includes('--build')) build = 'always';
 if (args.includes('--no-build')) build = 'never';
 
-const nameOf = (i: number) => `tenant-${String(i).padStart(4, '0')}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -203,38 +200,6 @@ async function waitIdle(pid: number, timeoutMs: number) {
 }
 
 // ---------------------------------------------------------------- the tenants
-
-const ISOLATION = ['standard', 'enhanced', 'confidential'] as const;
-const MODELS = ['gpt-4.1', 'gpt-4o', 'Phi-4', 'gpt-4.1-mini'];
-
-/** A varied fleet: owners, isolation levels, models, budgets; some channels lack credentials. */
-function tenant(i: number): CreateSandboxRequest {
-  const telegram = i % 3 === 0;
-  return {
-    name: nameOf(i),
-    spec: {
-      owner: `group:default/team-${'abcde'[i % 5]}`,
-      sandbox: { isolation: ISOLATION[i % 3] },
-      model: MODELS[i % 4],
-      tokenBudget: {
-        perRequestTokens: 4000,
-        dailyTokens: 50000 * (1 + (i % 4)),
-        monthlyTokens: 2000000,
-      },
-      channels: [
-        ...(telegram ? [{ type: 'telegram' as const }] : []),
-        ...(i % 7 === 0 ? [{ type: 'slack' as const }] : []),
-      ],
-    } as CreateSandboxRequest['spec'],
-    ...(telegram
-      ? {
-          credentials: {
-            TELEGRAM_BOT_TOKEN: '000000000:BENCH-fake-telegram-token-not-real',
-          },
-        }
-      : {}),
-  };
-}
 
 async function seed(client: KarsClient, token: string) {
   const have = (await client.listSandboxes({ limit: 1 }, { token })).totalCount;
