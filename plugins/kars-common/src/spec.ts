@@ -78,6 +78,8 @@ export const sandboxSpecSchema = z
         enabled: z.boolean().default(true),
         description: z.string().max(1000).default(''),
         skills: z.array(a2aSkillSchema).max(32).default([]),
+        /** Publish through the cluster's public A2A gateway; absent follows the cluster's default. */
+        publicGateway: z.boolean().optional(),
       })
       .default({ enabled: true, description: '', skills: [] }),
     resources: z
@@ -216,6 +218,7 @@ export const sandboxPatchSchema = z.strictObject({
       enabled: z.boolean().optional(),
       description: z.string().optional(),
       skills: z.array(z.unknown()).optional(),
+      publicGateway: z.boolean().nullable().optional(),
     })
     .optional(),
   resources: z

@@ -9,9 +9,11 @@ const spec = sandboxSpecSchema.parse({
   model: 'gpt-4.1',
   tokenBudget: { perRequestTokens: 8000, dailyTokens: 200000 },
   channels: [{ type: 'slack' }, { type: 'telegram' }],
-  a2a: { description: 'Team A assistant' },
+  a2a: { description: 'Team A assistant', publicGateway: true },
   workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
 });
+
+const { publicGateway: _gateway, ...a2aWithoutGateway } = spec.a2a;
 
 describe('mergeSpecPatch', () => {
   it.each<[string, SandboxPatch, Record<string, unknown>]>([
@@ -32,6 +34,11 @@ describe('mergeSpecPatch', () => {
       { channels: [{ type: 'discord' }] },
     ],
     ['removes a field given as null', { workloadIdentity: null }, {}],
+    [
+      'removes a nested key given as null, so it falls back to the default',
+      { a2a: { publicGateway: null } },
+      { a2a: a2aWithoutGateway },
+    ],
     [
       'skips a field given as undefined',
       { model: undefined },

@@ -4,6 +4,10 @@ function mergeObject(base: object, patch: object): object {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
     out[k] =
       v &&
       typeof v === 'object' &&
@@ -17,7 +21,7 @@ function mergeObject(base: object, patch: object): object {
 
 /**
  * A spec with a PATCH body merged in, as `PATCH /sandboxes/:name` takes it: a top-level null removes
- * the field, an object merges into the object it meets, anything else (arrays included) replaces.
+ * the field (and a null inside an object removes that key), an object merges into the object it meets, anything else (arrays included) replaces.
  * The result is for the spec schema to judge. Pure.
  */
 export function mergeSpecPatch(
