@@ -50,7 +50,7 @@ export const crdAgreementCases: CrdAgreementCase[] = [
           {
             id: 'billing',
             name: 'Billing',
-            description: '',
+            description: 'Answers invoice questions',
             tags: ['finance'],
           },
         ],
@@ -177,8 +177,32 @@ export const crdAgreementCases: CrdAgreementCase[] = [
         skills: Array.from({ length: 33 }, (_, i) => ({
           id: `s${i}`,
           name: 's',
+          description: 'd',
+          tags: ['t'],
         })),
       },
+    },
+    valid: false,
+    judge: 'schema',
+  },
+  {
+    what: 'a skill without a description',
+    spec: { a2a: { skills: [{ id: 's', name: 's', tags: ['t'] }] } },
+    valid: false,
+    judge: 'schema',
+  },
+  {
+    what: 'a skill with an empty description',
+    spec: {
+      a2a: { skills: [{ id: 's', name: 's', description: '', tags: ['t'] }] },
+    },
+    valid: false,
+    judge: 'schema',
+  },
+  {
+    what: 'a skill without tags',
+    spec: {
+      a2a: { skills: [{ id: 's', name: 's', description: 'd', tags: [] }] },
     },
     valid: false,
     judge: 'schema',

@@ -158,7 +158,14 @@ describe('sandbox spec rules', () => {
       {
         a2a: {
           description: 'Answers billing questions',
-          skills: [{ id: 'billing', name: 'Billing', tags: ['finance'] }],
+          skills: [
+            {
+              id: 'billing',
+              name: 'Billing',
+              description: 'Answers invoice questions',
+              tags: ['finance'],
+            },
+          ],
         },
       },
     ],
@@ -343,7 +350,13 @@ describe('sandbox spec rules', () => {
     ],
     [
       'a2a skill id with spaces',
-      { a2a: { skills: [{ id: 'my skill', name: 'x' }] } },
+      {
+        a2a: {
+          skills: [
+            { id: 'my skill', name: 'x', description: 'd', tags: ['t'] },
+          ],
+        },
+      },
       'spec.a2a.skills.0.id',
       'skill-id',
     ],
@@ -352,8 +365,8 @@ describe('sandbox spec rules', () => {
       {
         a2a: {
           skills: [
-            { id: 'x', name: 'x' },
-            { id: 'x', name: 'y' },
+            { id: 'x', name: 'x', description: 'd', tags: ['t'] },
+            { id: 'x', name: 'y', description: 'd', tags: ['t'] },
           ],
         },
       },

@@ -105,14 +105,14 @@ export const channelSchema = z.strictObject({
   type: z.enum(CHANNEL_TYPES),
 });
 
-/** A skill advertised on the agent's A2A card. @public */
+/** A skill advertised on the agent's A2A card; A2A requires its description and at least one tag. @public */
 export const a2aSkillSchema = z.strictObject({
   id: z.string().min(1).max(63).regex(PATTERNS.skillId, {
     error: 'must be lowercase letters, digits, "-", "_" or "."',
   }),
   name: z.string().min(1).max(100),
-  description: z.string().max(1000).default(''),
-  tags: z.array(z.string().min(1).max(50)).max(20).default([]),
+  description: z.string().min(1).max(1000),
+  tags: z.array(z.string().min(1).max(50)).min(1).max(20),
 });
 
 /** @public */

@@ -712,7 +712,11 @@ export function generateCampaign(
       networkPolicy: {
         allowedEndpoints: [{ host: 'api.example.com', port: 443 }],
       },
-      a2a: { skills: [{ id: 's1', name: 'Skill' }] },
+      a2a: {
+        skills: [
+          { id: 's1', name: 'Skill', description: 'A skill', tags: ['test'] },
+        ],
+      },
       resources: { limits: { cpu: '1', memory: '1Gi' } },
     },
     credentials: { BRAVE_API_KEY: ctx.secret },

@@ -337,7 +337,12 @@ describeContract(
               enabled: true,
               description: '',
               skills: [
-                { id: 'billing', name: 'Billing', description: '', tags: [] },
+                {
+                  id: 'billing',
+                  name: 'Billing',
+                  description: 'Answers invoice questions',
+                  tags: ['finance'],
+                },
               ],
             },
             resources: { limits: { cpu: '2', memory: '4Gi' } },

@@ -55,7 +55,14 @@ const tenantASpec: SandboxSpecInput = {
   a2a: {
     enabled: true,
     description: 'Answers questions about invoices',
-    skills: [{ id: 'invoices', name: 'Invoices', tags: ['finance'] }],
+    skills: [
+      {
+        id: 'invoices',
+        name: 'Invoices',
+        description: 'Answers invoice questions',
+        tags: ['finance'],
+      },
+    ],
   },
 };
 const tenantA = sandbox('tenant-a', tenantASpec);

@@ -79,7 +79,14 @@ const MATRIX = ISOLATION_LEVELS.flatMap(isolation =>
             ? {
                 enabled: true,
                 description: 'round trip',
-                skills: [{ id: 'rt', name: 'Round trip', tags: ['test'] }],
+                skills: [
+                  {
+                    id: 'rt',
+                    name: 'Round trip',
+                    description: 'Round trip',
+                    tags: ['test'],
+                  },
+                ],
               }
             : { enabled: false },
           resources: { limits: LIMITS[i] },

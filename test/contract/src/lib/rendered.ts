@@ -273,7 +273,16 @@ export function renderedObjects(ns: string, suffix: string) {
         inferenceRef: { name: sandbox },
         channels: [{ type: 'telegram' }],
         networkPolicy: { allowedEndpoints: [{ host: 'api.github.com' }] },
-        a2a: { skills: [{ id: 'billing', name: 'Billing' }] },
+        a2a: {
+          skills: [
+            {
+              id: 'billing',
+              name: 'Billing',
+              description: 'Answers invoice questions',
+              tags: ['finance'],
+            },
+          ],
+        },
       },
     },
     lease: {
