@@ -1,5 +1,6 @@
 import { agentA2aUrl, agentCardSchema, buildAgentCard } from './agentCard';
 import { sandboxSpecSchema } from './spec';
+import { RUNTIME_KINDS } from './specVocabulary';
 
 describe('buildAgentCard', () => {
   const spec = sandboxSpecSchema.parse({
@@ -16,6 +17,7 @@ describe('buildAgentCard', () => {
       ],
     },
   });
+  const inCluster = 'https://tenant-a.kars-tenant-a.svc.cluster.local:8443/a2a';
 
   it('builds an A2A 1.0 card that its own schema accepts', () => {
     const card = buildAgentCard('tenant-a', spec, {
@@ -27,7 +29,7 @@ describe('buildAgentCard', () => {
       description: 'Answers billing questions',
       supportedInterfaces: [
         {
-          url: 'https://tenant-a.kars-tenant-a.svc.cluster.local:8443/a2a',
+          url: inCluster,
           protocolBinding: 'JSONRPC',
           protocolVersion: '1.0',
         },
@@ -35,17 +37,83 @@ describe('buildAgentCard', () => {
       provider: { organization: 'Contoso' },
       skills: [{ id: 'billing', name: 'Billing', tags: ['finance'] }],
     });
+    expect(card).not.toHaveProperty('securitySchemes');
+    expect(card).not.toHaveProperty('securityRequirements');
   });
 
-  it('describes the agent when the spec gives no description', () => {
+  it('describes the agent and its chat skill from the runtime and model when the spec does not', () => {
     const card = buildAgentCard(
       'tenant-b',
       sandboxSpecSchema.parse({ model: 'Phi-4' }),
     );
     expect(card?.description).toBe(
-      'A OpenClaw agent in the kars sandbox tenant-b, on Phi-4.',
+      'An OpenClaw agent in the kars sandbox tenant-b, on Phi-4.',
     );
-    expect(card?.skills).toEqual([]);
+    expect(card?.skills).toEqual([
+      {
+        id: 'chat',
+        name: 'Chat',
+        description: 'Chats with an OpenClaw agent on the model Phi-4.',
+        tags: ['OpenClaw', 'Phi-4', 'chat'],
+      },
+    ]);
+    expect(agentCardSchema.parse(card)).toEqual(card);
+  });
+
+  it('puts the right article before every runtime', () => {
+    const articles = Object.fromEntries(
+      RUNTIME_KINDS.map(kind => [
+        kind,
+        buildAgentCard(
+          'x',
+          sandboxSpecSchema.parse({ runtime: { kind } }),
+        )?.description.split(' ')[0],
+      ]),
+    );
+    expect(articles).toEqual({
+      OpenClaw: 'An',
+      Hermes: 'A',
+      OpenAIAgents: 'An',
+      MicrosoftAgentFramework: 'A',
+      LangGraph: 'A',
+      Anthropic: 'An',
+      PydanticAi: 'A',
+      BYO: 'A',
+    });
+  });
+
+  it('behind the public gateway with client certificates: the gateway first and mTLS required', () => {
+    const card = buildAgentCard('tenant-a', spec, {
+      publicGateway: { url: 'https://a2a.contoso.example', callerAuth: 'mtls' },
+    });
+    expect(agentCardSchema.parse(card)).toEqual(card);
+    expect(card?.supportedInterfaces.map(i => i.url)).toEqual([
+      'https://a2a.contoso.example/a2a',
+      inCluster,
+    ]);
+    expect(card?.securitySchemes).toEqual({
+      mtls: {
+        mtlsSecurityScheme: {
+          description: 'A client certificate the public A2A gateway trusts.',
+        },
+      },
+    });
+    expect(card?.securityRequirements).toEqual([
+      { schemes: { mtls: { list: [] } } },
+    ]);
+  });
+
+  it('behind the public gateway open to anyone: the gateway first, no security scheme', () => {
+    const card = buildAgentCard('tenant-a', spec, {
+      publicGateway: { url: 'https://a2a.contoso.example', callerAuth: 'none' },
+    });
+    expect(agentCardSchema.parse(card)).toEqual(card);
+    expect(card?.supportedInterfaces.map(i => i.url)).toEqual([
+      'https://a2a.contoso.example/a2a',
+      inCluster,
+    ]);
+    expect(card).not.toHaveProperty('securitySchemes');
+    expect(card).not.toHaveProperty('securityRequirements');
   });
 
   it('builds no card when A2A is off', () => {
@@ -64,5 +132,19 @@ describe('buildAgentCard', () => {
     expect(agentA2aUrl('x', 'example.internal')).toBe(
       'https://x.kars-x.svc.example.internal:8443/a2a',
     );
+  });
+
+  it('its schema rejects a card without skills or with a skill missing its description or tags', () => {
+    const card = buildAgentCard('tenant-a', spec)!;
+    const skill = card.skills[0];
+    for (const skills of [
+      [],
+      [{ ...skill, description: '' }],
+      [{ ...skill, tags: [] }],
+    ]) {
+      expect(agentCardSchema.safeParse({ ...card, skills }).success).toBe(
+        false,
+      );
+    }
   });
 });
