@@ -4,6 +4,7 @@ import yaml from 'yaml';
 import { z } from 'zod';
 import {
   CHANNEL_CREDENTIAL_KEYS,
+  createSandboxRequestSchema,
   credentialsSchema,
   ISOLATION_LEVELS,
   isolationLevelLabel,
@@ -53,6 +54,11 @@ const nameSchema = z.toJSONSchema(sandboxNameSchema, {
   target: 'draft-7',
   io: 'input',
 }) as Json;
+const createRequest = z.toJSONSchema(createSandboxRequestSchema, {
+  target: 'draft-7',
+  io: 'input',
+  unrepresentable: 'any',
+}) as Json;
 const credentials = z.toJSONSchema(credentialsSchema, {
   target: 'draft-7',
   io: 'input',
@@ -92,8 +98,9 @@ function constraints(schema: Json, withDefault = true): Json {
 }
 
 /**
- * How a parameter's value reaches the spec: `as is`, through the `karsChannels` filter, or `derived`
- * (the template computes the value from it, as from a select of unchanged/on/off).
+ * How a parameter's value reaches the spec: `as is` (or an empty list in its place), through the
+ * `karsChannels` filter, or `derived` (the template computes the value from it, as from a select of
+ * unchanged/on/off).
  */
 type Via = 'as is' | 'karsChannels' | 'derived';
 type Landing = { parameter: string; path: string; via: Via };
@@ -111,7 +118,9 @@ function landings(value: unknown, at_: string[] = []): Landing[] {
     const found: Landing[] = [];
     for (const [, key, expression] of value.matchAll(PAIR)) {
       for (const [, parameter] of expression.matchAll(REF)) {
-        const asIs = expression.trim() === `parameters.${parameter}`;
+        const asIs = new RegExp(
+          `^parameters\\.${parameter}( or \\[\\])?$`,
+        ).test(expression.trim());
         found.push({
           parameter,
           path: [...at_, key].join('.'),
@@ -124,7 +133,11 @@ function landings(value: unknown, at_: string[] = []): Landing[] {
       if (named.has(parameter)) continue;
       let via: Via = 'derived';
       if (value === `\${{ parameters.${parameter} }}`) via = 'as is';
-      else if (value.includes(`parameters.${parameter} | karsChannels`))
+      else if (
+        new RegExp(
+          `parameters\\.${parameter}( or \\[\\]\\))? \\| karsChannels`,
+        ).test(value)
+      )
         via = 'karsChannels';
       found.push({ parameter, path: at_.join('.'), via });
     }
@@ -212,6 +225,7 @@ describe('template New agent sandbox', () => {
     'TELEGRAM_BOT_TOKEN',
     'SLACK_BOT_TOKEN',
     'DISCORD_BOT_TOKEN',
+    ...PLUGIN_CREDENTIAL_KEYS,
   ];
   const asIs = Object.keys(landed).filter(k => landed[k].via === 'as is');
 
@@ -224,6 +238,7 @@ describe('template New agent sandbox', () => {
   it('puts every spec parameter once in the spec, where kars-common has the field', () => {
     expect(paths).toEqual({
       owner: 'owner',
+      runtime: 'runtime.kind',
       isolation: 'sandbox.isolation',
       model: 'model',
       perRequestTokens: 'tokenBudget.perRequestTokens',
@@ -238,25 +253,52 @@ describe('template New agent sandbox', () => {
       governance: 'governance.enabled',
       a2aDescription: 'a2a.description',
       a2aSkills: 'a2a.skills',
+      publicGateway: 'a2a.publicGateway',
+      cpuLimit: 'resources.limits.cpu',
+      memoryLimit: 'resources.limits.memory',
+      workloadIdentityClientId: 'workloadIdentity.clientId',
     });
     expect(count).toBe(Object.keys(paths).length);
     for (const p of Object.values(paths)) expect(at(p)).toBeDefined();
   });
 
-  it('accounts for every parameter: the spec, the name, waiting, the tokens', () => {
+  it('accounts for every parameter: the spec, the name, the cluster, waiting, the tokens and keys', () => {
     expect(Object.keys(params).sort()).toEqual(
-      [...Object.keys(paths), 'name', 'waitForRunning', ...secretKeys].sort(),
+      [
+        ...Object.keys(paths),
+        'name',
+        'cluster',
+        'waitForRunning',
+        ...secretKeys,
+      ].sort(),
     );
     expect(step.input.name).toBe('${{ parameters.name }}');
+    expect(step.input.cluster).toBe('${{ parameters.cluster }}');
     expect(step.input.waitForRunning).toBe('${{ parameters.waitForRunning }}');
   });
 
-  it('passes every spec parameter but the channels as it is', () => {
+  it('passes every spec parameter but the channels and the gateway select as it is', () => {
     expect(asIs.sort()).toEqual(
       Object.keys(paths)
-        .filter(k => k !== 'channels')
+        .filter(k => k !== 'channels' && k !== 'publicGateway')
         .sort(),
     );
+  });
+
+  it("cluster has the constraints of the create request's cluster and the cluster picker", () => {
+    const { type, minLength, maxLength } = createRequest.properties.cluster;
+    expect(constraints(params.cluster)).toEqual({ type, minLength, maxLength });
+    expect(params.cluster['ui:field']).toBe('KarsCluster');
+  });
+
+  it("publicGateway is a select of the cluster's default, on or off, for a boolean left out by default", () => {
+    expect(landed.publicGateway.via).toBe('derived');
+    expect(at(paths.publicGateway)).toEqual({ type: 'boolean' });
+    expect(params.publicGateway).toMatchObject({
+      type: 'string',
+      enum: ['default', 'on', 'off'],
+      default: 'default',
+    });
   });
 
   it.each(asIs)('%s has the constraints of kars-common', key => {
@@ -295,7 +337,7 @@ describe('template New agent sandbox', () => {
     expect(params.allowedEndpoints['ui:field']).toBe('KarsEgressAllowlist');
   });
 
-  it('collects channel tokens as secrets named like the credential keys', () => {
+  it('collects channel tokens and plugin keys as secrets named like the credential keys', () => {
     expect(() => checkSecrets(params, secretKeys)).not.toThrow();
   });
 
@@ -331,8 +373,15 @@ describe('template Change sandbox', () => {
       dailyTokens: 'tokenBudget.dailyTokens',
       monthlyTokens: 'tokenBudget.monthlyTokens',
       channels: 'channels',
+      replaceChannels: 'channels',
       allowedEndpoints: 'networkPolicy.allowedEndpoints',
+      replaceAllowlist: 'networkPolicy',
       governance: 'governance.enabled',
+      publicGateway: 'a2a.publicGateway',
+      cpuLimit: 'resources.limits.cpu',
+      memoryLimit: 'resources.limits.memory',
+      workloadIdentityClientId: 'workloadIdentity.clientId',
+      removeWorkloadIdentity: 'workloadIdentity',
       suspended: 'suspended',
     });
     expect(count).toBe(Object.keys(paths).length);
@@ -351,6 +400,9 @@ describe('template Change sandbox', () => {
         'dailyTokens',
         'monthlyTokens',
         'allowedEndpoints',
+        'cpuLimit',
+        'memoryLimit',
+        'workloadIdentityClientId',
       ].sort(),
     );
   });
@@ -384,6 +436,33 @@ describe('template Change sandbox', () => {
     });
   });
 
+  it("publicGateway is a select that keeps it, restores the cluster's default (null) or sets it", () => {
+    expect(landed.publicGateway.via).toBe('derived');
+    expect(at(paths.publicGateway)).toEqual({ type: 'boolean' });
+    expect(params.publicGateway).toMatchObject({
+      type: 'string',
+      enum: ['unchanged', 'default', 'on', 'off'],
+      default: 'unchanged',
+    });
+    expect(step.input.spec.a2a.publicGateway).toContain(
+      "none if parameters.publicGateway == 'default'",
+    );
+  });
+
+  it.each(['replaceChannels', 'replaceAllowlist', 'removeWorkloadIdentity'])(
+    '%s is a box, unticked by default, that lets the change send an empty list or a null',
+    key => {
+      expect(landed[key].via).toBe('derived');
+      expect(params[key]).toMatchObject({ type: 'boolean', default: false });
+    },
+  );
+
+  it('leaves the runtime and the cluster out: they are fixed at creation', () => {
+    expect(patchFields).not.toContain('runtime');
+    expect(params.runtime).toBeUndefined();
+    expect(params.cluster).toBeUndefined();
+  });
+
   it("says what each isolation level is, in kars-common's words", () => {
     expect(params.isolation.enumNames).toEqual(
       ISOLATION_LEVELS.map(isolationLevelLabel),
@@ -410,8 +489,23 @@ describe('template Rotate sandbox credentials', () => {
   it('is titled Rotate sandbox credentials and accounts for every parameter', () => {
     expect(template.metadata.title).toBe('Rotate sandbox credentials');
     expect(Object.keys(params).sort()).toEqual(
-      ['sandbox', 'restart', ...ALL_CREDENTIAL_KEYS].sort(),
+      ['sandbox', 'restart', 'whatsapp', ...ALL_CREDENTIAL_KEYS].sort(),
     );
+  });
+
+  it("turns WhatsApp on or off through the action's whatsappEnabled, or leaves it", () => {
+    expect(params.whatsapp).toMatchObject({
+      type: 'string',
+      enum: ['unchanged', 'on', 'off'],
+      default: 'unchanged',
+    });
+    expect(params.whatsapp['ui:field']).toBeUndefined();
+    const [step] = template.spec.steps;
+    expect(step.input.whatsappEnabled).toBe(
+      "${{ (parameters.whatsapp == 'on') if parameters.whatsapp in ['on', 'off'] else undefined }}",
+    );
+    const input = actions[step.action].schema!.input as Json;
+    expect(input.properties.whatsappEnabled.type).toBe('boolean');
   });
 
   it('collects every channel token and plugin key as a secret', () => {

@@ -116,6 +116,7 @@ describe('the fake kars API', () => {
       spec: {
         tokenBudget: { dailyTokens: 1000 },
         workloadIdentity: { clientId: '11111111-2222-3333-4444-555555555555' },
+        a2a: { description: 'Helps', publicGateway: true },
       },
     });
     const bad = call('PATCH', '/sandboxes/tenant-a', {
@@ -134,6 +135,7 @@ describe('the fake kars API', () => {
       model: 'gpt-4o',
       tokenBudget: { perRequestTokens: 10 },
       workloadIdentity: null,
+      a2a: { publicGateway: null },
     });
     expect(changed.body.changed).toBe(true);
     const after = fake.sandboxes.get('tenant-a')!;
@@ -143,6 +145,11 @@ describe('the fake kars API', () => {
       perRequestTokens: 10,
     });
     expect(after.spec.workloadIdentity).toBeUndefined();
+    expect(after.spec.a2a).toEqual({
+      enabled: true,
+      description: 'Helps',
+      skills: [],
+    });
     expect(
       call('PATCH', '/sandboxes/tenant-a', { model: 'gpt-4o' }).body.changed,
     ).toBe(false);

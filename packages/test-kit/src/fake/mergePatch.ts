@@ -2,7 +2,7 @@ import { SandboxPatch, SandboxSpec } from '@kars-portal/plugin-kars-common';
 
 /**
  * A change applied to a spec as the backend's PATCH applies it: objects merge, arrays and scalars
- * replace, a top-level null removes the field.
+ * replace, a null removes the field (at the top or inside an object).
  */
 export function mergePatch(spec: SandboxSpec, patch: SandboxPatch): unknown {
   const merged: Record<string, unknown> = { ...spec };
@@ -30,6 +30,10 @@ function mergeObject(
   const out = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
     out[key] =
       isObject(value) && isObject(out[key])
         ? mergeObject(out[key], value)

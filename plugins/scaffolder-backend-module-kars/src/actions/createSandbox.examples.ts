@@ -53,6 +53,7 @@ export const examples: TemplateExample[] = [
           skills:
             - id: service-faq
               name: Service FAQ
+              description: Answers questions about team B's services from their docs
               tags: [faq]
       waitForRunning: true
       timeoutSeconds: 300
@@ -78,6 +79,32 @@ export const examples: TemplateExample[] = [
             cpu: 500m
             memory: 1Gi
         suspended: true
+`,
+  },
+  {
+    description:
+      'Create a LangGraph sandbox on a named cluster with a WhatsApp channel (WHATSAPP_ENABLED=true goes into its credentials), plugin keys from the task secrets (BRAVE_API_KEY, OPENAI_API_KEY), a workload identity and the public A2A gateway on',
+    example: `steps:
+  - id: create
+    name: Create sandbox
+    action: kars:sandbox:create
+    input:
+      name: tenant-d
+      cluster: primary
+      spec:
+        owner: group:default/team-d
+        runtime:
+          kind: LangGraph
+        channels:
+          - type: whatsapp
+        a2a:
+          publicGateway: true
+        resources:
+          limits:
+            cpu: '1.5'
+            memory: 2Gi
+        workloadIdentity:
+          clientId: 0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e
 `,
   },
 ];

@@ -45,7 +45,12 @@ describe('kars:sandbox:create', () => {
         allowedEndpoints: [{ host: 'api.github.com', port: 443 }],
       },
       governance: { enabled: true },
-      a2a: { description: 'Helps', skills: [{ id: 'faq', name: 'FAQ' }] },
+      a2a: {
+        description: 'Helps',
+        skills: [
+          { id: 'faq', name: 'FAQ', description: 'Answers', tags: ['faq'] },
+        ],
+      },
       resources: { limits: { cpu: '1' } },
     };
     const { ctx, lines, outputs } = actionContext({
@@ -87,6 +92,45 @@ describe('kars:sandbox:create', () => {
     expect(lines.join('\n')).toContain('SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN');
     secretFree(lines.join('\n'));
     secretFree(JSON.stringify(outputs()));
+  });
+
+  it('enables WhatsApp in the credentials of a sandbox with a whatsapp channel, with plugin keys from the secrets', async () => {
+    const spec = {
+      runtime: { kind: 'LangGraph' },
+      channels: [{ type: 'whatsapp' }],
+      a2a: { publicGateway: true },
+      resources: { limits: { cpu: '1.5', memory: '2Gi' } },
+      workloadIdentity: { clientId: '0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e' },
+    };
+    const { ctx, lines } = actionContext({
+      input: { name: 'tenant-w', cluster: 'primary', spec },
+      secrets: { BRAVE_API_KEY: 'brave-SeCrEt-key', backstageToken: 'x' },
+    });
+    await action().handler(ctx);
+    expect(backend.writes().map(r => r.body)).toEqual([
+      {
+        name: 'tenant-w',
+        cluster: 'primary',
+        spec,
+        credentials: {
+          BRAVE_API_KEY: 'brave-SeCrEt-key',
+          WHATSAPP_ENABLED: 'true',
+        },
+      },
+    ]);
+    const created = backend.sandboxes.get('tenant-w')!;
+    expect(created.credentialKeys).toEqual([
+      'BRAVE_API_KEY',
+      'WHATSAPP_ENABLED',
+    ]);
+    expect(created.spec).toMatchObject(spec);
+    expect(lines.join('\n')).toContain(
+      'Sandbox tenant-w: credentials from the task secrets: BRAVE_API_KEY',
+    );
+    expect(lines.join('\n')).toContain(
+      'Sandbox tenant-w: a whatsapp channel: WHATSAPP_ENABLED=true in its credentials',
+    );
+    secretFree(lines.join('\n'));
   });
 
   it('sends no spec when none is given, so the backend fills in every default', async () => {

@@ -11,6 +11,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { examples } from './createSandbox.examples';
 import {
+  credentialsForChannels,
   credentialsFromSecrets,
   InjectedZod,
   ISOLATION_LEVELS_TEXT,
@@ -167,7 +168,8 @@ export async function waitUntilRunning(args: {
 
 /**
  * `kars:sandbox:create`: creates a sandbox through the kars backend on behalf of the task's
- * initiator. Channel tokens and plugin keys come only from the task's secrets.
+ * initiator. Channel tokens and plugin keys come only from the task's secrets; WhatsApp among the
+ * channels adds `WHATSAPP_ENABLED: "true"` to them.
  * @public
  */
 export function createKarsSandboxCreateAction(options: KarsActionOptions) {
@@ -177,7 +179,8 @@ export function createKarsSandboxCreateAction(options: KarsActionOptions) {
     id: 'kars:sandbox:create',
     description:
       'Creates a kars agent sandbox through the kars backend, optionally waiting until it is Running. ' +
-      'Channel tokens and plugin keys are read from the task secrets (keys named like TELEGRAM_BOT_TOKEN), never from input.',
+      'Channel tokens and plugin keys are read from the task secrets (keys named like TELEGRAM_BOT_TOKEN), never from input; ' +
+      'a whatsapp channel sets WHATSAPP_ENABLED=true in the credentials.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -230,14 +233,20 @@ export function createKarsSandboxCreateAction(options: KarsActionOptions) {
         timeoutSeconds = 600,
       } = ctx.input;
       const cluster = clusterInput?.trim() ? clusterInput.trim() : undefined;
-      const credentials = credentialsFromSecrets(ctx.secrets);
+      const fromSecrets = credentialsFromSecrets(ctx.secrets);
+      const credentials = credentialsForChannels(fromSecrets, spec?.channels);
       const request = { name, cluster, spec, credentials };
-      const keys = Object.keys(credentials ?? {}).sort();
+      const keys = Object.keys(fromSecrets ?? {}).sort();
       ctx.logger.info(
         `Sandbox ${name}: credentials from the task secrets: ${
           keys.length ? keys.join(', ') : 'none'
         }`,
       );
+      if (credentials !== fromSecrets) {
+        ctx.logger.info(
+          `Sandbox ${name}: a whatsapp channel: WHATSAPP_ENABLED=true in its credentials`,
+        );
+      }
       const entityRef = sandboxEntityRefs(name).resource;
 
       if (ctx.isDryRun) {

@@ -8,7 +8,11 @@ import {
 import { actionOptions } from '../__testUtils__/context';
 import { createKarsSandboxCreateAction } from './createSandbox';
 import { createKarsSandboxUpdateAction } from './updateSandbox';
-import { credentialsFromSecrets } from './inputs';
+import {
+  credentialsForChannels,
+  credentialsFromSecrets,
+  hasWhatsApp,
+} from './inputs';
 
 type Json = { [k: string]: any };
 
@@ -116,7 +120,12 @@ describe("the spec input is kars-common's schema", () => {
       channels: [{ type: 'slack' }],
       networkPolicy: { allowedEndpoints: [{ host: 'a.com', port: 443 }] },
       governance: { enabled: true, trustThreshold: 700 },
-      a2a: { description: 'd', skills: [{ id: 'faq', name: 'FAQ' }] },
+      a2a: {
+        description: 'd',
+        skills: [
+          { id: 'faq', name: 'FAQ', description: 'Answers', tags: ['faq'] },
+        ],
+      },
       resources: { limits: { cpu: '1', memory: '1Gi' } },
       workloadIdentity: { clientId: '00000000-0000-0000-0000-000000000000' },
       suspended: true,
@@ -147,5 +156,28 @@ describe('credentials', () => {
     ).toEqual({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(credentialsFromSecrets({ backstageToken: 't' })).toBeUndefined();
     expect(credentialsFromSecrets(undefined)).toBeUndefined();
+  });
+});
+
+describe('credentials for the channels', () => {
+  it('adds WHATSAPP_ENABLED "true" for a whatsapp channel, unless the secrets set it', () => {
+    const whatsapp = [{ type: 'slack' }, { type: 'whatsapp' }];
+    expect(credentialsForChannels(undefined, whatsapp)).toEqual({
+      WHATSAPP_ENABLED: 'true',
+    });
+    expect(credentialsForChannels({ BRAVE_API_KEY: 'b' }, whatsapp)).toEqual({
+      BRAVE_API_KEY: 'b',
+      WHATSAPP_ENABLED: 'true',
+    });
+    const off = { WHATSAPP_ENABLED: 'false' };
+    expect(credentialsForChannels(off, whatsapp)).toBe(off);
+  });
+
+  it('adds nothing without a whatsapp channel, returning the credentials themselves', () => {
+    const given = { SLACK_BOT_TOKEN: 'xoxb-1' };
+    expect(credentialsForChannels(given, [{ type: 'slack' }])).toBe(given);
+    expect(credentialsForChannels(undefined, undefined)).toBeUndefined();
+    expect(hasWhatsApp(['whatsapp'])).toBe(false);
+    expect(hasWhatsApp([null, { type: 'whatsapp' }])).toBe(true);
   });
 });

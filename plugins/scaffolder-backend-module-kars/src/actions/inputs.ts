@@ -70,3 +70,29 @@ export function credentialsFromSecrets(
   );
   return Object.keys(picked).length ? picked : undefined;
 }
+
+/** Whether a spec's channels, as an action's input has them, include WhatsApp. */
+export function hasWhatsApp(channels: unknown): boolean {
+  return (
+    Array.isArray(channels) &&
+    channels.some(
+      c => typeof c === 'object' && c !== null && c.type === 'whatsapp',
+    )
+  );
+}
+
+/**
+ * The credentials of a new sandbox: those from the task's secrets, and `WHATSAPP_ENABLED: "true"`
+ * when WhatsApp is among its channels and the secrets do not set it (WhatsApp has no token; its
+ * channel counts as connected once the runtime finds the switch in the same Secret). Returns the
+ * given credentials themselves when it adds nothing (undefined when there are none).
+ */
+export function credentialsForChannels(
+  credentials: Record<string, string> | undefined,
+  channels: unknown,
+): Record<string, string> | undefined {
+  if (!hasWhatsApp(channels) || credentials?.WHATSAPP_ENABLED !== undefined) {
+    return credentials;
+  }
+  return { ...credentials, WHATSAPP_ENABLED: 'true' };
+}

@@ -26,4 +26,16 @@ export const examples: TemplateExample[] = [
       restart: false
 `,
   },
+  {
+    description:
+      'Turn WhatsApp off (WHATSAPP_ENABLED "false"), with any keys given as task secrets',
+    example: `steps:
+  - id: rotate
+    name: WhatsApp off
+    action: kars:credentials:rotate
+    input:
+      name: tenant-a
+      whatsappEnabled: false
+`,
+  },
 ];

@@ -41,6 +41,7 @@ describe('kars:credentials:rotate', () => {
       'mode',
       'name',
       'restart',
+      'whatsappEnabled',
     ]);
   });
 
@@ -75,6 +76,35 @@ describe('kars:credentials:rotate', () => {
     secretFree(lines.join('\n'));
     secretFree(JSON.stringify(outputs()));
   });
+
+  it.each([
+    [true, 'true'],
+    [false, 'false'],
+  ])(
+    'writes WHATSAPP_ENABLED from whatsappEnabled: %s, with or without secrets',
+    async (whatsappEnabled, value) => {
+      const { ctx, outputs } = actionContext({
+        input: { name: 'tenant-a', whatsappEnabled, restart: false },
+        secrets: { backstageToken: 't' },
+      });
+      await action().handler(ctx);
+      expect(backend.writes().map(r => r.body)).toEqual([
+        {
+          credentials: { WHATSAPP_ENABLED: value },
+          mode: 'merge',
+          restart: false,
+        },
+      ]);
+      expect(outputs()).toEqual({
+        credentialKeys: [
+          'BRAVE_API_KEY',
+          'SLACK_BOT_TOKEN',
+          'WHATSAPP_ENABLED',
+        ],
+        restarted: false,
+      });
+    },
+  );
 
   it('refuses a task without any credential secret', async () => {
     const { ctx } = actionContext({

@@ -5,8 +5,21 @@ import { CREDENTIAL_KEYS, credentialsFromSecrets, InjectedZod } from './inputs';
 import { callKars, karsCaller, KarsActionOptions } from './karsClient';
 
 /**
- * `kars:credentials:rotate`: sets or rotates a sandbox's channel tokens and plugin keys. The values
- * come only from the task's secrets, under their credential key names; input carries none.
+ * The credentials a rotation writes: those from the task's secrets, and `WHATSAPP_ENABLED` as
+ * "true" or "false" when the input turns WhatsApp on or off. Undefined when there are none.
+ */
+export function rotatedCredentials(
+  fromSecrets: Record<string, string> | undefined,
+  whatsappEnabled: boolean | undefined,
+): Record<string, string> | undefined {
+  if (whatsappEnabled === undefined) return fromSecrets;
+  return { ...fromSecrets, WHATSAPP_ENABLED: String(whatsappEnabled) };
+}
+
+/**
+ * `kars:credentials:rotate`: sets or rotates a sandbox's channel tokens and plugin keys, and turns
+ * WhatsApp on or off. The secret values come only from the task's secrets, under their credential
+ * key names; input carries none.
  * @public
  */
 export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
@@ -15,7 +28,7 @@ export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
     id: 'kars:credentials:rotate',
     description: `Sets or rotates the credentials of a kars sandbox. Values are read from the task secrets named like the credential keys (${CREDENTIAL_KEYS.join(
       ', ',
-    )}), never from input, and are never logged or output.`,
+    )}), never from input, and are never logged or output. whatsappEnabled writes WHATSAPP_ENABLED ("true" or "false"), which is no secret.`,
     examples,
     supportsDryRun: true,
     schema: {
@@ -35,6 +48,13 @@ export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
             .describe(
               'merge keeps keys not given; replace removes them from the Secret',
             ),
+        whatsappEnabled: (z: InjectedZod) =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Turn WhatsApp on or off: WHATSAPP_ENABLED "true" or "false" in the Secret (left out: unchanged)',
+            ),
       },
       output: {
         credentialKeys: (z: InjectedZod) =>
@@ -48,11 +68,19 @@ export function createKarsCredentialsRotateAction(options: KarsActionOptions) {
     },
     async handler(ctx) {
       // The scaffolder validates input against the schema but does not fill defaults in.
-      const { name, restart = true, mode = 'merge' } = ctx.input;
-      const credentials = credentialsFromSecrets(ctx.secrets);
+      const {
+        name,
+        restart = true,
+        mode = 'merge',
+        whatsappEnabled,
+      } = ctx.input;
+      const credentials = rotatedCredentials(
+        credentialsFromSecrets(ctx.secrets),
+        whatsappEnabled,
+      );
       if (!credentials) {
         throw new InputError(
-          `No credentials in the task secrets: give at least one of ${CREDENTIAL_KEYS.join(
+          `No credentials in the task secrets and no whatsappEnabled: give at least one of ${CREDENTIAL_KEYS.join(
             ', ',
           )}`,
         );

@@ -64,4 +64,40 @@ export const examples: TemplateExample[] = [
           trustThreshold: 700
 `,
   },
+  {
+    description:
+      "Remove every channel and the whole egress allowlist, and let the cluster's default decide the public A2A gateway again",
+    example: `steps:
+  - id: update
+    name: Clear lists
+    action: kars:sandbox:update
+    input:
+      name: tenant-b
+      spec:
+        channels: []
+        networkPolicy:
+          allowedEndpoints: []
+        a2a:
+          publicGateway: null
+`,
+  },
+  {
+    description:
+      'Add a WhatsApp channel (WHATSAPP_ENABLED=true is set in the credentials if missing) and raise the limits',
+    example: `steps:
+  - id: update
+    name: Add WhatsApp
+    action: kars:sandbox:update
+    input:
+      name: tenant-a
+      spec:
+        channels:
+          - type: slack
+          - type: whatsapp
+        resources:
+          limits:
+            cpu: '4'
+            memory: 8Gi
+`,
+  },
 ];

@@ -84,6 +84,59 @@ describe('kars:sandbox:update', () => {
     expect(outputs()).toMatchObject({ changed: false });
   });
 
+  it('replaces the channels and the allowlist with empty lists, and restores the gateway default with null', async () => {
+    backend.addSandbox({
+      name: 'tenant-l',
+      spec: {
+        channels: [{ type: 'slack' }],
+        networkPolicy: { allowedEndpoints: [{ host: 'api.github.com' }] },
+        a2a: { publicGateway: true },
+      },
+    });
+    const spec = {
+      channels: [],
+      networkPolicy: { allowedEndpoints: [] },
+      a2a: { publicGateway: null },
+    };
+    const { ctx } = actionContext({ input: { name: 'tenant-l', spec } });
+    await action().handler(ctx);
+    expect(backend.writes().map(r => r.body)).toEqual([spec]);
+    const changed = backend.sandboxes.get('tenant-l')!.spec;
+    expect(changed.channels).toEqual([]);
+    expect(changed.networkPolicy.allowedEndpoints).toEqual([]);
+    expect(changed.a2a.publicGateway).toBeUndefined();
+  });
+
+  it('enables WhatsApp in the credentials when the channels gain whatsapp, once', async () => {
+    const spec = { channels: [{ type: 'whatsapp' }] };
+    const first = actionContext({ input: { name: 'tenant-a', spec } });
+    await action().handler(first.ctx);
+    expect(
+      backend.writes().map(r => [`${r.method} ${r.path}`, r.body]),
+    ).toEqual([
+      ['PATCH /api/kars/sandboxes/tenant-a', spec],
+      [
+        'PUT /api/kars/sandboxes/tenant-a/credentials',
+        {
+          credentials: { WHATSAPP_ENABLED: 'true' },
+          mode: 'merge',
+          restart: true,
+        },
+      ],
+    ]);
+    expect(backend.sandboxes.get('tenant-a')!.credentialKeys).toEqual([
+      'WHATSAPP_ENABLED',
+    ]);
+    expect(first.lines.join('\n')).toContain(
+      'Sandbox tenant-a: WHATSAPP_ENABLED=true in its credentials for the whatsapp channel; restarted',
+    );
+
+    const again = actionContext({ input: { name: 'tenant-a', spec } });
+    await action().handler(again.ctx);
+    expect(backend.writes()).toHaveLength(3);
+    expect(backend.writes()[2].method).toBe('PATCH');
+  });
+
   it('clears the workload identity with workloadIdentity: null', async () => {
     backend.addSandbox({
       name: 'tenant-w',

@@ -5,7 +5,12 @@ import {
   UpdateSandboxRequest,
 } from '@kars-portal/plugin-kars-common';
 import { examples } from './updateSandbox.examples';
-import { InjectedZod, ISOLATION_LEVELS_TEXT, withSpecSchema } from './inputs';
+import {
+  hasWhatsApp,
+  InjectedZod,
+  ISOLATION_LEVELS_TEXT,
+  withSpecSchema,
+} from './inputs';
 import { callKars, karsCaller, KarsActionOptions } from './karsClient';
 
 /**
@@ -31,7 +36,9 @@ function withoutEmptyObjects(
  * `kars:sandbox:update`: changes a sandbox with a change in the shape of its spec: isolation, model,
  * budgets, content safety, channels, egress allowlist, governance, A2A card, limits, identity or
  * suspension. Objects merge into the current spec; arrays (channels, allowlist, skills) replace;
- * `workloadIdentity: null` removes the workload identity. Fields left out are left as they are.
+ * `workloadIdentity: null` removes the workload identity, `a2a.publicGateway: null` restores the
+ * cluster's default. Fields left out are left as they are. Channels that include WhatsApp also set
+ * `WHATSAPP_ENABLED: "true"` in the credentials when the Secret lacks it.
  * @public
  */
 export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
@@ -40,7 +47,8 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
     id: 'kars:sandbox:update',
     description:
       'Changes a kars sandbox through the kars backend: isolation, model, budgets, content safety, channels, egress allowlist, governance, A2A card, limits, workload identity, suspension. ' +
-      'The change has the shape of the spec; fields left out are left as they are, objects merge, arrays replace, workloadIdentity: null removes the workload identity.',
+      'The change has the shape of the spec; fields left out are left as they are, objects merge, arrays replace, workloadIdentity: null removes the workload identity, ' +
+      "a2a.publicGateway: null restores the cluster's default. Channels with whatsapp set WHATSAPP_ENABLED=true in the credentials when it is not set.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -54,7 +62,8 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
                 `sandbox.isolation (${ISOLATION_LEVELS_TEXT}), model, tokenBudget, contentSafety, channels, ` +
                 'networkPolicy.allowedEndpoints, governance, a2a, resources.limits, workloadIdentity, suspended; ' +
                 'the runtime is fixed at creation. Objects merge into the current spec; arrays replace it, so [] clears; ' +
-                'workloadIdentity: null removes the workload identity. The backend judges the merged spec as a whole',
+                "workloadIdentity: null removes the workload identity; a2a.publicGateway: null restores the cluster's default. " +
+                'The backend judges the merged spec as a whole',
             ),
       },
       output: {
@@ -104,6 +113,11 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
           `Dry run: sandbox ${name} would render ${objects.length} objects after the change; nothing was written`,
         );
         for (const o of objects) ctx.logger.info(`  ${o}`);
+        if (hasWhatsApp(patch.channels)) {
+          ctx.logger.info(
+            `Dry run: the change would also set WHATSAPP_ENABLED=true in the credentials of sandbox ${name} if they lack it`,
+          );
+        }
         ctx.output('name', name);
         ctx.output('changed', false);
         ctx.output('renderedObjects', objects);
@@ -119,7 +133,11 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
           if (!('sandbox' in res)) {
             throw new Error(`Changing sandbox ${name}: unexpected answer`);
           }
-          return { changed: res.changed, generation: res.sandbox.generation };
+          return {
+            changed: res.changed,
+            generation: res.sandbox.generation,
+            credentialKeys: res.sandbox.credentialKeys,
+          };
         },
       });
       ctx.logger.info(
@@ -127,6 +145,30 @@ export function createKarsSandboxUpdateAction(options: KarsActionOptions) {
           ? `Changed sandbox ${name} (generation ${result.generation})`
           : `Sandbox ${name} already had this spec; nothing changed`,
       );
+      if (
+        hasWhatsApp(patch.channels) &&
+        !result.credentialKeys.includes('WHATSAPP_ENABLED')
+      ) {
+        await ctx.checkpoint({
+          key: `kars.sandbox.update.${name}.whatsapp`,
+          fn: async () => {
+            await callKars(`Enabling WhatsApp on sandbox ${name}`, async () =>
+              client.putCredentials(
+                name,
+                {
+                  credentials: { WHATSAPP_ENABLED: 'true' },
+                  mode: 'merge',
+                  restart: true,
+                },
+                await callOptions(ctx),
+              ),
+            );
+          },
+        });
+        ctx.logger.info(
+          `Sandbox ${name}: WHATSAPP_ENABLED=true in its credentials for the whatsapp channel; restarted`,
+        );
+      }
       ctx.output('name', name);
       ctx.output('changed', result.changed);
       ctx.output('generation', result.generation);
