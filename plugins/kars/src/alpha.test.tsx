@@ -26,6 +26,7 @@ import karsPlugin, {
   karsSandboxEntityCard,
   karsSandboxEntityContent,
   karsSandboxNameFormField,
+  karsClusterFormField,
 } from './alpha';
 import { karsApiRef } from './api';
 import { arrangeTenantA, registerFakeKarsApi } from './__testUtils__/fakeApi';
@@ -134,7 +135,7 @@ describe('kars plugin for the new frontend system (./alpha)', () => {
     expect(screen.getByRole('tab', { name: 'Sandboxes' })).toBeInTheDocument();
   });
 
-  it('provides both scaffolder fields', async () => {
+  it('provides the three scaffolder fields', async () => {
     const name = createExtensionTester(karsSandboxNameFormField).get(
       FormFieldBlueprint.dataRefs.formFieldLoader,
     );
@@ -143,6 +144,10 @@ describe('kars plugin for the new frontend system (./alpha)', () => {
       FormFieldBlueprint.dataRefs.formFieldLoader,
     );
     await expect(egress()).resolves.toBeDefined();
+    const cluster = createExtensionTester(karsClusterFormField).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+    await expect(cluster()).resolves.toBeDefined();
   });
 
   it('overrides the api-docs config with the A2A widget', () => {

@@ -107,6 +107,20 @@ export const karsSandboxNameFormField = FormFieldBlueprint.make({
   },
 });
 
+/** Scaffolder field `ui:field: KarsCluster`: a picker over the configured clusters. @alpha */
+export const karsClusterFormField = FormFieldBlueprint.make({
+  name: 'kars-cluster',
+  params: {
+    field: () =>
+      import('./components/fields/KarsClusterField').then(m =>
+        createFormField({
+          name: 'KarsCluster',
+          component: m.KarsClusterField,
+        }),
+      ),
+  },
+});
+
 /** Scaffolder field `ui:field: KarsEgressAllowlist`. @alpha */
 export const karsEgressAllowlistFormField = FormFieldBlueprint.make({
   name: 'kars-egress-allowlist',
@@ -137,6 +151,7 @@ export default createFrontendPlugin({
     karsSandboxEntityContent,
     karsSandboxEntityCard,
     karsSandboxNameFormField,
+    karsClusterFormField,
     karsEgressAllowlistFormField,
   ],
 });

@@ -12,6 +12,7 @@ describe('legacy exports (.)', () => {
       legacy.EntityKarsSandboxCard,
       legacy.KarsClusterBanner,
       legacy.KarsSandboxNameFieldExtension,
+      legacy.KarsClusterFieldExtension,
       legacy.KarsEgressAllowlistFieldExtension,
       legacy.KarsFleetTabs,
       legacy.KarsAuditContent,

@@ -13,6 +13,7 @@ export {
   EntityKarsSandboxCard,
   KarsClusterBanner,
   KarsSandboxNameFieldExtension,
+  KarsClusterFieldExtension,
   KarsEgressAllowlistFieldExtension,
 } from './plugin';
 export { karsApiRef, karsApiFactory } from './api';

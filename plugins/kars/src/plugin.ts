@@ -10,6 +10,7 @@ import {
   KarsSandboxNameField,
   karsSandboxNameValidation,
 } from './components/fields/KarsSandboxNameField';
+import { KarsClusterField } from './components/fields/KarsClusterField';
 import {
   EgressRow,
   KarsEgressAllowlistField,
@@ -78,6 +79,14 @@ export const KarsSandboxNameFieldExtension = karsPlugin.provide(
     name: 'KarsSandboxName',
     component: KarsSandboxNameField,
     validation: karsSandboxNameValidation,
+  }),
+);
+
+/** Scaffolder field `ui:field: KarsCluster`: a picker over the configured clusters. @public */
+export const KarsClusterFieldExtension = karsPlugin.provide(
+  createScaffolderFieldExtension<string>({
+    name: 'KarsCluster',
+    component: KarsClusterField,
   }),
 );
 

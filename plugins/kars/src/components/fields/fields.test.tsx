@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { ValidationIssue } from '@kars-portal/plugin-kars-common';
+import { embeddedClusterFixture } from '@kars-portal/test-kit';
 import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import { karsClient, renderLegacy } from '../../__testUtils__/render';
 import { karsApiRef } from '../../api';
@@ -15,8 +16,9 @@ import {
   KarsEgressAllowlistField,
   karsEgressAllowlistValidation,
 } from './KarsEgressAllowlistField';
+import { KarsClusterField } from './KarsClusterField';
 
-const { server } = registerFakeKarsApi();
+const { fake, server } = registerFakeKarsApi();
 
 const bodies: any[] = [];
 
@@ -97,6 +99,26 @@ function EgressHarness(props: {
         onChange: (v: EgressRow[]) => {
           setValue(v);
           props.onValue?.(v);
+        },
+      })}
+    />
+  );
+}
+
+function ClusterHarness(props: {
+  initial?: string;
+  onValue: (v: string | undefined) => void;
+}) {
+  const [value, setValue] = useState<string | undefined>(props.initial);
+  return (
+    <KarsClusterField
+      {...fieldProps({
+        schema: { title: 'Cluster' },
+        required: false,
+        formData: value,
+        onChange: (v: string | undefined) => {
+          setValue(v);
+          props.onValue(v);
         },
       })}
     />
@@ -208,5 +230,78 @@ describe('KarsEgressAllowlist field', () => {
     const host = screen.getByLabelText('Host 1');
     expect(host).toHaveValue('a.example.com');
     expect(within(document.body).getByLabelText('Port 1')).toHaveValue(443);
+  });
+});
+
+describe('KarsCluster field', () => {
+  beforeEach(() => {
+    const [embedded] = embeddedClusterFixture('dev').clusters;
+    fake.clusterInfo = {
+      clusters: [
+        { ...embedded, default: false },
+        {
+          ...embedded,
+          name: 'primary',
+          embedded: false,
+          simulated: false,
+          production: true,
+          default: true,
+        },
+      ],
+    };
+  });
+
+  it('lists the clusters from the backend and starts on the default one', async () => {
+    const values: (string | undefined)[] = [];
+    await renderLegacy(<ClusterHarness onValue={v => values.push(v)} />);
+    const select = screen.getByLabelText('Cluster');
+    await waitFor(() => expect(select).toHaveValue('primary'));
+    expect(values).toEqual(['primary']);
+    expect(
+      within(select)
+        .getAllByRole('option')
+        .map(o => o.textContent),
+    ).toEqual(['dev (embedded, simulated)', 'primary (default, production)']);
+  });
+
+  it('sets the picked cluster', async () => {
+    const values: (string | undefined)[] = [];
+    await renderLegacy(<ClusterHarness onValue={v => values.push(v)} />);
+    const select = screen.getByLabelText('Cluster');
+    await waitFor(() => expect(select).toHaveValue('primary'));
+    await userEvent.selectOptions(select, 'dev');
+    expect(select).toHaveValue('dev');
+    expect(values).toEqual(['primary', 'dev']);
+  });
+
+  it('keeps a cluster it was given (a pre-filled form) instead of the default', async () => {
+    const values: (string | undefined)[] = [];
+    await renderLegacy(
+      <ClusterHarness initial="dev" onValue={v => values.push(v)} />,
+    );
+    const select = screen.getByLabelText('Cluster');
+    await waitFor(() => expect(select).toBeEnabled());
+    expect(select).toHaveValue('dev');
+    expect(values).toEqual([]);
+  });
+
+  it('says the default cluster is used when the clusters cannot be listed', async () => {
+    server.use(
+      http.get('*/api/kars/cluster', () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'cluster list down' } },
+          { status: 500 },
+        ),
+      ),
+    );
+    const values: (string | undefined)[] = [];
+    await renderLegacy(<ClusterHarness onValue={v => values.push(v)} />);
+    expect(
+      await screen.findByText(
+        /Could not list the clusters: .*cluster list down/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Cluster')).toBeDisabled();
+    expect(values).toEqual([]);
   });
 });
