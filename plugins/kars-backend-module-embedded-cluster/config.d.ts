@@ -13,6 +13,11 @@ export interface Config {
         /** Milliseconds before the simulator makes a sandbox workload available. */
         readyDelayMs?: number;
         /**
+         * Port on 127.0.0.1 of the simulated ingress controller of the public A2A gateway (plain
+         * HTTP, the Host header picks the rule); default a free port, logged at start.
+         */
+        gatewayPort?: number;
+        /**
          * A folder of manifests to apply at start (the repo's deploy/ folder in dev), as
          * `kubectl apply -f` would; CRDs always come from kars-common.
          */

@@ -58,6 +58,40 @@ export interface Config {
          */
         podLabels?: { [label: string]: string };
       };
+      /**
+       * The cluster's public A2A gateway (needs cert-manager ≥ 1.14 and an ingress controller). A
+       * sandbox that publishes through it gets, in its namespace, a LoadBalancer Service on 443 to
+       * its router, a cert-manager Certificate for `<name>.<domain>`, an Ingress routing
+       * `/.well-known/agent.json` and `/.well-known/agent-card.json` to its card, and the
+       * NetworkPolicy that lets the controller and the source ranges reach its router port.
+       */
+      a2aGateway?: {
+        /** Whether sandboxes that do not say publish through the gateway; default false. */
+        enabled?: boolean;
+        /** The public DNS domain; a sandbox's host is `<name>.<domain>`. */
+        domain: string;
+        /** The cert-manager issuer of the certificates. */
+        issuer: {
+          name: string;
+          /** ClusterIssuer (default) or Issuer. */
+          kind?: string;
+        };
+        /** The Ingress class; default: the cluster's default class. */
+        ingressClassName?: string;
+        /** Annotations on each Ingress, for the controller. */
+        ingressAnnotations?: { [name: string]: string };
+        /** The Secret cert-manager writes in each sandbox namespace; default a2a-gateway-tls. */
+        tlsSecretName?: string;
+        /** mtls (default; declared in the card) or none. */
+        callerAuth?: string;
+        /** IPv4 CIDRs that may reach the gateway; default 0.0.0.0/0. */
+        sourceRanges?: string[];
+        /**
+         * matchLabels of the ingress controller's namespace; default
+         * kubernetes.io/metadata.name: ingress-nginx.
+         */
+        ingressNamespaceLabels?: { [label: string]: string };
+      };
       /** Workload-identity client id for sandboxes that name none. */
       workloadIdentityClientId?: string;
       /** Where token use is read from. */

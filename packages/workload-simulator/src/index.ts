@@ -10,6 +10,7 @@ export { startWorkloadSimulator } from './simulator';
 export type { WorkloadSimulator, WorkloadSimulatorOptions } from './simulator';
 export type { PodLogRequest } from './workloads';
 export { FAULT_ANNOTATION, FAULT_KINDS } from './faults';
+export { CERTIFICATE_ANNOTATION } from './gateway';
 export type { FaultKind } from './faults';
 export { TOKEN_BURST_ANNOTATION } from './tokenBursts';
 export {

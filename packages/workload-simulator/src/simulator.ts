@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, Obj } from './kube';
+import { GatewaySimulator } from './gateway';
 import { DEFAULT_NODE_POOLS, NodePool } from './nodes';
 import { Series } from './promql';
 import { startPrometheusServer } from './prometheusServer';
@@ -36,10 +37,17 @@ export interface WorkloadSimulatorOptions {
    * False (beside kwok and a control plane that runs those): only the Prometheus.
    */
   workloads?: boolean;
+  /** Port of the simulated ingress controller on 127.0.0.1; 0 (default) picks a free one. */
+  gatewayPort?: number;
 }
 
 export interface WorkloadSimulator {
   prometheusUrl: string;
+  /**
+   * The simulated ingress controller of the public A2A gateway (plain HTTP; the Host header picks
+   * the Ingress rule): `curl -H 'Host: <host>' <gatewayUrl>/.well-known/agent-card.json`.
+   */
+  gatewayUrl: string;
   /**
    * Serves `pods/log` for the simulated containers (the kube-emulator's `podLogs` option): the
    * kubelet's answer, lines per container role and agent runtime, `follow` streaming.
@@ -87,7 +95,8 @@ function sandboxSeries(
  * Starts the workload simulator against any Kubernetes API (the emulator or a real control plane
  * without kubelets), as kwok runs beside one: it plays the Deployment and ReplicaSet controllers,
  * kube-scheduler and the kubelets of simulated nodes for sandbox Deployments (ReplicaSets, Pods,
- * statuses, Events, injected faults, container logs), and a Prometheus that answers
+ * statuses, Events, injected faults, container logs), the cloud, cert-manager and the ingress
+ * controller of the public A2A gateway ({@link GatewaySimulator}), and a Prometheus that answers
  * `kars_tokens_total` queries.
  */
 export async function startWorkloadSimulator(
@@ -118,6 +127,8 @@ export async function startWorkloadSimulator(
     play: options.workloads ?? true,
   });
   await workloads.start();
+  const gateway = new GatewaySimulator(new KubeClient(kubeConfig));
+  await gateway.start(options.gatewayPort ?? 0);
   const bursts = new TokenBursts();
   const prometheus = await startPrometheusServer(
     options.prometheusPort ?? 0,
@@ -129,9 +140,11 @@ export async function startWorkloadSimulator(
   );
   return {
     prometheusUrl: prometheus.url,
+    gatewayUrl: gateway.url,
     podLogs: request => workloads.serveLog(request),
     async stop() {
       workloads.stop();
+      gateway.stop();
       await new Promise<void>(resolve => {
         prometheus.server.close(() => resolve());
         prometheus.server.closeAllConnections();

@@ -18,6 +18,7 @@ import {
   KarsClusterConnector,
   readManifests,
 } from '@kars-portal/plugin-kars-node';
+import { buildCertificateCrd } from './certificateCrd';
 import { EmbeddedClusters } from './embeddedClusters';
 
 /**
@@ -78,7 +79,8 @@ export function nodePoolsOf(config: ClusterConfig): NodePool[] {
 }
 
 /**
- * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs, applies the
+ * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs and
+ * cert-manager's Certificate ({@link buildCertificateCrd}), applies the
  * bootstrap manifests (`embedded.bootstrapManifests`, CRDs excepted: they come from kars-common),
  * and runs the workload simulator beside it; both reach it over loopback HTTP. Refused for a production cluster. Each running cluster
  * is in `clusters` (for the Kubernetes plugin) until it stops.
@@ -101,7 +103,11 @@ export const createEmbeddedClusterConnector = (
         simulator
           ? simulator.podLogs(request)
           : Promise.resolve(void request.res.writeHead(204).end()),
-      crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()],
+      crds: [
+        buildKarsSandboxCrd(),
+        buildInferencePolicyCrd(),
+        buildCertificateCrd(),
+      ],
     });
     try {
       const kubeconfigFile = config.getOptionalString(
@@ -132,13 +138,16 @@ export const createEmbeddedClusterConnector = (
         nodePools: nodePoolsOf(config),
         readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
         prometheusPort: 0,
+        gatewayPort: config.getOptionalNumber('embedded.gatewayPort') ?? 0,
       });
       simulator = running;
       clusters.add({ name, kubeConfig });
       logger.info(
         `embedded cluster ${name} at ${emulator.url} (kubeconfig ${
           kubeconfigFile ?? emulator.kubeconfigPath
-        }); simulated Prometheus at ${running.prometheusUrl}`,
+        }); simulated Prometheus at ${
+          running.prometheusUrl
+        }; simulated A2A gateway at ${running.gatewayUrl}`,
       );
       return {
         gateway,

@@ -24,6 +24,9 @@ export const sandboxObjectNames = (name: string) => ({
   egressAllowlistConfigMap: `karssandbox-${name}-egress-allowlist`,
   agentCardConfigMap: `a2aagent-${name}-card`,
   spawnerClusterRoleBinding: `kars-spawner-${name}`,
+  a2aGateway: 'a2a-gateway',
+  a2aGatewayPolicy: 'a2a-gateway-ingress',
+  a2aGatewayTlsSecret: 'a2a-gateway-tls',
 });
 
 /** Catalog entity names derived from a sandbox name. @public */

@@ -21,6 +21,7 @@ export const CONDITION_TYPES = {
   networkIsolated: 'NetworkIsolated',
   credentialsConfigured: 'CredentialsConfigured',
   budgetConfigured: 'BudgetConfigured',
+  a2aGatewayReady: 'A2AGatewayReady',
 } as const;
 
 /**
@@ -58,6 +59,17 @@ export const sandboxStatusSchema = z.object({
   runtimeKind: z.string().optional(),
   lastReconciledAt: z.string().optional(),
   conditions: z.array(conditionSchema).default([]),
+  /** Where the sandbox is published on its cluster's public A2A gateway, when it is. */
+  a2aGateway: z
+    .object({
+      /** The public base URL of the card and the A2A endpoint. */
+      url: z.string(),
+      /** The LoadBalancer's address, once the cloud gave it one. */
+      address: z.string().optional(),
+      /** Whether cert-manager reports the gateway's certificate Ready. */
+      certificateReady: z.boolean(),
+    })
+    .optional(),
 });
 /** @public */
 export type SandboxStatus = z.output<typeof sandboxStatusSchema>;

@@ -29,3 +29,8 @@ export {
   SWITCH_ENV,
 } from './jest';
 export { tokenKubeconfig } from './kubeconfig';
+export {
+  certManagerCrdFiles,
+  certManagerCrds,
+  CERT_MANAGER_VERSION,
+} from './certManager';

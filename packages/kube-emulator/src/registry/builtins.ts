@@ -605,6 +605,32 @@ export function builtinResourceTypes(): ResourceType[] {
       ],
     }),
     builtin({
+      group: 'networking.k8s.io',
+      version: 'v1',
+      kind: 'Ingress',
+      topLevelFields: ['spec', 'status'],
+      plural: 'ingresses',
+      shortNames: ['ing'],
+      statusSubresource: true,
+      hasGeneration: true,
+      generationFields: [['spec']],
+      implicitStructs: [['spec'], ['status'], ['status', 'loadBalancer']],
+      printerColumns: [
+        nameColumn,
+        col('Class', o => o.spec?.ingressClassName ?? '<none>'),
+        col('Hosts', o =>
+          (o.spec?.rules ?? []).map((r: any) => r.host ?? '*').join(','),
+        ),
+        col('Address', o =>
+          (o.status?.loadBalancer?.ingress ?? [])
+            .map((i: any) => i.ip ?? i.hostname)
+            .join(','),
+        ),
+        col('Ports', o => (o.spec?.tls?.length ? '80, 443' : '80')),
+        ageColumn,
+      ],
+    }),
+    builtin({
       group: 'coordination.k8s.io',
       version: 'v1',
       kind: 'Lease',

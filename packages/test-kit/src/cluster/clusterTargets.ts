@@ -6,6 +6,7 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
 import {
+  certManagerCrds,
   connectKubeTestenv,
   KubeTestenvConnection,
   kubeTestenvFromEnv,
@@ -59,6 +60,8 @@ export interface ClusterTarget {
   adminKubeconfigPath: string;
   /** Where the workload simulator answers the Prometheus query API, when it runs. */
   prometheusUrl?: string;
+  /** The simulator's ingress controller of the public A2A gateway, when it runs. */
+  gatewayUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -93,6 +96,11 @@ export interface ClusterTargetOptions {
   shared?: boolean;
   /** external: the cluster's kubeconfig (required). */
   kubeconfigPath?: string;
+  /**
+   * Serve cert-manager's own CRDs (Certificate, Issuer, ClusterIssuer at the release of
+   * `certManagerCrds`), for the public A2A gateway. Default false.
+   */
+  certManager?: boolean;
 }
 
 /**
@@ -130,6 +138,25 @@ function gatewayFor(kubeconfigPath: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   return new ClientNodeGateway(kc);
+}
+
+/** Waits until the server lists a kind (its CRD established). */
+async function waitForList(
+  admin: KubeGateway,
+  apiVersion: string,
+  kind: string,
+) {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await admin.list(apiVersion, kind, { limit: 1 });
+      return;
+    } catch (error) {
+      last = error;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${kind} was not served in time: ${last}`);
 }
 
 async function waitForCrds(admin: KubeGateway) {
@@ -171,9 +198,12 @@ async function startServer(
         podLogs.source
           ? podLogs.source(request)
           : Promise.resolve(void request.res.writeHead(204).end()),
-      ...(options.deploy === false
-        ? {}
-        : { crds: [buildKarsSandboxCrd(), buildInferencePolicyCrd()] }),
+      crds: [
+        ...(options.deploy === false
+          ? []
+          : [buildKarsSandboxCrd(), buildInferencePolicyCrd()]),
+        ...(options.certManager ? certManagerCrds() : []),
+      ],
     });
     // The emulator issues ServiceAccount tokens and enforces RBAC as kube-apiserver does.
     const connection = connectKubeTestenv(emulator.kubeconfigPath);
@@ -261,6 +291,16 @@ export async function startClusterTarget(
         await applyManifests(admin, manifests, 'kars-tests');
         await waitForCrds(admin);
       }
+    }
+    if (options.certManager && name !== 'emulator') {
+      await applyManifests(
+        admin,
+        certManagerCrds() as KubeObject[],
+        'kars-tests',
+      );
+      await waitForList(admin, 'cert-manager.io/v1', 'Certificate');
+    }
+    if (deploy) {
       if (server.serviceAccountKubeconfig) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kars-backend-sa-'));
         stops.push(async () =>
@@ -294,6 +334,7 @@ export async function startClusterTarget(
       }
     }
     let prometheusUrl: string | undefined;
+    let gatewayUrl: string | undefined;
     if (options.simulator ?? deploy) {
       const simulator = await startWorkloadSimulator({
         kubeconfigPath: server.adminKubeconfigPath,
@@ -307,6 +348,7 @@ export async function startClusterTarget(
       if (server.podLogs)
         server.podLogs.source = request => simulator.podLogs(request);
       prometheusUrl = simulator.prometheusUrl;
+      gatewayUrl = simulator.gatewayUrl;
     }
     return {
       name,
@@ -314,6 +356,7 @@ export async function startClusterTarget(
       admin,
       adminKubeconfigPath: server.adminKubeconfigPath,
       prometheusUrl,
+      gatewayUrl,
       stop,
     };
   } catch (error) {

@@ -17,6 +17,7 @@ export function backendConnection(
   target: ClusterTarget,
   gateway: KubeGateway,
   logger: LoggerService,
+  clusterConfig: Record<string, unknown> = {},
 ): ClusterConnection {
   const [config] = testClusters({
     clusters: [
@@ -24,6 +25,7 @@ export function backendConnection(
         name: 'primary',
         type: 'kubeconfig',
         kubeconfigPath: target.backendKubeconfigPath,
+        ...clusterConfig,
       },
     ],
   });

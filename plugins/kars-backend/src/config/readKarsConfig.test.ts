@@ -121,7 +121,68 @@ describe('readKarsConfig', () => {
     ]);
   });
 
+  it("reads a cluster's A2A gateway with its defaults, and none where not configured", () => {
+    const [plain, edge] = testClusters({
+      clusters: [
+        { name: 'aks', type: 'inCluster' },
+        {
+          name: 'edge',
+          type: 'inCluster',
+          a2aGateway: {
+            domain: 'agents.example.com',
+            issuer: { name: 'letsencrypt' },
+          },
+        },
+      ],
+    });
+    expect(plain.settings.a2aGateway).toBeUndefined();
+    expect(edge.settings.a2aGateway).toEqual({
+      enabledByDefault: false,
+      domain: 'agents.example.com',
+      issuer: { name: 'letsencrypt', kind: 'ClusterIssuer' },
+      ingressClassName: undefined,
+      ingressAnnotations: {},
+      tlsSecretName: 'a2a-gateway-tls',
+      callerAuth: 'mtls',
+      sourceRanges: ['0.0.0.0/0'],
+      ingressNamespaceLabels: {
+        'kubernetes.io/metadata.name': 'ingress-nginx',
+      },
+    });
+  });
+
+  const gateway = (extra: object) => ({
+    clusters: [
+      {
+        name: 'a',
+        type: 'inCluster',
+        a2aGateway: {
+          domain: 'agents.example.com',
+          issuer: { name: 'letsencrypt' },
+          ...extra,
+        },
+      },
+    ],
+  });
+
   it.each([
+    [
+      gateway({ domain: 'localhost' }),
+      /a2aGateway.domain must be a lowercase DNS name/,
+    ],
+    [
+      gateway({ issuer: { name: 'x', kind: 'Vault' } }),
+      /issuer.kind must be ClusterIssuer or Issuer/,
+    ],
+    [gateway({ callerAuth: 'jwt' }), /callerAuth must be mtls or none/],
+    [
+      gateway({ sourceRanges: ['10.0.0.0'] }),
+      /sourceRanges must list IPv4 CIDRs .* not 10.0.0.0/,
+    ],
+    [
+      gateway({ ingressNamespaceLabels: {} }),
+      /ingressNamespaceLabels must name at least one label/,
+    ],
     [
       {
         clusters: [

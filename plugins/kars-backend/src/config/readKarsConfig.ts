@@ -1,7 +1,12 @@
 import { Config } from '@backstage/config';
 import { KARS_SYSTEM_NAMESPACE } from '@kars-portal/plugin-kars-common';
 import { KarsClusterDetails } from '@kars-portal/plugin-kars-node';
-import { ClusterDns, ClusterSettings, SandboxImages } from '../render/types';
+import {
+  A2aGatewaySettings,
+  ClusterDns,
+  ClusterSettings,
+  SandboxImages,
+} from '../render/types';
 
 /** One cluster, as the backend works with it. */
 export interface ClusterConfig {
@@ -94,6 +99,71 @@ function readClusterDns(name: string, cluster: Config): ClusterDns {
   };
 }
 
+const DNS_NAME =
+  /^(?=.{1,200}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/**
+ * `kars.clusters[].a2aGateway`: the cluster's public A2A gateway, or undefined when not configured.
+ * A configured gateway needs a domain and a cert-manager issuer; the rest has defaults.
+ */
+function readA2aGateway(
+  name: string,
+  cluster: Config,
+): A2aGatewaySettings | undefined {
+  const gateway = cluster.getOptionalConfig('a2aGateway');
+  if (!gateway) return undefined;
+  const where = `kars.clusters[${name}].a2aGateway`;
+  const domain = gateway.getString('domain');
+  if (!DNS_NAME.test(domain)) {
+    throw new Error(
+      `${where}.domain must be a lowercase DNS name with at least two labels, not ${domain}`,
+    );
+  }
+  const issuerKind =
+    gateway.getOptionalString('issuer.kind') ?? 'ClusterIssuer';
+  if (issuerKind !== 'ClusterIssuer' && issuerKind !== 'Issuer') {
+    throw new Error(`${where}.issuer.kind must be ClusterIssuer or Issuer`);
+  }
+  const callerAuth = gateway.getOptionalString('callerAuth') ?? 'mtls';
+  if (callerAuth !== 'mtls' && callerAuth !== 'none') {
+    throw new Error(`${where}.callerAuth must be mtls or none`);
+  }
+  const sourceRanges = gateway.getOptionalStringArray('sourceRanges') ?? [
+    '0.0.0.0/0',
+  ];
+  const badRange = sourceRanges.find(r => !CIDR.test(r));
+  if (badRange !== undefined || sourceRanges.length === 0) {
+    throw new Error(
+      `${where}.sourceRanges must list IPv4 CIDRs (such as 203.0.113.0/24)${
+        badRange === undefined ? '' : `, not ${badRange}`
+      }`,
+    );
+  }
+  const annotations = gateway.getOptionalConfig('ingressAnnotations');
+  return {
+    enabledByDefault: gateway.getOptionalBoolean('enabled') ?? false,
+    domain,
+    issuer: { name: gateway.getString('issuer.name'), kind: issuerKind },
+    ingressClassName: gateway.getOptionalString('ingressClassName'),
+    ingressAnnotations: annotations
+      ? Object.fromEntries(
+          annotations.keys().map(k => [k, annotations.getString(k)]),
+        )
+      : {},
+    tlsSecretName:
+      gateway.getOptionalString('tlsSecretName') || 'a2a-gateway-tls',
+    callerAuth,
+    sourceRanges,
+    ingressNamespaceLabels: readLabels(
+      name,
+      cluster,
+      'a2aGateway.ingressNamespaceLabels',
+      { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    ),
+  };
+}
+
 /** A whole number of at least 1 at `kars.<key>`, or the fallback when it is not set. */
 function readPositiveInteger(
   kars: Config | undefined,
@@ -182,6 +252,7 @@ export function readClusterConfig(
         'workloadIdentityClientId',
       ),
       agentCardProvider: kars.agentCardProvider,
+      a2aGateway: readA2aGateway(cluster.name, c),
     },
   };
 }

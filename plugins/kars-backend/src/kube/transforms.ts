@@ -130,9 +130,49 @@ type DeploymentStatus = {
   conditions?: Array<{ type: string; status?: string; reason?: string }>;
 };
 
-/** What the reconciler reads of an owned object's status: only a Deployment's rollout. */
+type GatewayStatus = {
+  loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
+  conditions?: Array<{
+    type: string;
+    status?: string;
+    reason?: string;
+    message?: string;
+  }>;
+};
+
+/**
+ * What the reconciler reads of an owned object's status: a Deployment's rollout, a Service's
+ * load-balancer addresses, a Certificate's Ready condition.
+ */
 function ownedStatus(kind: string, status: unknown) {
-  if (kind !== 'Deployment' || !isObject(status)) return undefined;
+  if (!isObject(status)) return undefined;
+  const g = status as GatewayStatus;
+  if (kind === 'Service') {
+    const ingress = g.loadBalancer?.ingress;
+    return ingress?.length
+      ? {
+          loadBalancer: {
+            ingress: ingress.map(({ ip, hostname }) => ({ ip, hostname })),
+          },
+        }
+      : undefined;
+  }
+  if (kind === 'Certificate') {
+    const ready = g.conditions?.find(c => c.type === 'Ready');
+    return ready
+      ? {
+          conditions: [
+            {
+              type: ready.type,
+              status: ready.status,
+              reason: ready.reason,
+              message: ready.message,
+            },
+          ],
+        }
+      : undefined;
+  }
+  if (kind !== 'Deployment') return undefined;
   const s = status as DeploymentStatus;
   return {
     availableReplicas: s.availableReplicas,
@@ -150,8 +190,8 @@ function ownedStatus(kind: string, status: unknown) {
  * What the reconciler keeps of an object it made: metadata (labels, annotations, uid,
  * resourceVersion, generation, deletion) without the last-applied configuration, of managedFields
  * only the entries drift attribution reports, the fields some field manager owns (every rendered
- * value, for the drift check; not the server's defaults), and of the status only a Deployment's
- * rollout. An object without managedFields keeps all but its status. Pure.
+ * value, for the drift check; not the server's defaults), and of the status only what
+ * {@link ownedStatus} reads. An object without managedFields keeps all but its status. Pure.
  */
 export function ownedObjectTransform(kind: string): InformerTransform {
   return object => {

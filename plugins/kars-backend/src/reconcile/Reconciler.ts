@@ -22,14 +22,17 @@ import { Applier, createOrRead, Drift, hashOf } from './apply';
 import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
-import { OWNED_KINDS, OWNED_SELECTOR, OwnedObjects } from './ownedObjects';
+import { ownedKinds, OWNED_SELECTOR, OwnedObjects } from './ownedObjects';
 import { podFaultChanged, podsOfSandbox, sandboxPodFault } from './podFault';
 import {
+  certificateReadiness,
   deploymentObservation,
+  loadBalancerAddress,
   ownedNeedsReconcile,
   Predicate,
   sandboxNeedsReconcile,
 } from './predicates';
+import { publicGatewayOf } from '../render/a2aGateway';
 import { Observation } from './status';
 import { writeSandboxStatus } from './statusWriter';
 import { WorkQueue } from './WorkQueue';
@@ -48,11 +51,6 @@ export function applySteps(objects: KubeObject[]) {
   };
 }
 
-/** Which changes of each owned kind queue its sandbox. */
-const RELEVANT = new Map<string, Predicate>(
-  OWNED_KINDS.map(k => [k.kind, ownedNeedsReconcile(k.kind)]),
-);
-
 /**
  * The controller of one cluster: level-triggered, idempotent. It watches KarsSandbox objects and, by
  * label, the objects it made, and queues a sandbox only for the changes its predicates pass (never
@@ -62,6 +60,8 @@ const RELEVANT = new Map<string, Predicate>(
  */
 export class Reconciler {
   private readonly owned: OwnedObjects;
+  /** Which changes of each owned kind queue its sandbox. */
+  private readonly relevant: Map<string, Predicate>;
   /** The sandboxes' pods (they carry the Deployment's labels), for what the phase reads of them. */
   private readonly pods: Informer<KubeObject>;
   private readonly applier: Applier;
@@ -86,7 +86,11 @@ export class Reconciler {
       owns?: (name: string) => boolean;
     } = {},
   ) {
-    this.owned = new OwnedObjects(cluster.gateway, logger);
+    const kinds = ownedKinds(cluster.config.settings);
+    this.owned = new OwnedObjects(cluster.gateway, logger, kinds);
+    this.relevant = new Map(
+      kinds.map(k => [k.kind, ownedNeedsReconcile(k.kind)]),
+    );
     this.pods = new Informer(
       cluster.gateway,
       {
@@ -133,7 +137,9 @@ export class Reconciler {
         }
       }),
       ...this.owned.onChange((kind, event) => {
-        if (event.type === 'resync' || !RELEVANT.get(kind)!(event)) return;
+        if (event.type === 'resync' || !this.relevant.get(kind)!(event)) {
+          return;
+        }
         // A relabelled object leaves one sandbox for another: both are queued.
         const before = event.type === 'upsert' ? event.old : undefined;
         for (const o of [event.object, before]) {
@@ -311,6 +317,26 @@ export class Reconciler {
     );
     observation.networkPolicyInPlace =
       !!policy && hashOf(policy) === hashOf(desiredPolicy);
+    const gateway = publicGatewayOf(name, spec, this.cluster.config.settings);
+    if (gateway) {
+      const loadBalancer = this.owned.get(
+        'Service',
+        names.a2aGateway,
+        namespaceName,
+      );
+      const certificate = this.owned.get(
+        'Certificate',
+        names.a2aGateway,
+        namespaceName,
+      );
+      observation.a2aGateway = {
+        url: gateway.url,
+        address: loadBalancer && loadBalancerAddress(loadBalancer),
+        certificate: certificate
+          ? certificateReadiness(certificate)
+          : { ready: false, reason: 'Missing', message: '' },
+      };
+    }
     observation.podFault = sandboxPodFault(
       podsOfSandbox(
         this.pods.listInNamespace(namespaceName),

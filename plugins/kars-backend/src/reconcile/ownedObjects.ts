@@ -8,9 +8,18 @@ import {
 import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 import { Informer, InformerEvent } from '../kube/Informer';
 import { ownedObjectTransform } from '../kube/transforms';
+import { CERT_MANAGER_API_VERSION } from '../render/a2aGateway';
+import { ClusterSettings } from '../render/types';
+
+/** A kind of object the reconciler makes. */
+export interface OwnedKind {
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+}
 
 /** The kinds of object the reconciler makes, watched by label. Secrets are never listed or watched. */
-export const OWNED_KINDS = [
+export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'v1', kind: 'Namespace', namespaced: false },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -31,7 +40,27 @@ export const OWNED_KINDS = [
     kind: INFERENCE_POLICY_KIND,
     namespaced: true,
   },
-] as const;
+];
+
+/**
+ * The kinds the public A2A gateway adds (see render/a2aGateway), watched only on a cluster that has
+ * a gateway: cert-manager's CRDs need not exist elsewhere.
+ */
+export const A2A_GATEWAY_KINDS: readonly OwnedKind[] = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true },
+  {
+    apiVersion: CERT_MANAGER_API_VERSION,
+    kind: 'Certificate',
+    namespaced: true,
+  },
+];
+
+/** The kinds the reconciler makes on a cluster, with or without its public A2A gateway. */
+export function ownedKinds(settings: Pick<ClusterSettings, 'a2aGateway'>) {
+  return settings.a2aGateway
+    ? [...OWNED_KINDS, ...A2A_GATEWAY_KINDS]
+    : [...OWNED_KINDS];
+}
 
 /** Selects every object the reconciler made, and the pods of its Deployments. */
 export const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
@@ -44,8 +73,12 @@ export const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.mana
 export class OwnedObjects {
   private readonly informers = new Map<string, Informer>();
 
-  constructor(private readonly gateway: KubeGateway, logger: LoggerService) {
-    for (const k of OWNED_KINDS) {
+  constructor(
+    private readonly gateway: KubeGateway,
+    logger: LoggerService,
+    private readonly kinds: readonly OwnedKind[],
+  ) {
+    for (const k of kinds) {
       this.informers.set(
         k.kind,
         new Informer(
@@ -87,7 +120,7 @@ export class OwnedObjects {
   /** Deletes the objects this sandbox owned in its namespace that are no longer desired. */
   async prune(name: string, namespace: string, desired: KubeObject[]) {
     const wanted = new Set(desired.map(o => `${o.kind}/${o.metadata.name}`));
-    for (const k of OWNED_KINDS) {
+    for (const k of this.kinds) {
       if (!k.namespaced) continue;
       for (const live of this.informers
         .get(k.kind)!

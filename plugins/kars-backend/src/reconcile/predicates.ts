@@ -164,13 +164,65 @@ export const sandboxNeedsReconcile: Predicate = or(
 
 /**
  * Which changes of an object the reconciler made queue its sandbox: any but a status-only one
- * (drift is repaired), and for the Deployment also a status change that the sandbox's phase
- * reads (its rollout and availability).
+ * (drift is repaired), and also a status change the sandbox's status reads: a Deployment's
+ * rollout and availability, a Service's load-balancer address, a Certificate's readiness.
  */
 export function ownedNeedsReconcile(kind: string): Predicate {
-  return kind === 'Deployment'
-    ? or(contentChanged, deploymentReadinessChanged)
-    : contentChanged;
+  if (kind === 'Deployment') {
+    return or(contentChanged, deploymentReadinessChanged);
+  }
+  if (kind === 'Service') {
+    return or(
+      contentChanged,
+      onUpdate(
+        (old, next) => loadBalancerAddress(old) !== loadBalancerAddress(next),
+      ),
+    );
+  }
+  if (kind === 'Certificate') {
+    return or(
+      contentChanged,
+      onUpdate(
+        (old, next) =>
+          !same(certificateReadiness(old), certificateReadiness(next)),
+      ),
+    );
+  }
+  return contentChanged;
+}
+
+type GatewayObject = KubeObject & {
+  status?: {
+    loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
+    conditions?: Array<{
+      type: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+    }>;
+  };
+};
+
+/** The first address the cloud gave a LoadBalancer Service (an IP or a host name), if any. Pure. */
+export function loadBalancerAddress(service: KubeObject): string | undefined {
+  const first = (service as GatewayObject).status?.loadBalancer?.ingress?.[0];
+  return first?.ip || first?.hostname || undefined;
+}
+
+/** A cert-manager Certificate's Ready condition, as the sandbox's gateway condition reads it. Pure. */
+export function certificateReadiness(certificate: KubeObject): {
+  ready: boolean;
+  reason: string;
+  message: string;
+} {
+  const ready = (certificate as GatewayObject).status?.conditions?.find(
+    c => c.type === 'Ready',
+  );
+  return {
+    ready: ready?.status === 'True',
+    reason: ready?.reason || 'Pending',
+    message: ready?.message ?? '',
+  };
 }
 
 /**

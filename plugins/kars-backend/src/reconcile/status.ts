@@ -27,6 +27,45 @@ export interface Observation {
   credentialKeys: string[];
   /** Why the sandbox's pod does not run (see podFault), when it does not. */
   podFault?: { reason: string; message: string };
+  /** The public A2A gateway, when the sandbox publishes through it. */
+  a2aGateway?: {
+    url: string;
+    /** The LoadBalancer's address, once given. */
+    address?: string;
+    /** The Certificate's Ready condition; reason Missing while there is no Certificate. */
+    certificate: { ready: boolean; reason: string; message: string };
+  };
+}
+
+/** The A2AGatewayReady condition: an address and a Ready certificate. Pure. */
+function gatewayCondition(
+  gateway: NonNullable<Observation['a2aGateway']>,
+): ConditionInput {
+  const { address, certificate } = gateway;
+  if (!certificate.ready) {
+    return condition(
+      CONDITION_TYPES.a2aGatewayReady,
+      false,
+      'CertificateNotReady',
+      `the gateway certificate is not Ready (${certificate.reason}${
+        certificate.message ? `: ${certificate.message}` : ''
+      })`,
+    );
+  }
+  if (!address) {
+    return condition(
+      CONDITION_TYPES.a2aGatewayReady,
+      false,
+      'AddressPending',
+      'waiting for the LoadBalancer to be given an address',
+    );
+  }
+  return condition(
+    CONDITION_TYPES.a2aGatewayReady,
+    true,
+    'Published',
+    `the card is published at ${gateway.url}/.well-known/agent-card.json; the LoadBalancer is at ${address}`,
+  );
 }
 
 function credentialsReason(channels: number, missing: number) {
@@ -213,6 +252,7 @@ export function computeStatus(
         ? `limits: ${limits.map(([k, v]) => `${k}=${v}`).join(', ')}`
         : 'every token budget is 0 (unlimited)',
     ),
+    ...(observed.a2aGateway ? [gatewayCondition(observed.a2aGateway)] : []),
   ];
 
   const stamped: Condition[] = conditions.map(c => {
@@ -242,6 +282,17 @@ export function computeStatus(
     runtimeKind: spec.runtime.kind,
     conditions: stamped,
     lastReconciledAt: previous.lastReconciledAt,
+    ...(observed.a2aGateway
+      ? {
+          a2aGateway: {
+            url: observed.a2aGateway.url,
+            ...(observed.a2aGateway.address
+              ? { address: observed.a2aGateway.address }
+              : {}),
+            certificateReady: observed.a2aGateway.certificate.ready,
+          },
+        }
+      : {}),
   };
   return status;
 }

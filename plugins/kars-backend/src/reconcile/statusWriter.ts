@@ -41,7 +41,16 @@ export async function writeSandboxStatus(
       name: sandbox.metadata.name,
       namespace: operatorNamespace,
     },
-    { status: { ...next, lastReconciledAt: new Date().toISOString() } },
+    {
+      status: {
+        ...next,
+        // A merge patch keeps what it does not name: a gateway no longer published is removed.
+        ...(previous.a2aGateway && !next.a2aGateway
+          ? { a2aGateway: null }
+          : {}),
+        lastReconciledAt: new Date().toISOString(),
+      },
+    },
     { subresource: 'status', fieldManager: KARS_FIELD_MANAGER },
   );
   // The write queues no pass (its own status), so the next pass must find it in the cache: a

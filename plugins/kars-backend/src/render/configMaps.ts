@@ -1,3 +1,4 @@
+import { publicGatewayOf } from './a2aGateway';
 import { createHash } from 'crypto';
 import {
   buildAgentCard,
@@ -79,6 +80,7 @@ export function renderAgentCard({
   const card = buildAgentCard(name, spec, {
     provider: cluster.agentCardProvider,
     clusterDomain: cluster.clusterDomain,
+    publicGateway: publicGatewayOf(name, spec, cluster),
   });
   if (!card) return undefined;
   const json = `${JSON.stringify(card, null, 2)}\n`;

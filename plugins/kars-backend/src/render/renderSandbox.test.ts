@@ -338,29 +338,40 @@ describe.each(matrix)(
       });
     });
 
-    it('the router Service exists only with governance', () => {
+    it('the router Service exists, since A2A is on by default (the card names it)', () => {
       const services = rendered.objects.filter(
         o => o.kind === 'Service',
       ) as any[];
-      expect(services.map(s => s.spec.ports)).toEqual(
-        governance
-          ? [
-              [
-                {
-                  name: 'inference',
-                  port: 8443,
-                  targetPort: 'inference',
-                  protocol: 'TCP',
-                },
-              ],
-            ]
-          : [],
-      );
+      expect(services.map(s => s.spec.ports)).toEqual([
+        [
+          {
+            name: 'inference',
+            port: 8443,
+            targetPort: 'inference',
+            protocol: 'TCP',
+          },
+        ],
+      ]);
     });
   },
 );
 
 describe('renderSandbox', () => {
+  it.each([
+    [false, false, 0],
+    [true, false, 1],
+    [false, true, 1],
+  ])(
+    'renders the router Service with A2A %s and governance %s: %i',
+    (a2a, governance, count) => {
+      const { objects } = render({
+        a2a: { enabled: a2a },
+        governance: { enabled: governance },
+      });
+      expect(objects.filter(o => o.kind === 'Service')).toHaveLength(count);
+    },
+  );
+
   it('labels the namespace production on a production cluster', () => {
     expect(
       render({}, { production: true }).namespace.metadata.labels,
@@ -392,7 +403,12 @@ describe('renderSandbox', () => {
 
   it('mounts the same agent card the catalog publishes, and none when A2A is off', () => {
     const spec = {
-      a2a: { description: 'Billing', skills: [{ id: 'b', name: 'B' }] },
+      a2a: {
+        description: 'Billing',
+        skills: [
+          { id: 'b', name: 'B', description: 'Bills', tags: ['billing'] },
+        ],
+      },
     };
     const card = render(spec).objects.find(
       o => o.metadata.name === 'a2aagent-tenant-a-card',

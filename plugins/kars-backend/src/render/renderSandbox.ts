@@ -1,4 +1,5 @@
 import { KARS_ANNOTATIONS } from '@kars-portal/plugin-kars-common';
+import { renderA2aGateway } from './a2aGateway';
 import { renderAgentCard, renderEgressAllowlist } from './configMaps';
 import { renderDeployment } from './deployment';
 import { sha256Hex } from './hash';
@@ -49,6 +50,7 @@ export function renderSandbox(input: RenderInput): RenderedSandbox {
     renderAgentCard(input),
     renderDeployment(input),
     renderService(input),
+    ...renderA2aGateway(input),
   ].filter((o): o is KubeObject => o !== undefined);
   return {
     namespace: withDesiredHash(renderNamespace(input)),

@@ -17,6 +17,31 @@ export interface ClusterDns {
   podLabels: Record<string, string>;
 }
 
+/**
+ * The cluster's public A2A gateway (cert-manager ≥ 1.14 and an ingress controller on the cluster):
+ * what a sandbox that publishes through it gets in its namespace.
+ */
+export interface A2aGatewaySettings {
+  /** Whether a sandbox whose spec does not say publishes through the gateway. */
+  enabledByDefault: boolean;
+  /** The public DNS domain: a sandbox's host is `<name>.<domain>`. */
+  domain: string;
+  /** The cert-manager issuer of the TLS certificates. */
+  issuer: { name: string; kind: 'ClusterIssuer' | 'Issuer' };
+  /** The Ingress class; absent: the cluster's default class. */
+  ingressClassName?: string;
+  /** Annotations on each Ingress (for the controller: backend protocol, rate limits). */
+  ingressAnnotations: Record<string, string>;
+  /** The Secret cert-manager writes the certificate to, in each sandbox namespace. */
+  tlsSecretName: string;
+  /** How callers authenticate at the gateway; `mtls` is declared as the card's security scheme. */
+  callerAuth: 'mtls' | 'none';
+  /** Addresses allowed to reach the LoadBalancer and, through it, the router. */
+  sourceRanges: string[];
+  /** matchLabels of the namespace the ingress controller runs in; its pods may reach the router. */
+  ingressNamespaceLabels: Record<string, string>;
+}
+
 /** Settings of the cluster a sandbox lives on, from the backend's configuration. */
 export interface ClusterSettings {
   name: string;
@@ -31,6 +56,8 @@ export interface ClusterSettings {
   /** The workload-identity client id used when a sandbox names none. */
   defaultWorkloadIdentityClientId?: string;
   agentCardProvider?: { organization: string; url: string };
+  /** The public A2A gateway; absent when the cluster has none. */
+  a2aGateway?: A2aGatewaySettings;
 }
 
 /** Everything the renderers need for one sandbox. */

@@ -88,6 +88,12 @@ describe('Admission', () => {
       'spec.model',
       'model-name',
     ],
+    [
+      'the public gateway on a cluster that has none',
+      { name: 'tenant-x', spec: { a2a: { publicGateway: true } } },
+      'spec.a2a.publicGateway',
+      'gateway-configured',
+    ],
   ])(
     'refuses %s in a create with a 400 naming the field and rule, and /validate says the same',
     async (_what, body, field, rule) => {

@@ -58,7 +58,7 @@ export const differentSpec = (name: string) =>
 /**
  * What a sandbox must satisfy before anything is written, one set of rules for `/validate`, create,
  * update and their dry runs: the spec schema of kars-common, a known cluster, an owner when a
- * service creates, the cluster's content-safety floor, and a name no other sandbox, cluster or
+ * service creates, the cluster's content-safety floor and gateway, and a name no other sandbox, cluster or
  * foreign namespace holds. Bad input is a 400 naming each field and rule, never a value.
  */
 export class Admission {
@@ -98,7 +98,7 @@ export class Admission {
         ? this.fleet.defaultCluster
         : this.fleet.clusters.find(c => c.name === request.cluster);
     if (spec.success && cluster) {
-      issues.push(...(await this.floorIssues(cluster, spec.data)));
+      issues.push(...(await this.clusterIssues(cluster, spec.data)));
     }
     return { valid: false, issues };
   }
@@ -127,8 +127,8 @@ export class Admission {
       mergeSpecPatch(current, patch),
       'spec',
     );
-    const floor = await this.floorIssues(cluster, spec);
-    if (floor.length) throw new KarsInputError(floor);
+    const refused = await this.clusterIssues(cluster, spec);
+    if (refused.length) throw new KarsInputError(refused);
     return spec;
   }
 
@@ -148,14 +148,26 @@ export class Admission {
       : DEFAULT_CONTENT_SAFETY_FLOOR;
   }
 
-  private async floorIssues(cluster: ClusterConnection, spec: SandboxSpec) {
-    return checkContentSafetyFloor(spec.contentSafety, {
+  /** What the cluster's own rules say of a spec: its content-safety floor, and its A2A gateway. */
+  private async clusterIssues(
+    cluster: ClusterConnection,
+    spec: SandboxSpec,
+  ): Promise<ValidationIssue[]> {
+    const issues = checkContentSafetyFloor(spec.contentSafety, {
       floor: await this.contentSafetyFloor(cluster),
       production: cluster.config.settings.production,
     });
+    if (spec.a2a.publicGateway && !cluster.config.settings.a2aGateway) {
+      issues.push({
+        field: 'spec.a2a.publicGateway',
+        rule: 'gateway-configured',
+        message: `cannot be true: cluster ${cluster.name} has no public A2A gateway (kars.clusters[].a2aGateway)`,
+      });
+    }
+    return issues;
   }
 
-  /** The rules of a create beyond its schema: a known cluster, an owner, the content-safety floor. */
+  /** The rules of a create beyond its schema: a known cluster, an owner, the cluster's rules. */
   private async createRules(
     request: CreateRequest,
     actor: Actor,
@@ -191,8 +203,8 @@ export class Admission {
       ...request.spec,
       owner: request.spec.owner ?? actor.userEntityRef,
     };
-    const floor = await this.floorIssues(cluster, spec);
-    if (floor.length) return { ok: false, issues: floor };
+    const refused = await this.clusterIssues(cluster, spec);
+    if (refused.length) return { ok: false, issues: refused };
     return { ok: true, cluster, spec };
   }
 

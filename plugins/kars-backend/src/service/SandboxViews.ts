@@ -1,3 +1,4 @@
+import { publicGatewayOf } from '../render/a2aGateway';
 import { NotFoundError } from '@backstage/errors';
 import {
   AgentCard,
@@ -135,6 +136,7 @@ export class SandboxViews {
     return buildAgentCard(sandbox.name, sandbox.spec, {
       provider: settings.agentCardProvider,
       clusterDomain: settings.clusterDomain,
+      publicGateway: publicGatewayOf(sandbox.name, sandbox.spec, settings),
     });
   }
 }

@@ -41,6 +41,35 @@ const WORKLOAD_TONES: Record<SandboxHealth['workload']['state'], Tone> = {
   failed: 'error',
 };
 
+/** Where the sandbox is published on its cluster's public A2A gateway, and whether it is ready. */
+function GatewaySection(props: { sandbox: Sandbox }) {
+  const { a2aGateway: gateway, conditions } = props.sandbox.status;
+  const condition = conditions.find(c => c.type === 'A2AGatewayReady');
+  if (!gateway) return null;
+  const cardUrl = `${gateway.url}/.well-known/agent-card.json`;
+  return (
+    <Section title="Public A2A gateway" subheader={condition?.message}>
+      <SimpleTable
+        label="Public A2A gateway"
+        columns={['', '']}
+        empty=""
+        rows={[
+          ['Public URL', <code>{gateway.url}</code>],
+          ['Agent card', <code>{cardUrl}</code>],
+          [
+            'Certificate',
+            <StateChip
+              tone={gateway.certificateReady ? 'ok' : 'warning'}
+              label={gateway.certificateReady ? 'Ready' : 'Not ready'}
+            />,
+          ],
+          ['LoadBalancer address', gateway.address ?? 'pending'],
+        ]}
+      />
+    </Section>
+  );
+}
+
 /** Daily token use over the last 30 days, from the cluster's usage source. */
 function UsageSection(props: { name: string }) {
   const { name } = props;
@@ -196,6 +225,11 @@ export function KarsSandboxView(props: { name: string }) {
           </Grid>
         )}
         {health.value && <HealthSections sandbox={s} health={health.value} />}
+        {s.status.a2aGateway && (
+          <Grid item xs={12}>
+            <GatewaySection sandbox={s} />
+          </Grid>
+        )}
         <Grid item xs={12} md={6}>
           <Section title="Egress allowlist">
             <EgressTable endpoints={s.spec.networkPolicy.allowedEndpoints} />
