@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { PLUGIN_CREDENTIAL_KEYS } from '@kars-portal/plugin-kars-common';
+import { tenantA, tenantASpec } from '@kars-portal/test-kit';
 import { registerFakeKarsApi } from '../../__testUtils__/fakeApi';
 import {
   alertApi,
@@ -8,6 +9,7 @@ import {
   sandboxEntity,
 } from '../../__testUtils__/render';
 import { KarsSandboxContent } from './SandboxContent';
+import { CHANGE_TEMPLATE_PATH } from './changeLink';
 
 const { fake } = registerFakeKarsApi();
 
@@ -154,5 +156,151 @@ describe('rotate credentials dialog', () => {
       ),
     ).toBeInTheDocument();
     expect(document.body.textContent).not.toMatch(/exa-secret-3/);
+  });
+});
+
+describe('rotate credentials dialog, WhatsApp', () => {
+  beforeEach(() => {
+    alertApi.post.mockReset();
+    const spec = tenantASpec();
+    fake.addSandbox(
+      tenantA({
+        spec: { ...spec, channels: [...spec.channels, { type: 'whatsapp' }] },
+      }),
+    );
+  });
+
+  it('turns WhatsApp on when the Secret lacks the key, then off when the switch is flipped', async () => {
+    const dialog = await openRotateDialog();
+    const whatsapp = within(dialog).getByRole('checkbox', {
+      name: 'WhatsApp enabled',
+    });
+    expect(whatsapp).toBeChecked();
+    expect(
+      within(dialog).getByText('Rotate writes WHATSAPP_ENABLED=true.'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Rotate' }),
+    );
+    expect(
+      await screen.findByText('Rotate credentials: done.'),
+    ).toBeInTheDocument();
+    expect(credentialPuts()).toEqual([
+      {
+        credentials: { WHATSAPP_ENABLED: 'true' },
+        mode: 'merge',
+        restart: true,
+      },
+    ]);
+    expect(fake.sandboxes.get('tenant-a')!.credentialKeys).toContain(
+      'WHATSAPP_ENABLED',
+    );
+
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Rotate credentials' }),
+    );
+    const reopened = await screen.findByRole('dialog');
+    await waitFor(() =>
+      expect(
+        within(reopened).getByText(
+          'Set: kept as it is unless you flip the switch.',
+        ),
+      ).toBeInTheDocument(),
+    );
+    expect(
+      within(reopened).getByRole('button', { name: 'Rotate' }),
+    ).toBeDisabled();
+    await userEvent.click(
+      within(reopened).getByRole('checkbox', { name: 'WhatsApp enabled' }),
+    );
+    expect(
+      within(reopened).getByText('Rotate writes WHATSAPP_ENABLED=false.'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(reopened).getByRole('button', { name: 'Rotate' }),
+    );
+    await waitFor(() => expect(credentialPuts()).toHaveLength(2));
+    expect(credentialPuts()[1]).toEqual({
+      credentials: { WHATSAPP_ENABLED: 'false' },
+      mode: 'merge',
+      restart: true,
+    });
+  });
+
+  it('shows no WhatsApp switch for a sandbox without a whatsapp channel', async () => {
+    fake.addSandbox(tenantA());
+    const dialog = await openRotateDialog();
+    expect(
+      within(dialog).queryByRole('checkbox', { name: 'WhatsApp enabled' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('button', { name: 'Rotate' }),
+    ).toBeDisabled();
+  });
+});
+
+describe('Change link', () => {
+  const formDataOf = (link: HTMLElement) => {
+    expect(link.tagName).toBe('A');
+    const url = new URL(link.getAttribute('href')!, 'http://localhost');
+    expect(url.pathname).toBe(CHANGE_TEMPLATE_PATH);
+    return JSON.parse(url.searchParams.get('formData')!);
+  };
+
+  it("opens the Change sandbox template filled in with the sandbox's current spec", async () => {
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    const link = await screen.findByRole('button', { name: 'Change' });
+    expect(formDataOf(link)).toEqual({
+      sandbox: 'resource:default/tenant-a',
+      isolation: 'enhanced',
+      model: 'gpt-4.1',
+      perRequestTokens: 8000,
+      dailyTokens: 100000,
+      monthlyTokens: 2000000,
+      channels: ['telegram', 'slack'],
+      replaceChannels: true,
+      allowedEndpoints: tenantASpec().networkPolicy.allowedEndpoints,
+      replaceAllowlist: true,
+      governance: 'off',
+      publicGateway: 'default',
+      cpuLimit: '2',
+      memoryLimit: '4Gi',
+      suspended: 'unchanged',
+    });
+  });
+
+  it('carries the workload identity, the gateway setting and empty lists', async () => {
+    const spec = tenantASpec();
+    fake.addSandbox(
+      tenantA({
+        spec: {
+          ...spec,
+          channels: [],
+          networkPolicy: { allowedEndpoints: [] },
+          governance: { enabled: true, trustThreshold: 500 },
+          a2a: { ...spec.a2a, publicGateway: false },
+          resources: { limits: { cpu: '500m', memory: '1Gi' } },
+          workloadIdentity: {
+            clientId: '0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e',
+          },
+        },
+      }),
+    );
+    await renderLegacy(<KarsSandboxContent />, { entity: sandboxEntity() });
+    const link = await screen.findByRole('button', { name: 'Change' });
+    expect(formDataOf(link)).toMatchObject({
+      channels: [],
+      replaceChannels: true,
+      allowedEndpoints: [],
+      replaceAllowlist: true,
+      governance: 'on',
+      publicGateway: 'off',
+      cpuLimit: '500m',
+      memoryLimit: '1Gi',
+      workloadIdentityClientId: '0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e',
+    });
   });
 });

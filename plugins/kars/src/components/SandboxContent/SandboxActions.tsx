@@ -6,9 +6,12 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { Link as RouterLink } from 'react-router-dom';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -24,6 +27,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { karsApiRef } from '../../api';
 import { errorMessage } from '../useKars';
+import { changeTemplateUrl } from './changeLink';
 
 type Result = { severity: 'success' | 'error'; message: string };
 
@@ -39,6 +43,23 @@ export function settingKeys(sandbox: Sandbox): CredentialKey[] {
   return sandbox.spec.channels.some(c => c.type === 'telegram')
     ? ['TELEGRAM_ALLOW_FROM']
     : [];
+}
+
+/**
+ * What the WhatsApp switch of the rotate dialog writes: WHATSAPP_ENABLED as "true" or "false" when
+ * someone flipped the switch, or when the Secret lacks the key (then the switch's position, on
+ * unless flipped); nothing otherwise, so an untouched switch keeps the stored value.
+ */
+export function whatsappSetting(options: {
+  shown: boolean;
+  keySet: boolean;
+  flipped?: boolean;
+}): Pick<Credentials, 'WHATSAPP_ENABLED'> {
+  if (!options.shown) return {};
+  if (options.flipped !== undefined) {
+    return { WHATSAPP_ENABLED: options.flipped ? 'true' : 'false' };
+  }
+  return options.keySet ? {} : { WHATSAPP_ENABLED: 'true' };
 }
 
 /**
@@ -122,18 +143,26 @@ function RotateDialog(props: {
   open: boolean;
   keys: CredentialKey[];
   settings: CredentialKey[];
+  /** Whether the sandbox has a whatsapp channel, and whether WHATSAPP_ENABLED is in its Secret. */
+  whatsapp: { shown: boolean; keySet: boolean };
   busy: boolean;
   onCancel: () => void;
   onSubmit: (credentials: Credentials) => void;
 }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [problems, setProblems] = useState<Partial<Record<string, string>>>({});
+  const [whatsappOn, setWhatsappOn] = useState<boolean>();
   const filled = Object.fromEntries(
     Object.entries(values).filter(([, v]) => v.trim() !== ''),
   );
+  const toWrite = {
+    ...filled,
+    ...whatsappSetting({ ...props.whatsapp, flipped: whatsappOn }),
+  };
   const clear = () => {
     setValues({});
     setProblems({});
+    setWhatsappOn(undefined);
   };
   const field = (key: CredentialKey, secret: boolean, helper?: string) => (
     <CredentialField
@@ -184,6 +213,28 @@ function RotateDialog(props: {
             'Telegram user ids or @names allowed to talk to the agent, comma-separated',
           ),
         )}
+        {props.whatsapp.shown && (
+          <Box mt={1}>
+            <FormControlLabel
+              control={
+                <Switch
+                  color="primary"
+                  checked={whatsappOn ?? true}
+                  onChange={e => setWhatsappOn(e.target.checked)}
+                  inputProps={{ 'aria-label': 'WhatsApp enabled' }}
+                />
+              }
+              label="WhatsApp enabled (WHATSAPP_ENABLED)"
+            />
+            <Typography variant="caption" component="p">
+              {props.whatsapp.keySet && whatsappOn === undefined
+                ? 'Set: kept as it is unless you flip the switch.'
+                : `Rotate writes WHATSAPP_ENABLED=${String(
+                    whatsappOn ?? true,
+                  )}.`}
+            </Typography>
+          </Box>
+        )}
         <Box mt={2}>
           <Typography variant="subtitle2">Plugin API keys</Typography>
         </Box>
@@ -208,14 +259,14 @@ function RotateDialog(props: {
         <Button
           color="primary"
           variant="contained"
-          disabled={props.busy || Object.keys(filled).length === 0}
+          disabled={props.busy || Object.keys(toWrite).length === 0}
           onClick={() => {
-            const found = credentialProblems(filled);
+            const found = credentialProblems(toWrite);
             if (Object.keys(found).length > 0) {
               setProblems(found);
               return;
             }
-            props.onSubmit(filled as Credentials);
+            props.onSubmit(toWrite as Credentials);
             clear();
           }}
         >
@@ -226,7 +277,10 @@ function RotateDialog(props: {
   );
 }
 
-/** Rotate credentials, suspend or resume, delete: each shown only when permitted. */
+/**
+ * Change (the Change sandbox template, pre-filled), rotate credentials, suspend or resume, delete:
+ * each shown only when permitted.
+ */
 export function SandboxActions(props: {
   sandbox: Sandbox;
   onChanged: () => void;
@@ -293,6 +347,16 @@ export function SandboxActions(props: {
         {update.allowed && (
           <Button
             variant="outlined"
+            component={RouterLink}
+            to={changeTemplateUrl(sandbox)}
+            disabled={sandbox.deleting}
+          >
+            Change
+          </Button>
+        )}
+        {update.allowed && (
+          <Button
+            variant="outlined"
             onClick={() => setDialog('suspend')}
             disabled={sandbox.deleting}
           >
@@ -329,6 +393,10 @@ export function SandboxActions(props: {
         open={dialog === 'rotate'}
         keys={rotatableKeys(sandbox)}
         settings={settingKeys(sandbox)}
+        whatsapp={{
+          shown: sandbox.spec.channels.some(c => c.type === 'whatsapp'),
+          keySet: sandbox.credentialKeys.includes('WHATSAPP_ENABLED'),
+        }}
         busy={busy}
         onCancel={() => setDialog(undefined)}
         onSubmit={credentials =>

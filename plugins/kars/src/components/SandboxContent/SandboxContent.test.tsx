@@ -265,6 +265,7 @@ describe('KarsSandboxContent', () => {
       await screen.findByText('You are not permitted to change this sandbox.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Change' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Suspend' })).toBeNull();
     expect(
       screen.queryByRole('button', { name: 'Rotate credentials' }),
