@@ -28,6 +28,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@kars-portal/plugin-kars-backend'));
+// The kars actions (backend.actions.pluginSources) as MCP tools at /api/mcp-actions/v1.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Dev only: clusters of type embedded (app-config.yaml). A production backend leaves this out.
 backend.add(import('@kars-portal/plugin-kars-backend-module-embedded-cluster'));
 

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -24,8 +25,10 @@ import { kubernetesConnector } from './cluster/connectors/kubernetesConnector';
 import { readKarsConfig } from './config/readKarsConfig';
 import { AuditStore } from './database/AuditStore';
 import { NoticeStore } from './database/NoticeStore';
+import { registerKarsActions } from './actions';
 import { karsSandboxResourceRef, karsSandboxRules } from './permissions';
 import { createRouter } from './router';
+import { SandboxAccess } from './sandboxAccess';
 import { ClusterConnection } from './service/ClusterConnection';
 import { createSandboxServices } from './service/sandboxServices';
 import { createDemoTenants } from './service/demoTenants';
@@ -111,6 +114,7 @@ export const karsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -126,6 +130,7 @@ export const karsPlugin = createBackendPlugin({
         scheduler,
         events,
         notifications,
+        actionsRegistry,
       }) {
         const karsConfig = readKarsConfig(config);
         const audit = await AuditStore.create(database);
@@ -234,6 +239,15 @@ export const karsPlugin = createBackendPlugin({
             audit,
           }),
         );
+        registerKarsActions(actionsRegistry, {
+          sandboxes,
+          access: new SandboxAccess({
+            permissions,
+            permissionsRegistry,
+            userInfo,
+            audit: sandboxes.audit,
+          }),
+        });
         for (const controller of controllers.values()) controller.start();
         if (karsConfig.demoTenants) {
           lifecycle.addStartupHook(() => createDemoTenants(sandboxes, logger));

@@ -1,5 +1,4 @@
 import {
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
@@ -7,12 +6,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { createConditionTransformer } from '@backstage/plugin-permission-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterInfo,
   karsAuditReadPermission,
@@ -30,8 +24,6 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore } from './database/AuditStore';
-import { karsSandboxResourceRef, ownerCondition } from './permissions';
-import { ReadDecisions } from './readDecisions';
 import {
   dryRunOf,
   jsonBody,
@@ -39,12 +31,12 @@ import {
   onlyQuery,
   plainQuery,
 } from './requests';
-import { Actor } from './service/Actor';
 import { readKubeEvents } from './service/events/kubeEvents';
 import { SandboxLogs, writeRedacted } from './service/logs/SandboxLogs';
 import { listingETag, matchesETag } from './service/listingETag';
 import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
+import { SandboxAccess } from './sandboxAccess';
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -70,67 +62,22 @@ export async function createRouter(
   router.use(plainQuery());
   router.use(jsonBody());
 
-  const readDecisions = new ReadDecisions(permissions);
-  const toOwnerQuery = createConditionTransformer(
-    permissionsRegistry.getPermissionRuleset(karsSandboxResourceRef),
-  );
+  const access = new SandboxAccess({
+    permissions,
+    permissionsRegistry,
+    userInfo,
+    audit: sandboxes.audit,
+  });
 
   async function caller(
     req: express.Request,
     allow: Array<'user' | 'service'> = ['user', 'service'],
   ) {
     const credentials = await httpAuth.credentials(req, { allow });
-    const actor: Actor =
-      credentials.principal.type === 'user'
-        ? {
-            userEntityRef: (await userInfo.getUserInfo(credentials))
-              .userEntityRef,
-            type: 'user',
-            request: req,
-          }
-        : {
-            userEntityRef: `service:${
-              (credentials.principal as { subject: string }).subject
-            }`,
-            type: 'service',
-            request: req,
-          };
-    return { credentials, actor };
+    return { credentials, actor: await access.actorOf(credentials, req) };
   }
 
-  async function authorize(
-    credentials: BackstageCredentials,
-    actor: Actor,
-    permission: BasicPermission | ResourcePermission,
-    sandbox?: string,
-    action?: 'create' | 'update' | 'delete' | 'credentials.update',
-    dryRun = false,
-  ) {
-    const [decision] = await permissions.authorize(
-      [
-        sandbox
-          ? {
-              permission: permission as ResourcePermission,
-              resourceRef: sandbox,
-            }
-          : { permission: permission as BasicPermission },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      const error = new NotAllowedError(
-        `${actor.userEntityRef} may not ${
-          permission.attributes.action ?? 'use'
-        } ${sandbox ? `sandbox ${sandbox}` : 'sandboxes'}${
-          dryRun ? ' (dry run)' : ''
-        }`,
-      );
-      if (sandbox && action) {
-        await sandboxes.audit.denied(sandbox, actor, action, { dryRun, error });
-      }
-      throw error;
-    }
-  }
+  const authorize = access.authorize.bind(access);
 
   /** Resource checks need the sandbox to exist: a 404 comes before a 403. */
   const existing = (name: string) => fleet.getSandbox(name);
@@ -149,14 +96,7 @@ export async function createRouter(
   router.get('/sandboxes', async (req, res) => {
     const { credentials, actor } = await caller(req);
     const bearer = /^Bearer (\S+)$/i.exec(req.header('authorization') ?? '');
-    const decision = await readDecisions.decide(
-      credentials,
-      actor.userEntityRef,
-      bearer?.[1],
-    );
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError('you may not read sandboxes');
-    }
+    const decision = await access.readDecision(credentials, actor, bearer?.[1]);
     const query = parseOrThrow(listSandboxesQuerySchema, req.query, 'query');
     const etag = listingETag({
       listing: views.listingVersion(),
@@ -178,9 +118,7 @@ export async function createRouter(
     }
     const page = views.list(
       req.query as Record<string, string>,
-      decision.result === AuthorizeResult.CONDITIONAL
-        ? ownerCondition(toOwnerQuery, decision)
-        : undefined,
+      access.visibleOwner(decision),
     );
     res.set('ETag', etag).json(page);
   });

@@ -1,0 +1,63 @@
+import { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
+import {
+  manifestsResponseSchema,
+  sandboxSchema,
+} from '@kars-portal/plugin-kars-common';
+import { z } from 'zod';
+import type { AnyZodObject } from 'zod/v3';
+import { SandboxAccess } from '../sandboxAccess';
+import { SandboxServices } from '../service/sandboxServices';
+import { fromContract, InjectedZod } from './zodV3';
+
+/** What the kars actions work with: the REST API's services and its permission checks. */
+export interface KarsActionsOptions {
+  sandboxes: SandboxServices;
+  access: SandboxAccess;
+}
+
+/** An action of the kars plugin in the actions registry. */
+export type KarsAction = ActionsRegistryActionOptions<
+  AnyZodObject,
+  AnyZodObject
+>;
+
+/**
+ * The zod v3 object schema (the registry's) of a kars-common object schema, as a caller sends it
+ * (`input`) or as the action answers it (`output`).
+ */
+export function objectSchema(
+  zod: InjectedZod,
+  schema: z.ZodObject,
+  io: 'input' | 'output',
+): AnyZodObject {
+  return fromContract(zod, schema, io) as AnyZodObject;
+}
+
+/** The input of the actions on one sandbox: its name. */
+export const sandboxNameInputSchema = z.strictObject({
+  name: z.string().min(1).max(63).describe('The sandbox'),
+});
+
+/** The `dryRun` input of a write: `byDefault` when not given. */
+export const dryRunInput = (byDefault: boolean) =>
+  z
+    .boolean()
+    .default(byDefault)
+    .describe(
+      byDefault
+        ? 'Check and say what the write would do, writing nothing (the default); false writes'
+        : 'Check and say what the write would do, writing nothing',
+    );
+
+/**
+ * What a write to a sandbox's spec answers: with `dryRun`, the objects it would render
+ * (`manifests`, secret values redacted); otherwise the sandbox written and whether it changed.
+ */
+export const specWriteOutputSchema = z.strictObject({
+  dryRun: z.boolean(),
+  sandbox: sandboxSchema.optional(),
+  changed: z.boolean().optional(),
+  manifests: manifestsResponseSchema.optional(),
+});
+/** The answer of a write to a sandbox's spec. */
+export type SpecWriteOutput = z.infer<typeof specWriteOutputSchema>;
