@@ -129,6 +129,30 @@ describe('UpdateSandbox', () => {
     ]);
   });
 
+  it('writes a spec without the field a null removed, keeping the live fields the sandbox spec does not know', async () => {
+    const object = sandboxObject('tenant-a', {
+      owner: 'group:default/team-a',
+      workloadIdentity: { clientId: '0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e' },
+    });
+    const live = {
+      ...object,
+      spec: { ...object.spec, inferenceRef: { name: 'tenant-a' } },
+    } as KarsSandboxObject;
+    const connection = cluster(() => live, ['ok']);
+    const { update: command } = update(connection);
+    const result = await command.run(
+      { name: 'tenant-a', body: { workloadIdentity: null } },
+      jane,
+    );
+    expect(result.changed).toBe(true);
+    expect(connection.replaced).toHaveLength(1);
+    expect(connection.replaced[0].spec).not.toHaveProperty('workloadIdentity');
+    expect(connection.replaced[0].spec).toMatchObject({
+      owner: 'group:default/team-a',
+      inferenceRef: { name: 'tenant-a' },
+    });
+  });
+
   it('writes nothing for a patch that changes nothing, nor for a dry run', async () => {
     const object = sandboxObject('tenant-a', {
       owner: 'group:default/team-a',

@@ -7,6 +7,7 @@ import {
   SandboxPatch,
   sandboxPatchSchema,
   SandboxSpec,
+  sandboxSpecSchema,
   SandboxWriteResponse,
 } from '@kars-portal/plugin-kars-common';
 import { isStatus } from '@kars-portal/plugin-kars-node';
@@ -26,6 +27,20 @@ import { SandboxCommand } from './SandboxCommand';
 
 /** How often an update is tried against a sandbox that keeps changing (409 Conflict) before giving up. */
 export const UPDATE_ATTEMPTS = 5;
+
+/**
+ * The spec a PATCH writes: the admitted spec, and the fields of the live spec that are no part of
+ * the sandbox spec (such as `inferenceRef`). A sandbox-spec field the patch removed
+ * (`workloadIdentity: null`) stays removed. Pure.
+ */
+export function writtenSpec(
+  live: Record<string, unknown> | undefined,
+  spec: SandboxSpec,
+): Record<string, unknown> {
+  const known = sandboxSpecSchema.shape;
+  const foreign = Object.entries(live ?? {}).filter(([key]) => !(key in known));
+  return { ...Object.fromEntries(foreign), ...spec };
+}
 
 /** An update, admitted against the sandbox as the API server held it when it was read. */
 export interface UpdatePlan {
@@ -94,7 +109,7 @@ export class UpdateSandbox
       let written: KarsSandboxObject;
       try {
         written = await cluster.gateway.replace<KarsSandboxObject>(
-          { ...plan.current, spec: { ...plan.current.spec, ...plan.spec } },
+          { ...plan.current, spec: writtenSpec(plan.current.spec, plan.spec) },
           { fieldManager: KARS_FIELD_MANAGER },
         );
       } catch (error) {
