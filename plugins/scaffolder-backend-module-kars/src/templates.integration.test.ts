@@ -41,12 +41,17 @@ const TELEGRAM_FIRST = '123456789:AAH-FirstTelegramSecret-0123456789abcdef';
 const TELEGRAM_ROTATED = '123456789:AAH-RotatedTelegramSecret-9876543210zyx';
 const OPENAI_KEY = 'sk-proj-IntegrationOpenAiSecret0123456789';
 const BAD_TELEGRAM = 'not-a-bot-token-but-still-a-SecretValue';
+const BRAVE_KEY = 'BSA-IntegrationBraveSecret0123456789';
+const TAVILY_KEY = 'tvly-IntegrationTavilySecret0123456789';
 const SECRET_VALUES = [
   TELEGRAM_FIRST,
   TELEGRAM_ROTATED,
   OPENAI_KEY,
   BAD_TELEGRAM,
+  BRAVE_KEY,
+  TAVILY_KEY,
 ];
+const CLIENT_ID = '0b6c3a4e-1f2d-4c5b-9a8e-7d6c5b4a3f2e';
 const alice = mockCredentials.user.header('user:default/alice');
 
 function templateFromDisk(name: string): Json {
@@ -349,6 +354,11 @@ beforeAll(async () => {
               {
                 name: 'embedded',
                 type: 'embedded',
+                // off unless a sandbox asks, so only tenant-s publishes through it
+                a2aGateway: {
+                  domain: 'agents.example.com',
+                  issuer: { name: 'letsencrypt' },
+                },
                 embedded: {
                   readyDelayMs: 100,
                   bootstrapManifests: path.join(REPO, 'deploy'),
@@ -789,6 +799,147 @@ describe('the kars templates through the real scaffolder, on an embedded cluster
       (await kube(namespacePath('tenant-x'))).status === 404 ? true : undefined,
     );
     expect((await kube(credentialsPath('tenant-x'))).status).toBe(404);
+  });
+
+  it('New agent sandbox sets runtime, cluster, limits, identity, plugin keys, WhatsApp and the public gateway', async () => {
+    const r = await run(
+      'kars-sandbox',
+      {
+        name: 'tenant-s',
+        cluster: 'embedded',
+        owner: 'group:default/team-a',
+        runtime: 'LangGraph',
+        isolation: 'standard',
+        model: 'gpt-4o',
+        channels: ['whatsapp'],
+        allowedEndpoints: [{ host: 'api.tavily.com', port: 443 }],
+        governance: false,
+        a2aDescription: 'Searches the web',
+        a2aSkills: [],
+        publicGateway: 'on',
+        cpuLimit: '1500m',
+        memoryLimit: '2Gi',
+        workloadIdentityClientId: CLIENT_ID,
+        waitForRunning: true,
+      },
+      { BRAVE_API_KEY: BRAVE_KEY, TAVILY_API_KEY: TAVILY_KEY },
+    );
+    expect(r.status).toBe('completed');
+    expect(r.log).toContain(
+      'Sandbox tenant-s: credentials from the task secrets: BRAVE_API_KEY, TAVILY_API_KEY',
+    );
+    expect(r.log).toContain(
+      'Sandbox tenant-s: a whatsapp channel: WHATSAPP_ENABLED=true in its credentials',
+    );
+    expect(r.log).toContain(
+      'Created sandbox tenant-s in namespace kars-tenant-s on cluster embedded',
+    );
+    expect(r.log).toContain('Sandbox tenant-s is Running');
+
+    const sandbox = await sandboxObject('tenant-s');
+    expect(sandbox.spec).toMatchObject({
+      runtime: { kind: 'LangGraph' },
+      sandbox: { isolation: 'standard' },
+      model: 'gpt-4o',
+      channels: [{ type: 'whatsapp' }],
+      networkPolicy: {
+        allowedEndpoints: [{ host: 'api.tavily.com', port: 443 }],
+      },
+      a2a: {
+        enabled: true,
+        description: 'Searches the web',
+        skills: [],
+        publicGateway: true,
+      },
+      resources: { limits: { cpu: '1500m', memory: '2Gi' } },
+      workloadIdentity: { clientId: CLIENT_ID },
+    });
+    expect(sandbox.metadata.annotations['kars.azure.com/credential-keys']).toBe(
+      'BRAVE_API_KEY,TAVILY_API_KEY,WHATSAPP_ENABLED',
+    );
+    expect(await credentials('tenant-s')).toEqual({
+      BRAVE_API_KEY: BRAVE_KEY,
+      TAVILY_API_KEY: TAVILY_KEY,
+      WHATSAPP_ENABLED: 'true',
+    });
+    // the fleet list names no channel without its credentials: WhatsApp counts as connected
+    const res = await request(server)
+      .get('/api/kars/sandboxes?name=tenant-s')
+      .set('Authorization', alice);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        name: 'tenant-s',
+        cluster: 'embedded',
+        channelTrouble: [],
+      }),
+    ]);
+  });
+
+  it('Change sandbox, as the Change link fills it in, empties the channels and the allowlist, removes the identity and restores the gateway default', async () => {
+    const before = await sandboxObject('tenant-s');
+    const r = await run('kars-sandbox-change', {
+      sandbox: 'resource:default/tenant-s',
+      isolation: 'standard',
+      model: 'gpt-4o',
+      channels: [],
+      replaceChannels: true,
+      allowedEndpoints: [],
+      replaceAllowlist: true,
+      governance: 'off',
+      publicGateway: 'default',
+      cpuLimit: '1500m',
+      memoryLimit: '2Gi',
+      removeWorkloadIdentity: true,
+      suspended: 'unchanged',
+    });
+    expect(r.status).toBe('completed');
+    expect(r.log).toContain(
+      'Sandbox tenant-s: changing a2a, channels, governance, model, networkPolicy, resources, sandbox, workloadIdentity',
+    );
+    const sandbox = await sandboxObject('tenant-s');
+    expect(sandbox.metadata.generation).toBe(before.metadata.generation + 1);
+    const { workloadIdentity: _removed, ...kept } = before.spec;
+    expect(sandbox.spec).toEqual({
+      ...kept,
+      channels: [],
+      networkPolicy: { allowedEndpoints: [] },
+      a2a: { enabled: true, description: 'Searches the web', skills: [] },
+    });
+  });
+
+  it('Change sandbox adding a whatsapp channel enables WhatsApp in the credentials, and Rotate turns it off', async () => {
+    await run('kars-sandbox-credentials', {
+      sandbox: 'resource:default/tenant-s',
+      restart: false,
+      whatsapp: 'off',
+    });
+    expect((await credentials('tenant-s')).WHATSAPP_ENABLED).toBe('false');
+
+    const added = await run('kars-sandbox-change', {
+      sandbox: 'resource:default/tenant-s',
+      channels: ['whatsapp'],
+    });
+    expect(added.status).toBe('completed');
+    expect((await sandboxObject('tenant-s')).spec.channels).toEqual([
+      { type: 'whatsapp' },
+    ]);
+    // the key is there (switched off by hand), so the change leaves it
+    expect(added.log).not.toContain('WHATSAPP_ENABLED=true');
+    expect((await credentials('tenant-s')).WHATSAPP_ENABLED).toBe('false');
+
+    const on = await run('kars-sandbox-credentials', {
+      sandbox: 'resource:default/tenant-s',
+      restart: false,
+      whatsapp: 'on',
+    });
+    expect(on.status).toBe('completed');
+    expect(on.log).toContain('Sandbox tenant-s: setting WHATSAPP_ENABLED');
+    expect(await credentials('tenant-s')).toEqual({
+      BRAVE_API_KEY: BRAVE_KEY,
+      TAVILY_API_KEY: TAVILY_KEY,
+      WHATSAPP_ENABLED: 'true',
+    });
   });
 
   it('no secret value is in a task log, a stored task, the scaffolder database or a log line', async () => {
