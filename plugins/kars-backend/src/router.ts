@@ -21,6 +21,7 @@ import {
   sandboxLogsQuerySchema,
   sandboxUsageQuerySchema,
 } from '@kars-portal/plugin-kars-common';
+import { getOpenApiSpecRoute } from '@backstage/backend-openapi-utils';
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore } from './database/AuditStore';
@@ -37,6 +38,7 @@ import { listingETag, matchesETag } from './service/listingETag';
 import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
 import { SandboxAccess } from './sandboxAccess';
+import { openApiDocument } from './schema/openApiDocument';
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -329,6 +331,14 @@ export async function createRouter(
     }
     const query = parseOrThrow(listAuditQuerySchema, req.query, 'query');
     res.json(await options.audit.query(query));
+  });
+
+  /** This API's OpenAPI document, where Backstage serves a plugin's (generated from the zod contract). */
+  const document = openApiDocument();
+  router.get(getOpenApiSpecRoute(''), async (req, res) => {
+    await caller(req);
+    onlyQuery(req, []);
+    res.json(document);
   });
 
   router.use(noSuchRoute());
