@@ -53,6 +53,24 @@ const asMapList = (schema: JsonSchema, keys: string[]): JsonSchema => ({
   'x-kubernetes-list-map-keys': keys,
 });
 
+/**
+ * The spec blocks the kars CLI writes kars's own fields into (beside the top-level ones such as
+ * `agent`, `meshAuth` or `storage`): the API server keeps the fields there that this schema does not
+ * name, so the portal reads and writes such a sandbox without losing them.
+ */
+const SHARED_SPEC_BLOCKS = [
+  'runtime',
+  'sandbox',
+  'networkPolicy',
+  'governance',
+  'a2a',
+  'resources',
+];
+const preserveUnknownFields = (schema: JsonSchema): JsonSchema => ({
+  ...schema,
+  'x-kubernetes-preserve-unknown-fields': true,
+});
+
 const labels = {
   [KARS_LABELS.appName]: KARS_LABEL_VALUES.appName,
   [KARS_LABELS.managedBy]: KARS_LABEL_VALUES.managedBy,
@@ -86,6 +104,10 @@ export function buildKarsSandboxCrd() {
     required: ['name'],
   };
   spec.required = [...((spec.required as string[]) ?? []), 'inferenceRef'];
+  for (const block of SHARED_SPEC_BLOCKS) {
+    specProps[block] = preserveUnknownFields(specProps[block]);
+  }
+  spec['x-kubernetes-preserve-unknown-fields'] = true;
 
   const status = sandboxStatusOpenApiSchema();
   props(status).conditions = asMapList(props(status).conditions, ['type']);

@@ -5,13 +5,15 @@
  * - `cel`: an `x-kubernetes-validations` rule of the CRD, judged only by a real API server;
  * - `list-map`: uniqueness through `x-kubernetes-list-type: map`, judged only by a real API server;
  * - `pruned`: an unknown field, which the API server drops instead of rejecting;
+ * - `preserved`: an unknown field where the kars CLI writes kars's own (the top of the spec and the
+ *   blocks kars shares), which the API server keeps so that the portal never loses it;
  * - `backend`: a semantic rule only the backend applies (before anything reaches the cluster).
  */
 export interface CrdAgreementCase {
   what: string;
   spec: Record<string, unknown>;
   valid: boolean;
-  judge: 'schema' | 'cel' | 'list-map' | 'pruned' | 'backend';
+  judge: 'schema' | 'cel' | 'list-map' | 'pruned' | 'preserved' | 'backend';
 }
 
 export const crdAgreementCases: CrdAgreementCase[] = [
@@ -251,10 +253,24 @@ export const crdAgreementCases: CrdAgreementCase[] = [
     judge: 'list-map',
   },
   {
-    what: 'an unknown field',
-    spec: { replicas: 3 },
+    what: 'an unknown field in a block only the portal writes',
+    spec: { tokenBudget: { weeklyTokens: 3 } },
     valid: false,
     judge: 'pruned',
+  },
+  {
+    what: 'a kars-only field at the top of the spec',
+    spec: { meshAuth: { mode: 'strict' } },
+    valid: false,
+    judge: 'preserved',
+  },
+  {
+    what: 'a kars-only field in a block kars shares',
+    spec: {
+      sandbox: { isolation: 'confidential', seccompProfile: 'kars-strict' },
+    },
+    valid: false,
+    judge: 'preserved',
   },
   {
     what: 'egress to IMDS',

@@ -172,13 +172,15 @@ describeContract(
     );
 
     for (const c of crdAgreementCases) {
-      const verdict =
-        c.judge === 'backend' || c.judge === 'pruned' ? true : c.valid;
+      const verdict = ['backend', 'pruned', 'preserved'].includes(c.judge)
+        ? true
+        : c.valid;
       const who = {
         schema: 'the CRD schema',
         cel: 'a CEL rule, judged only by the API server',
         'list-map': 'list-map uniqueness, judged only by the API server',
         pruned: 'an unknown field, dropped by the API server',
+        preserved: 'a kars-only field, kept by the API server',
         backend: 'a backend-only rule; the API server accepts it',
       }[c.judge];
       behaviour(
@@ -204,9 +206,14 @@ describeContract(
               body: 'created',
             });
             if (c.judge === 'pruned') {
-              for (const key of Object.keys(c.spec))
-                expect(res.json.spec[key]).toBeUndefined();
+              for (const [block, fields] of Object.entries(c.spec))
+                for (const field of Object.keys(fields as object))
+                  expect(res.json.spec[block]).not.toHaveProperty([field]);
               expect(String(res.headers.warning)).toContain('unknown field');
+            }
+            if (c.judge === 'preserved') {
+              expect(res.json.spec).toMatchObject(c.spec);
+              expect(res.headers.warning).toBeUndefined();
             }
           } else {
             expectStatus(res, 422, 'Invalid', {
