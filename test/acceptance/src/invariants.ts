@@ -1094,11 +1094,13 @@ export function judgeTenant(e: TenantEvidence): Check[] {
     );
   }
 
-  // The router Service only with governance; the allowlist in the router's ConfigMap; the card.
+  // The router Service with governance or A2A (the card's in-cluster URL names it); the allowlist
+  // in the router's ConfigMap; the card.
   const service = find(e.cluster, 'Service', ns, name);
+  const wantService = spec.governance.enabled || spec.a2a.enabled;
   checks.add(
-    'service.only-with-governance',
-    spec.governance.enabled
+    'service.with-governance-or-a2a',
+    wantService
       ? service?.spec?.type === 'ClusterIP' &&
           sameJson(
             (service.spec.ports ?? []).map((p: any) => p.port),
@@ -1106,7 +1108,9 @@ export function judgeTenant(e: TenantEvidence): Check[] {
           )
       : !service,
     () =>
-      `governance ${spec.governance.enabled}: Service ${
+      `governance ${spec.governance.enabled}, a2a ${
+        spec.a2a.enabled
+      }: Service ${
         service
           ? `${service.spec?.type} ports ${JSON.stringify(
               service.spec?.ports?.map((p: any) => p.port),

@@ -145,6 +145,9 @@ function evidence(): TenantEvidence {
       apiVersion: 'networking.k8s.io/v1',
     },
     obj('ServiceAccount', 'sandbox', { automountServiceAccountToken: false }),
+    obj('Service', NAME, {
+      spec: { type: 'ClusterIP', ports: [{ port: 8443, protocol: 'TCP' }] },
+    }),
     obj('Secret', `${NAME}-credentials`, {
       data: { BRAVE_API_KEY: b64(SECRET_VALUE) },
     }),

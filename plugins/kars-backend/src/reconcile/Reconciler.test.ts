@@ -166,9 +166,10 @@ describe.each(clusterTargetNames())('the reconciler on the %s', targetName => {
     expect(
       await get('v1', 'Service', 'tenant-b', 'kars-tenant-b'),
     ).toBeDefined();
+    // Without governance too: A2A is on by default, and the card's in-cluster URL names it.
     expect(
       await get('v1', 'Service', 'tenant-a', 'kars-tenant-a'),
-    ).toBeUndefined();
+    ).toBeDefined();
     const sa = await get('v1', 'ServiceAccount', 'sandbox', 'kars-tenant-c');
     expect(sa.automountServiceAccountToken).toBe(false);
     const ip = await get(
