@@ -266,18 +266,22 @@ describeContract(
     );
 
     behaviour(
-      'unknown fields are dropped (with a Warning header) by default, and refused (400) with fieldValidation=Strict',
+      'unknown fields where the schema keeps none are dropped (with a Warning header) by default, and refused (400) with fieldValidation=Strict',
       async t => {
-        const body = karsSandbox('unknown', t.ns, { replicas: 3 });
+        const body = karsSandbox('unknown', t.ns, {
+          tokenBudget: { weeklyTokens: 3 },
+        });
         const lenient = await t.raw.request(
           'POST',
           paths.kars(t.ns, 'karssandboxes'),
           { body },
         );
         expect(lenient.status).toBe(201);
-        expect(lenient.json.spec.replicas).toBeUndefined();
+        expect(lenient.json.spec.tokenBudget).not.toHaveProperty(
+          'weeklyTokens',
+        );
         expect(String(lenient.headers.warning)).toContain(
-          'unknown field \\"spec.replicas\\"',
+          'unknown field \\"spec.tokenBudget.weeklyTokens\\"',
         );
         const strict = await t.raw.request(
           'POST',
@@ -296,7 +300,7 @@ describeContract(
             400,
             'BadRequest',
             expect.stringContaining(
-              'strict decoding error: unknown field "spec.replicas"',
+              'strict decoding error: unknown field "spec.tokenBudget.weeklyTokens"',
             ),
           ),
         );
