@@ -1,26 +1,10 @@
-import {
-  actionsRegistryServiceFactory,
-  actionsServiceFactory,
-} from '@backstage/backend-defaults/alpha';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import mcpActionsBackend from '@backstage/plugin-mcp-actions-backend';
-import permissionBackend from '@backstage/plugin-permission-backend';
-import karsBackend from '@kars-portal/plugin-kars-backend';
-import karsModuleEmbeddedCluster from '@kars-portal/plugin-kars-backend-module-embedded-cluster';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { AddressInfo } from 'net';
-import path from 'path';
-import { pluginActorAuth } from './__testUtils__/pluginActorAuth';
-import { karsPermissionPolicyModule } from './karsPermissionPolicy';
+import {
+  connectMcp,
+  startPortalBackend,
+  ToolAnswer,
+} from './__testUtils__/portalBackend';
 
 jest.setTimeout(180_000);
 
@@ -30,37 +14,7 @@ jest.setTimeout(180_000);
  * the embedded cluster. The client is the MCP SDK's, over Streamable HTTP, with a user's token.
  */
 
-const DEPLOY_DIR = path.resolve(__dirname, '../../../deploy');
 const SLACK = 'xoxb-8888-9999-McPrOtAtEdSeCrEt';
-
-const GROUPS: Record<string, string[]> = {
-  'user:default/jane': ['group:default/team-a'],
-  'user:default/bob': ['group:default/team-b'],
-};
-
-/** Who belongs to which group, as the catalog would say. */
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const { userEntityRef } = credentials.principal as {
-        userEntityRef: string;
-      };
-      return {
-        userEntityRef,
-        ownershipEntityRefs: [userEntityRef, ...(GROUPS[userEntityRef] ?? [])],
-      };
-    },
-  }),
-});
-
-/** What a tool answered: its structured output, or the error text of a refusal. */
-interface ToolAnswer {
-  isError: boolean;
-  text: string;
-  output: any;
-}
 
 describe('the kars actions as MCP tools', () => {
   let baseUrl: string;
@@ -68,45 +22,7 @@ describe('the kars actions as MCP tools', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        karsBackend,
-        karsModuleEmbeddedCluster,
-        permissionBackend,
-        karsPermissionPolicyModule,
-        mcpActionsBackend,
-        actionsRegistryServiceFactory,
-        actionsServiceFactory,
-        userInfo,
-        ...pluginActorAuth,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            backend: {
-              actions: { pluginSources: ['kars'] },
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            kars: {
-              admins: ['group:default/platform'],
-              clusters: [
-                {
-                  name: 'embedded',
-                  type: 'embedded',
-                  embedded: {
-                    readyDelayMs: 100,
-                    bootstrapManifests: DEPLOY_DIR,
-                  },
-                },
-              ],
-            },
-          },
-        }),
-      ],
-    });
-    baseUrl = `http://localhost:${
-      (backend.server.address() as AddressInfo).port
-    }`;
-    stop = () => backend.stop();
+    ({ baseUrl, stop } = await startPortalBackend());
   });
 
   afterAll(async () => {
@@ -116,38 +32,9 @@ describe('the kars actions as MCP tools', () => {
 
   /** An MCP client of the portal with `user`'s token. */
   async function connect(user: string) {
-    const client = new Client({ name: 'kars-mcp-test', version: '1.0.0' });
-    await client.connect(
-      new StreamableHTTPClientTransport(
-        new URL(`${baseUrl}/api/mcp-actions/v1`),
-        {
-          requestInit: {
-            headers: { Authorization: mockCredentials.user.header(user) },
-          },
-        },
-      ),
-    );
-    clients.push(client);
-    return {
-      client,
-      call: async (
-        name: string,
-        args: Record<string, unknown>,
-      ): Promise<ToolAnswer> => {
-        const result = await client.callTool({
-          name: `kars.${name}`,
-          arguments: args,
-        });
-        const text = (result.content as Array<{ text: string }>)
-          .map(c => c.text)
-          .join('\n');
-        return {
-          isError: Boolean(result.isError),
-          text,
-          output: result.structuredContent,
-        };
-      },
-    };
+    const mcp = await connectMcp(baseUrl, mockCredentials.user.header(user));
+    clients.push(mcp.client);
+    return mcp;
   }
 
   it('lists the kars tools with their schemas from kars-common', async () => {
