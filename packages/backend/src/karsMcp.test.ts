@@ -152,6 +152,62 @@ describe('the kars actions as MCP tools', () => {
     }
   });
 
+  it('validates a spec, suspends and resumes, and audits each write and refusal as the REST routes do', async () => {
+    const jane = await connect('user:default/jane');
+    const checked = await jane.call('validate-sandbox-spec', {
+      name: 'tenant-mcp-2',
+      spec: { sandbox: { isolation: 'paranoid' }, model: 'gpt-4.1' },
+      credentials: { SLACK_BOT_TOKEN: 'not-a-slack-token' },
+    });
+    expect(checked.output.valid).toBe(false);
+    expect(checked.output.issues.map((i: any) => i.field)).toEqual(
+      expect.arrayContaining([
+        'spec.sandbox.isolation',
+        'credentials.SLACK_BOT_TOKEN',
+      ]),
+    );
+    expect(checked.text).not.toContain('not-a-slack-token');
+
+    const suspended = await jane.call('suspend-sandbox', {
+      name: 'tenant-mcp',
+    });
+    expect(suspended.output).toMatchObject({
+      dryRun: false,
+      changed: true,
+      sandbox: { spec: { suspended: true } },
+    });
+    let explained: ToolAnswer | undefined;
+    for (let i = 0; i < 300; i++) {
+      explained = await jane.call('explain-sandbox', { name: 'tenant-mcp' });
+      if (!explained.output.running) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(explained!.output.reasons).toContain(
+      'the sandbox is suspended (spec.suspended); resume it to run',
+    );
+    const resumed = await jane.call('resume-sandbox', { name: 'tenant-mcp' });
+    expect(resumed.output.sandbox.spec.suspended).toBe(false);
+
+    const audit = await fetch(`${baseUrl}/api/kars/audit?sandbox=tenant-mcp`, {
+      headers: {
+        Authorization: mockCredentials.user.header('user:default/ops'),
+      },
+    });
+    const trail = (await audit.json()).items.map((e: any) => [
+      e.actor,
+      e.action,
+      e.outcome,
+    ]);
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        ['user:default/jane', 'create', 'succeeded'],
+        ['user:default/jane', 'update', 'succeeded'],
+        ['user:default/bob', 'update', 'denied'],
+        ['user:default/bob', 'delete', 'denied'],
+      ]),
+    );
+  });
+
   it('rotates credentials answering key names only, and deletes by dry run unless asked', async () => {
     const jane = await connect('user:default/jane');
     const rotated = await jane.call('rotate-sandbox-credentials', {
