@@ -26,8 +26,8 @@ type Json = { [key: string]: any };
 describe('the OpenAPI document of /api/kars', () => {
   it('is the one generated from the zod contract, committed beside it', () => {
     const generated = `${JSON.stringify(openApiDocument(), null, 2)}\n`;
-    // Regenerate with KARS_WRITE_OPENAPI=1 and this test.
-    if (process.env.KARS_WRITE_OPENAPI === '1') {
+    // Regenerate with KARS_UPDATE_GENERATED=1 and this test (as the CRDs are).
+    if (process.env.KARS_UPDATE_GENERATED === '1') {
       fs.writeFileSync(FILE, generated);
     }
     expect(fs.readFileSync(FILE, 'utf8')).toBe(generated);

@@ -105,6 +105,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'The write conflicts with the sandbox as it is (another spec, being deleted)',
   413: 'The body is over 1 MB',
   415: 'The body is not JSON',
+  502: 'The cluster failed to answer the read, with its reason',
 };
 
 /** The path parameter of the routes of one sandbox, with the examples' sandbox. */
@@ -404,7 +405,7 @@ export function openApiDocument(): Json {
               description: 'The lines; with follow, streamed',
               content: { 'text/plain': { schema: { type: 'string' } } },
             },
-            ...errors(400, 401, 403, 404, 409),
+            ...errors(400, 401, 403, 404, 409, 502),
           },
         },
       },
