@@ -15,6 +15,7 @@ import {
 } from '@kars-portal/plugin-kars-common';
 import { z } from 'zod';
 import { KubeObject } from '@kars-portal/plugin-kars-node';
+import { canonicalJson } from '../render/hash';
 
 /** A KarsSandbox object as the API server holds it. */
 export interface KarsSandboxObject extends KubeObject {
@@ -61,15 +62,108 @@ const lenientSpecSchema = z.object(
   ),
 );
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The schema under a field's default, optional and nullable wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (
+    inner instanceof z.ZodDefault ||
+    inner instanceof z.ZodOptional ||
+    inner instanceof z.ZodNullable
+  ) {
+    inner = inner.unwrap() as z.ZodType;
+  }
+  return inner;
+}
+
 /**
- * The spec of a KarsSandbox object. Objects the portal made parse exactly; one made by other tools
- * (the kars CLI) reads sensibly: fields it does not understand keep their defaults.
+ * The part of a stored value that the schema names: at every level, the fields it does not know
+ * (such as the kars CLI's own) are left out, so they neither fail the strict parse nor cost the
+ * block they sit in. Pure.
+ */
+export function knownFields(value: unknown, schema: z.ZodType): unknown {
+  const inner = unwrapped(schema);
+  if (inner instanceof z.ZodObject && isPlainObject(value)) {
+    const shape = inner.shape as Record<string, z.ZodType>;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key in shape)
+        .map(([key, field]) => [key, knownFields(field, shape[key])]),
+    );
+  }
+  if (inner instanceof z.ZodArray && Array.isArray(value)) {
+    return value.map(item => knownFields(item, inner.element as z.ZodType));
+  }
+  return value;
+}
+
+/**
+ * A stored value with the portal's value written into it: the schema's fields are the portal's (one
+ * the portal's value lacks is removed), the fields the schema does not know stay as stored, at every
+ * level; an array the portal left as it read it stays as stored, with its items' unknown fields. Pure.
+ */
+function writtenInto(
+  stored: unknown,
+  value: unknown,
+  schema: z.ZodType,
+): unknown {
+  const inner = unwrapped(schema);
+  if (
+    inner instanceof z.ZodObject &&
+    isPlainObject(stored) &&
+    isPlainObject(value)
+  ) {
+    const shape = inner.shape as Record<string, z.ZodType>;
+    return {
+      ...Object.fromEntries(
+        Object.entries(stored).filter(([key]) => !(key in shape)),
+      ),
+      ...Object.fromEntries(
+        Object.entries(value).map(([key, field]) => [
+          key,
+          writtenInto(stored[key], field, shape[key]),
+        ]),
+      ),
+    };
+  }
+  if (
+    inner instanceof z.ZodArray &&
+    Array.isArray(stored) &&
+    canonicalJson(knownFields(stored, inner)) === canonicalJson(value)
+  ) {
+    return stored;
+  }
+  return value;
+}
+
+/**
+ * The spec a write stores: the portal's spec written into the stored one, so the fields other
+ * writers put there (`inferenceRef`, the kars CLI's `agent`, `sandbox.seccompProfile`, …) survive and
+ * a sandbox-spec field the portal removed (`workloadIdentity: null`) stays removed. Pure.
+ */
+export function writtenSpec(
+  stored: Record<string, unknown> | undefined,
+  spec: SandboxSpec,
+): Record<string, unknown> {
+  return writtenInto(stored ?? {}, spec, sandboxSpecSchema) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * The spec of a KarsSandbox object: every field the portal's schema names, read as written; the
+ * fields it does not know (`inferenceRef`, the kars CLI's own) are left out here and kept on the
+ * object by {@link writtenSpec}. A field the schema names but whose value it refuses (another tool
+ * wrote it) makes its block read as the default.
  */
 export function readSandboxSpec(raw: Record<string, unknown>): SandboxSpec {
-  const { inferenceRef: _ignored, ...rest } = raw ?? {};
-  const exact = sandboxSpecSchema.safeParse(rest);
+  const known = knownFields(raw ?? {}, sandboxSpecSchema);
+  const exact = sandboxSpecSchema.safeParse(known);
   if (exact.success) return exact.data;
-  return lenientSpecSchema.parse(rest) as SandboxSpec;
+  return lenientSpecSchema.parse(known) as SandboxSpec;
 }
 
 /** The status of a KarsSandbox object, tolerating what other writers put there. */

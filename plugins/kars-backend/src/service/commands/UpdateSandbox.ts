@@ -7,7 +7,6 @@ import {
   SandboxPatch,
   sandboxPatchSchema,
   SandboxSpec,
-  sandboxSpecSchema,
   SandboxWriteResponse,
 } from '@kars-portal/plugin-kars-common';
 import { isStatus } from '@kars-portal/plugin-kars-node';
@@ -21,26 +20,13 @@ import {
   KarsSandboxObject,
   readSandboxSpec,
   toSandbox,
+  writtenSpec,
 } from '../sandboxObject';
 import { parseOrThrow } from '../validation';
 import { SandboxCommand } from './SandboxCommand';
 
 /** How often an update is tried against a sandbox that keeps changing (409 Conflict) before giving up. */
 export const UPDATE_ATTEMPTS = 5;
-
-/**
- * The spec a PATCH writes: the admitted spec, and the fields of the live spec that are no part of
- * the sandbox spec (such as `inferenceRef`). A sandbox-spec field the patch removed
- * (`workloadIdentity: null`) stays removed. Pure.
- */
-export function writtenSpec(
-  live: Record<string, unknown> | undefined,
-  spec: SandboxSpec,
-): Record<string, unknown> {
-  const known = sandboxSpecSchema.shape;
-  const foreign = Object.entries(live ?? {}).filter(([key]) => !(key in known));
-  return { ...Object.fromEntries(foreign), ...spec };
-}
 
 /** An update, admitted against the sandbox as the API server held it when it was read. */
 export interface UpdatePlan {
