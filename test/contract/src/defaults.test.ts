@@ -366,7 +366,7 @@ describeContract(
     );
 
     behaviour(
-      'server-side apply of a field the schema does not declare is refused (500, "field not declared in schema"), not pruned',
+      'server-side apply of a field the schema does not declare is refused (500, "field not declared in schema"), not pruned (a ConfigMap; the KarsSandbox spec keeps unknown fields)',
       async t => {
         const cm = await t.raw.apply(
           paths.core(t.ns, 'configmaps', 'undeclared'),
@@ -387,24 +387,32 @@ describeContract(
         expect(cm.json.message).toContain(
           '.unknownField: field not declared in schema',
         );
+      },
+    );
+
+    behaviour(
+      'server-side apply keeps the kars-only fields where the KarsSandbox spec keeps unknown fields (its top, sandbox, governance)',
+      async t => {
         const o = objects(t).karsSandbox;
-        const cr = await t.raw.apply(
-          paths.kars(t.ns, 'karssandboxes', 'undeclared'),
+        const kars = {
+          meshAuth: { mode: 'strict' },
+          sandbox: { isolation: 'confidential', seccompProfile: 'kars-strict' },
+          governance: { enabled: true, registryMode: 'local' },
+        };
+        const applied = await t.raw.apply(
+          paths.kars(t.ns, 'karssandboxes', 'kars-layout'),
           {
             ...o,
-            metadata: { name: 'undeclared', namespace: t.ns },
-            spec: { ...o.spec, unknownField: 1 },
+            metadata: { name: 'kars-layout', namespace: t.ns },
+            spec: { ...o.spec, ...kars },
           },
           'kars',
         );
-        expect(cr.status).toBe(500);
-        expect(cr.json.message).toContain(
-          '.spec.unknownField: field not declared in schema',
+        expect(applied.status).toBe(201);
+        const got = await t.raw.get(
+          paths.kars(t.ns, 'karssandboxes', 'kars-layout'),
         );
-        expect(
-          (await t.raw.get(paths.kars(t.ns, 'karssandboxes', 'undeclared')))
-            .status,
-        ).toBe(404);
+        expect(got.json.spec).toMatchObject(kars);
       },
     );
   },
