@@ -36,6 +36,7 @@ export function embeddedCluster() {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   return {
     core,
+    custom,
     apps: kubeConfig.makeApiClient(AppsV1Api),
     /** The KarsSandbox object of a sandbox, as stored. */
     readSandbox: (name: string): Promise<any> =>

@@ -83,12 +83,16 @@ test('create tenant-d with the New agent sandbox template, change it, rotate its
     await page.getByRole('checkbox', { name: 'telegram' }).check();
     await page.getByLabel('Telegram bot token').fill(FIRST_TOKEN);
     await page.getByRole('button', { name: 'Next' }).click();
+    // Plugin API keys: none.
+    await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByLabel('Host 1').fill('api.github.com');
     await page
       .getByLabel('A2A description')
       .fill('Team A helper created by the end-to-end test');
+    // Resources and identity: the defaults.
+    await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Review' }).click();
     await expect(page.getByText(FIRST_TOKEN)).toHaveCount(0);
     await page.getByRole('button', { name: 'Create' }).click();

@@ -131,6 +131,9 @@ describe('readKarsConfig', () => {
           a2aGateway: {
             domain: 'agents.example.com',
             issuer: { name: 'letsencrypt' },
+            ingressAnnotations: {
+              'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
+            },
           },
         },
       ],
@@ -141,7 +144,9 @@ describe('readKarsConfig', () => {
       domain: 'agents.example.com',
       issuer: { name: 'letsencrypt', kind: 'ClusterIssuer' },
       ingressClassName: undefined,
-      ingressAnnotations: {},
+      ingressAnnotations: {
+        'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
+      },
       tlsSecretName: 'a2a-gateway-tls',
       callerAuth: 'mtls',
       sourceRanges: ['0.0.0.0/0'],
@@ -175,6 +180,10 @@ describe('readKarsConfig', () => {
       /issuer.kind must be ClusterIssuer or Issuer/,
     ],
     [gateway({ callerAuth: 'jwt' }), /callerAuth must be mtls or none/],
+    [
+      gateway({ ingressAnnotations: { 'a.b/c': 1 } }),
+      /ingressAnnotations must map annotation names to strings/,
+    ],
     [
       gateway({ sourceRanges: ['10.0.0.0'] }),
       /sourceRanges must list IPv4 CIDRs .* not 10.0.0.0/,

@@ -140,17 +140,23 @@ function readA2aGateway(
       }`,
     );
   }
-  const annotations = gateway.getOptionalConfig('ingressAnnotations');
+  // Annotation names hold dots and slashes, which config keys cannot: read the object as given.
+  const annotations = gateway.getOptional('ingressAnnotations') ?? {};
+  if (
+    typeof annotations !== 'object' ||
+    Array.isArray(annotations) ||
+    Object.values(annotations).some(v => typeof v !== 'string')
+  ) {
+    throw new Error(
+      `${where}.ingressAnnotations must map annotation names to strings`,
+    );
+  }
   return {
     enabledByDefault: gateway.getOptionalBoolean('enabled') ?? false,
     domain,
     issuer: { name: gateway.getString('issuer.name'), kind: issuerKind },
     ingressClassName: gateway.getOptionalString('ingressClassName'),
-    ingressAnnotations: annotations
-      ? Object.fromEntries(
-          annotations.keys().map(k => [k, annotations.getString(k)]),
-        )
-      : {},
+    ingressAnnotations: { ...(annotations as Record<string, string>) },
     tlsSecretName:
       gateway.getOptionalString('tlsSecretName') || 'a2a-gateway-tls',
     callerAuth,
