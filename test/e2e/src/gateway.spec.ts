@@ -60,26 +60,24 @@ test.afterAll(async () => {
   await backend('DELETE', `/api/kars/sandboxes/${NAME}`);
 });
 
-test('create a sandbox on the public A2A gateway from the template: its tab shows the public URL and the certificate Ready, and its card comes through the gateway host', async ({
+test('create a sandbox with WhatsApp and the public A2A gateway from the template: its tab shows WhatsApp configured, the public URL and the certificate Ready, and its card comes through the gateway host', async ({
   page,
 }) => {
   await signInAsGuest(page);
 
-  await test.step('fill in the New agent sandbox form with the gateway on', async () => {
+  await test.step('fill in the New agent sandbox form with WhatsApp and the gateway on', async () => {
     await page.goto('/create/templates/default/kars-sandbox');
     await page.getByLabel('Name').fill(NAME);
     await expect(page.getByText(`${NAME} is available.`)).toBeVisible();
     await page.getByLabel('Owner').click();
     await page.getByRole('option', { name: 'team-a' }).click();
-    // Budgets, channels and plugin keys as they come.
-    for (const step of [
-      'Budgets and content safety',
-      'Channels',
-      'Plugin API keys',
-    ]) {
-      await page.getByRole('button', { name: 'Next' }).click();
-      await expect(page.getByText(step).first()).toBeVisible();
-    }
+    // Budgets as they come; WhatsApp on (it needs no token); no plugin keys.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByLabel('Tokens per day')).toBeVisible();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('checkbox', { name: 'whatsapp' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByLabel('Brave Search API key')).toBeVisible();
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByLabel('A2A description')).toBeVisible();
     await page
@@ -98,6 +96,7 @@ test('create a sandbox on the public A2A gateway from the template: its tab show
   await test.step('the cluster holds its gateway: the spec, the Certificate and the Ingress', async () => {
     const sandbox = await cluster.readSandbox(NAME);
     expect(sandbox.spec.a2a.publicGateway).toBe(true);
+    expect(sandbox.spec.channels).toEqual([{ type: 'whatsapp' }]);
     const ingress: any = await cluster.custom.getNamespacedCustomObject({
       group: 'networking.k8s.io',
       version: 'v1',
@@ -130,6 +129,12 @@ test('create a sandbox on the public A2A gateway from the template: its tab show
     ).toBeVisible();
     await expect(region.getByText('Ready', { exact: true })).toBeVisible();
     await expect(region.getByText(/^198\.51\.100\.\d+$/)).toBeVisible();
+    const whatsapp = page
+      .getByRole('region', { name: 'Channels' })
+      .getByRole('row', { name: /WhatsApp/ });
+    await expect(
+      whatsapp.getByText('configured', { exact: true }),
+    ).toBeVisible();
     await region.scrollIntoViewIfNeeded();
     await screenshotForDocs(page, 'a2a-gateway');
   });
