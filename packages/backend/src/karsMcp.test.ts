@@ -221,6 +221,13 @@ describe('the kars actions as MCP tools', () => {
       restarted: false,
     });
     expect(rotated.text).not.toContain(SLACK);
+    const bad = await jane.call('rotate-sandbox-credentials', {
+      name: 'tenant-mcp',
+      credentials: { SLACK_BOT_TOKEN: 'xoxb-not a-SeCrEt-token' },
+    });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/^InputError: /);
+    expect(bad.text).not.toContain('SeCrEt');
 
     const planned = await jane.call('delete-sandbox', { name: 'tenant-mcp' });
     expect(planned.output).toMatchObject({

@@ -21,16 +21,27 @@ export type KarsAction = ActionsRegistryActionOptions<
   AnyZodObject
 >;
 
+const converted = {
+  input: new WeakMap<z.ZodObject, AnyZodObject>(),
+  output: new WeakMap<z.ZodObject, AnyZodObject>(),
+};
+
 /**
  * The zod v3 object schema (the registry's) of a kars-common object schema, as a caller sends it
- * (`input`) or as the action answers it (`output`).
+ * (`input`) or as the action answers it (`output`). Made once per schema: the registry asks for an
+ * action's schemas on every listing and every call.
  */
 export function objectSchema(
   zod: InjectedZod,
   schema: z.ZodObject,
   io: 'input' | 'output',
 ): AnyZodObject {
-  return fromContract(zod, schema, io) as AnyZodObject;
+  let made = converted[io].get(schema);
+  if (!made) {
+    made = fromContract(zod, schema, io) as AnyZodObject;
+    converted[io].set(schema, made);
+  }
+  return made;
 }
 
 /** The input of the actions on one sandbox: its name. */
