@@ -352,15 +352,16 @@ describe('kube-emulator', () => {
 
   it('validates, defaults and prunes custom resources by their structural schema', async () => {
     const ns = await newNamespace();
+    // tokenBudget does not keep unknown fields (the spec itself keeps kars's own).
     const created = await api.post(sandboxes(ns), {
       ...karsSandbox('s1'),
-      spec: { ...karsSandbox('s1').spec, bogus: 1 },
+      spec: { ...karsSandbox('s1').spec, tokenBudget: { bogus: 1 } },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('warning')).toContain(
-      'unknown field \\"spec.bogus\\"',
+      'unknown field \\"spec.tokenBudget.bogus\\"',
     );
-    expect(created.json.spec.bogus).toBeUndefined();
+    expect(created.json.spec.tokenBudget.bogus).toBeUndefined();
     expect(created.json.spec.sandbox).toEqual({ isolation: 'enhanced' });
     expect(created.json.spec.contentSafety.hate).toBe('Medium');
     const bad = await api.post(

@@ -415,6 +415,29 @@ describeContract(
         expect(got.json.spec).toMatchObject(kars);
       },
     );
+
+    behaviour(
+      'server-side apply of an undeclared field in a closed block below the open KarsSandbox spec is accepted and the field pruned, without a warning',
+      async t => {
+        const o = objects(t).karsSandbox;
+        const applied = await t.raw.apply(
+          paths.kars(t.ns, 'karssandboxes', 'closed-block'),
+          {
+            ...o,
+            metadata: { name: 'closed-block', namespace: t.ns },
+            spec: {
+              ...o.spec,
+              tokenBudget: { dailyTokens: 5, unknownField: 1 },
+            },
+          },
+          'kars',
+        );
+        expect(applied.status).toBe(201);
+        expect(applied.json.spec.tokenBudget).toMatchObject({ dailyTokens: 5 });
+        expect(applied.json.spec.tokenBudget.unknownField).toBeUndefined();
+        expect(applied.headers.warning).toBeUndefined();
+      },
+    );
   },
   { crds: true },
 );

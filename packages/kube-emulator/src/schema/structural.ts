@@ -66,6 +66,32 @@ export function prune(
   return dropped;
 }
 
+/**
+ * Whether a node above the field at `path` (a path {@link prune} returns) keeps unknown fields
+ * (`x-kubernetes-preserve-unknown-fields`). Server-side apply's typed conversion, as kube-apiserver
+ * builds it from a CRD, accepts any field below such a node; pruning then drops the ones a closer
+ * node does not declare, silently. Pure.
+ */
+export function belowOpenNode(schema: Schema, path: string): boolean {
+  const parts = path
+    .replace(/\[\d+\]/g, '.[]')
+    .split('.')
+    .filter(Boolean);
+  let node: Schema | undefined = schema;
+  for (const part of parts.slice(0, -1)) {
+    if (!node) return false;
+    if (node['x-kubernetes-preserve-unknown-fields'] === true) return true;
+    node =
+      part === '[]'
+        ? node.items
+        : node.properties?.[part] ??
+          (isObject(node.additionalProperties)
+            ? node.additionalProperties
+            : undefined);
+  }
+  return false;
+}
+
 /** Applies `default`s top-down, mutating `value`: a defaulted object gets its own defaults too. */
 export function applyDefaults(value: unknown, schema: Schema | undefined) {
   if (!schema) return;

@@ -37,7 +37,12 @@ import {
   AdmissionUser,
 } from '../admission/policies';
 import { crdRuleCauses } from '../cel/crdRules';
-import { applyDefaults, prune, validateSchema } from '../schema/structural';
+import {
+  applyDefaults,
+  belowOpenNode,
+  prune,
+  validateSchema,
+} from '../schema/structural';
 import { Schema } from '../ssa/fieldSet';
 import {
   applyConfig,
@@ -608,7 +613,9 @@ export class ResourceService {
     }
     const configObj = this.normalizeBody(t, cfg, namespace);
     configObj.metadata.name = name;
-    const undeclared = unknownFields(t, configObj);
+    const undeclared = unknownFields(t, configObj).filter(
+      path => !t.schema || !belowOpenNode(t.schema, path),
+    );
     if (undeclared.length) {
       const gvk = `${t.group}/${t.version}, Kind=${t.kind}`;
       throw internal(
