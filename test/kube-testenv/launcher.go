@@ -274,7 +274,7 @@ func (l *launcher) run(ctx context.Context, start time.Time, dir string, port in
 		"--service-account-signing-key-file=" + p.SAKey,
 		"--token-auth-file=" + p.TokensCSV,
 		"--authorization-mode=RBAC",
-		"--service-cluster-ip-range=10.0.0.0/24",
+		"--service-cluster-ip-range=10.0.0.0/16",
 		"--allow-privileged=true",
 		"--disable-admission-plugins=ServiceAccount",
 		"--enable-garbage-collector=" + strconv.FormatBool(kcmOn),

@@ -74,15 +74,19 @@ function ipAllocator(store: ObjectStore) {
   return {
     allocateClusterIP: () => {
       const taken = used();
-      const free = Array.from(
-        { length: 244 },
-        (_, i) => `10.0.0.${i + 10}`,
-      ).filter(ip => !taken.has(ip));
-      if (!free.length)
+      // 10.0.0.0/16, as kube-testenv's --service-cluster-ip-range: 10.0.0.1 is the kubernetes
+      // Service's, the first ten are kept back as kube-apiserver keeps its static range.
+      const size = 65536 - 10 - 1;
+      if (taken.size >= size) {
         throw new Error(
-          'the service cluster IP range 10.0.0.0/24 is exhausted',
+          'the service cluster IP range 10.0.0.0/16 is exhausted',
         );
-      return free[Math.floor(Math.random() * free.length)];
+      }
+      for (;;) {
+        const n = 10 + Math.floor(Math.random() * size);
+        const ip = `10.0.${Math.floor(n / 256)}.${n % 256}`;
+        if (!taken.has(ip)) return ip;
+      }
     },
     allocateNodePort: () => {
       const taken = new Set(

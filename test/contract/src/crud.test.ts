@@ -397,6 +397,29 @@ describeContract(
       },
     );
 
+    behaviour(
+      'Service: 300 Services, more than a /24 holds, each get their own ClusterIP from 10.0.0.0/16 (a router Service per sandbox)',
+      async t => {
+        const ips = new Set<string>();
+        for (let i = 0; i < 300; i += 20) {
+          const batch = await Promise.all(
+            Array.from({ length: 20 }, (_, j) =>
+              t.core.createNamespacedService({
+                namespace: t.ns,
+                body: {
+                  metadata: { name: `many-${i + j}` },
+                  spec: { ports: [{ port: 8443 }] },
+                },
+              }),
+            ),
+          );
+          for (const s of batch) ips.add(String(s.spec?.clusterIP));
+        }
+        expect(ips.size).toBe(300);
+        for (const ip of ips) expect(ip).toMatch(/^10\.0\.\d{1,3}\.\d{1,3}$/);
+      },
+    );
+
     behaviour('NetworkPolicy: create, read, list, replace, delete', async t => {
       const created = await t.networking.createNamespacedNetworkPolicy({
         namespace: t.ns,
