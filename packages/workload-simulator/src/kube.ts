@@ -19,6 +19,8 @@ export class KubeError extends Error {
  */
 export class KubeClient {
   private readonly server: URL;
+  /** One kept-alive agent for every request (client-node's own closes each connection after use). */
+  private agent?: http.Agent;
 
   constructor(readonly kubeConfig: KubeConfig) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -46,6 +48,16 @@ export class KubeClient {
     };
     await this.kubeConfig.applyToHTTPSOptions(options);
     const transport = this.server.protocol === 'https:' ? https : http;
+    this.agent ??= new transport.Agent({
+      keepAlive: true,
+      maxSockets: 32,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    });
+    options.agent = this.agent;
     const url = new URL(
       this.server.pathname.replace(/\/$/, '') + path,
       this.server,
@@ -84,6 +96,11 @@ export class KubeClient {
   mergePatch = (path: string, body: unknown) =>
     this.request('PATCH', path, body, 'application/merge-patch+json');
   delete = (path: string, body?: unknown) => this.request('DELETE', path, body);
+
+  /** Closes the kept-alive connections. */
+  close() {
+    this.agent?.destroy();
+  }
 }
 
 const query = (params: Record<string, string | undefined>) => {
@@ -95,10 +112,13 @@ const query = (params: Record<string, string | undefined>) => {
 
 /**
  * What an informer keeps: every object of one collection (with a label selector), by
- * namespace/name, from a list and then a watch that is restarted when it ends.
+ * namespace/name and by namespace, from a list and then a watch that is restarted when it ends.
+ * `onChange` hears the namespace and event type of each object the watch brings (no namespace
+ * after a new list: anything may have changed).
  */
 export class Collection {
-  readonly items = new Map<string, Obj>();
+  private readonly objects = new Map<string, Obj>();
+  private readonly byNamespace = new Map<string, Map<string, Obj>>();
   private abort?: AbortController;
   private restart?: NodeJS.Timeout;
   private stopped = false;
@@ -107,7 +127,12 @@ export class Collection {
     private readonly client: KubeClient,
     private readonly path: string,
     private readonly labelSelector: string | undefined,
-    private readonly onChange: () => void,
+    private readonly onChange: (
+      namespace: string | undefined,
+      type?: 'ADDED' | 'MODIFIED' | 'DELETED',
+    ) => void,
+    /** Asks the server to end each watch after this long (as client-go's reflectors do). */
+    private readonly watchTimeoutSeconds?: number,
   ) {}
 
   static key = (o: Obj) =>
@@ -115,53 +140,124 @@ export class Collection {
       ? `${o.metadata.namespace}/${o.metadata.name}`
       : o.metadata?.name;
 
+  get(key: string): Obj | undefined {
+    return this.objects.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.objects.has(key);
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
   list(): Obj[] {
-    return [...this.items.values()];
+    return [...this.objects.values()];
+  }
+
+  /** The objects in one namespace. */
+  inNamespace(namespace: string): Obj[] {
+    return [...(this.byNamespace.get(namespace)?.values() ?? [])];
+  }
+
+  /** The namespaces that hold any of the objects. */
+  namespaces(): string[] {
+    return [...this.byNamespace.keys()];
+  }
+
+  private put(o: Obj) {
+    const key = Collection.key(o);
+    this.objects.set(key, o);
+    const namespace = o.metadata?.namespace ?? '';
+    let inNamespace = this.byNamespace.get(namespace);
+    if (!inNamespace) {
+      inNamespace = new Map();
+      this.byNamespace.set(namespace, inNamespace);
+    }
+    inNamespace.set(key, o);
+  }
+
+  private drop(o: Obj) {
+    const key = Collection.key(o);
+    this.objects.delete(key);
+    const namespace = o.metadata?.namespace ?? '';
+    const inNamespace = this.byNamespace.get(namespace);
+    inNamespace?.delete(key);
+    if (inNamespace?.size === 0) this.byNamespace.delete(namespace);
   }
 
   async start(): Promise<void> {
     const list = await this.client.get(
       `${this.path}${query({ labelSelector: this.labelSelector })}`,
     );
-    this.items.clear();
-    for (const o of list.items ?? []) this.items.set(Collection.key(o), o);
-    this.onChange();
+    this.objects.clear();
+    this.byNamespace.clear();
+    for (const o of list.items ?? []) this.put(o);
+    this.onChange(undefined);
     if (this.stopped) return;
-    let resourceVersion: string | undefined = list.metadata?.resourceVersion;
+    await this.watchFrom(list.metadata?.resourceVersion);
+  }
+
+  /**
+   * Watches from a resourceVersion. When the watch ends (client-node ends one that is quiet for
+   * 30 s, longer than the servers' minute between bookmarks) it resumes from the last version
+   * seen; a version the server no longer has (410 Expired) or a failed watch lists anew.
+   */
+  private async watchFrom(from: string | undefined) {
+    let resourceVersion = from;
+    let expired = false;
     this.abort = await new Watch(this.client.kubeConfig).watch(
       this.path,
       {
         labelSelector: this.labelSelector,
         resourceVersion,
         allowWatchBookmarks: true,
+        timeoutSeconds: this.watchTimeoutSeconds,
       },
       (type: string, o: Obj) => {
-        resourceVersion = o.metadata?.resourceVersion;
-        if (type === 'DELETED') this.items.delete(Collection.key(o));
-        else if (type === 'ADDED' || type === 'MODIFIED')
-          this.items.set(Collection.key(o), o);
+        if (type === 'ERROR') {
+          expired = o?.code === 410;
+          return;
+        }
+        resourceVersion = o.metadata?.resourceVersion ?? resourceVersion;
+        if (type === 'DELETED') this.drop(o);
+        else if (type === 'ADDED' || type === 'MODIFIED') this.put(o);
         else return;
-        this.onChange();
+        this.onChange(o.metadata?.namespace, type);
       },
-      () => this.scheduleRestart(),
+      (error: unknown) => {
+        const quiet =
+          !error || (error instanceof Error && error.name === 'TimeoutError');
+        if (quiet && !expired && resourceVersion) {
+          this.resume(resourceVersion);
+        } else this.scheduleRestart();
+      },
+    );
+  }
+
+  private resume(resourceVersion: string) {
+    if (this.stopped) return;
+    this.restart = setTimeout(
+      () => this.watchFrom(resourceVersion).catch(() => this.scheduleRestart()),
+      0,
     );
   }
 
   /** Takes a written object in at once, unless the cache already holds a newer one. */
   remember(o: Obj) {
-    const key = Collection.key(o);
-    const known = this.items.get(key);
+    const known = this.objects.get(Collection.key(o));
     if (
       known &&
       Number(known.metadata?.resourceVersion) >
         Number(o.metadata?.resourceVersion)
     )
       return;
-    this.items.set(key, o);
+    this.put(o);
   }
 
   forget(o: Obj) {
-    this.items.delete(Collection.key(o));
+    this.drop(o);
   }
 
   private scheduleRestart() {

@@ -1,6 +1,12 @@
 import { DEFAULT_NODE_POOLS, plannedNodes, readyNodeStatus } from './nodes';
 import { Obj } from './kube';
-import { parseQuantity, podRequests, schedulePod } from './scheduler';
+import {
+  addToNode,
+  nodeUsage,
+  parseQuantity,
+  podRequests,
+  schedulePod,
+} from './scheduler';
 import { SANDBOX_TOLERATION } from './__testUtils__/cluster';
 
 /** The nodes of the default pools as the simulator runs them: Ready, their pool's taint only. */
@@ -37,7 +43,7 @@ describe('schedulePod', () => {
       nodeSelector: { 'kars.azure.com/pool': 'sandbox' },
     });
     expect(
-      schedulePod({ pod: standard, nodes: nodes(), boundPods: [] }),
+      schedulePod({ pod: standard, nodes: nodes(), usage: new Map() }),
     ).toEqual({
       node: 'sandbox-0',
     });
@@ -46,7 +52,11 @@ describe('schedulePod', () => {
       spec: { ...standard.spec, nodeName: 'sandbox-0' },
     };
     expect(
-      schedulePod({ pod: standard, nodes: nodes(), boundPods: [onFirst] }),
+      schedulePod({
+        pod: standard,
+        nodes: nodes(),
+        usage: nodeUsage([onFirst]),
+      }),
     ).toEqual({ node: 'sandbox-1' });
   });
 
@@ -55,14 +65,14 @@ describe('schedulePod', () => {
       schedulePod({
         pod: pod({ nodeSelector: { 'kars.azure.com/pool': 'sandbox-kata' } }),
         nodes: nodes(),
-        boundPods: [],
+        usage: new Map(),
       }),
     ).toEqual({ node: 'sandbox-kata-0' });
     expect(
       schedulePod({
         pod: pod({ runtimeClassName: 'kata-vm-isolation' }),
         nodes: nodes(),
-        boundPods: [],
+        usage: new Map(),
         runtimeClass: KATA_RUNTIME_CLASS,
       }),
     ).toEqual({ node: 'sandbox-kata-0' });
@@ -91,7 +101,7 @@ describe('schedulePod', () => {
     ],
   ])('says why it cannot place a pod: %s', (_, p, fault, message) => {
     expect(
-      schedulePod({ pod: p, nodes: nodes(), boundPods: [], fault }),
+      schedulePod({ pod: p, nodes: nodes(), usage: new Map(), fault }),
     ).toEqual({
       message,
     });
@@ -106,12 +116,12 @@ describe('schedulePod', () => {
       ...big,
       spec: { ...big.spec, nodeName },
     }));
-    expect(schedulePod({ pod: big, nodes: nodes(), boundPods: bound })).toEqual(
-      {
-        message:
-          "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient memory. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
-      },
-    );
+    expect(
+      schedulePod({ pod: big, nodes: nodes(), usage: nodeUsage(bound) }),
+    ).toEqual({
+      message:
+        "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient memory. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+    });
   });
 
   it('leaves out a node that is not Ready, and says so when there is no node at all', () => {
@@ -121,11 +131,57 @@ describe('schedulePod', () => {
       schedulePod({
         pod: pod({ nodeSelector: { 'kars.azure.com/pool': 'sandbox' } }),
         nodes: [notReady, ...rest],
-        boundPods: [],
+        usage: new Map(),
       }),
     ).toEqual({ node: 'sandbox-1' });
-    expect(schedulePod({ pod: pod({}), nodes: [], boundPods: [] })).toEqual({
+    expect(schedulePod({ pod: pod({}), nodes: [], usage: new Map() })).toEqual({
       message: 'no nodes available to schedule pods',
+    });
+  });
+});
+
+describe('nodeUsage', () => {
+  it('sums what the pods on each node ask, leaving out unbound pods and pods that ended', () => {
+    const asking = (nodeName: string | undefined, phase = 'Running') => ({
+      ...pod({ ...(nodeName ? { nodeName } : {}) }),
+      status: { phase },
+    });
+    const usage = nodeUsage([
+      asking('sandbox-0'),
+      asking('sandbox-0'),
+      asking('sandbox-0', 'Succeeded'),
+      asking('sandbox-1', 'Failed'),
+      asking(undefined),
+    ]);
+    expect([...usage]).toEqual([
+      ['sandbox-0', { pods: 2, cpu: 1, memory: 2 * 2 ** 30 }],
+    ]);
+  });
+
+  it('lets the last free pod slot of a node go to one pod only', () => {
+    const one = plannedNodes([
+      {
+        ...DEFAULT_NODE_POOLS[0],
+        nodes: 1,
+        capacity: { cpu: '64', memory: '256Gi', pods: '2' },
+      },
+    ]).map(n => ({
+      metadata: { name: n.name, labels: n.pool.labels },
+      spec: { taints: n.pool.taints },
+      status: readyNodeStatus(n, new Date(0), 10250),
+    }));
+    const standard = pod({
+      nodeSelector: { 'kars.azure.com/pool': 'sandbox' },
+    });
+    const usage = nodeUsage([
+      { ...standard, spec: { ...standard.spec, nodeName: 'sandbox-0' } },
+    ]);
+    expect(schedulePod({ pod: standard, nodes: one, usage })).toEqual({
+      node: 'sandbox-0',
+    });
+    addToNode(usage, 'sandbox-0', podRequests(standard));
+    expect(schedulePod({ pod: standard, nodes: one, usage })).toEqual({
+      message: expect.stringContaining('1 Too many pods'),
     });
   });
 });

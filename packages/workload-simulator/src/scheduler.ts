@@ -31,6 +31,40 @@ export function parseQuantity(q: string | number | undefined): number {
 
 type Resources = { cpu: number; memory: number };
 
+/** What the pods bound to a node ask of it together. */
+export type NodeUsage = Resources & { pods: number };
+
+/** Counts a pod's requests on a node. */
+export function addToNode(
+  usage: Map<string, NodeUsage>,
+  node: string,
+  requests: Resources,
+) {
+  const u = usage.get(node) ?? { pods: 0, cpu: 0, memory: 0 };
+  usage.set(node, {
+    pods: u.pods + 1,
+    cpu: u.cpu + requests.cpu,
+    memory: u.memory + requests.memory,
+  });
+}
+
+/**
+ * What the pods bound to each node ask of it (pods that ended, Succeeded or Failed, ask nothing).
+ * `requestsOf` may be a cached {@link podRequests}.
+ */
+export function nodeUsage(
+  pods: Obj[],
+  requestsOf: (pod: Obj) => Resources = podRequests,
+): Map<string, NodeUsage> {
+  const usage = new Map<string, NodeUsage>();
+  for (const p of pods) {
+    if (!p.spec?.nodeName || ['Succeeded', 'Failed'].includes(p.status?.phase))
+      continue;
+    addToNode(usage, p.spec.nodeName, requestsOf(p));
+  }
+  return usage;
+}
+
 /** What the pod asks a node for: max(init containers, sum of containers) plus the overhead. */
 export function podRequests(pod: Obj): Resources {
   const req = (c: Obj, r: keyof Resources) =>
@@ -112,7 +146,7 @@ const UNRESOLVABLE = {
 function filterNode(
   pod: Obj,
   node: Obj,
-  bound: Obj[],
+  used: NodeUsage,
   runtimeClass: Obj | undefined,
   fault: Fault | undefined,
 ): { reasons: string[]; unresolvable: boolean } | undefined {
@@ -139,11 +173,10 @@ function filterNode(
   if (!selected)
     return { reasons: [UNRESOLVABLE.selector], unresolvable: true };
   const allocatable = node.status?.allocatable ?? {};
-  const used = bound.map(podRequests);
   const asked = podRequests(pod);
   const reasons: string[] = [];
   let unresolvable = false;
-  if (bound.length + 1 > parseQuantity(allocatable.pods ?? '110'))
+  if (used.pods + 1 > parseQuantity(allocatable.pods ?? '110'))
     reasons.push('Too many pods');
   // NodeResourcesFit: preemption cannot help a pod that asks more than the node has at all.
   for (const r of ['cpu', 'memory'] as const) {
@@ -151,7 +184,7 @@ function filterNode(
     // The unschedulable fault: the pod asks more memory than any node has.
     const beyond =
       asked[r] > has || (r === 'memory' && fault?.kind === 'unschedulable');
-    if (beyond || asked[r] + used.reduce((s, u) => s + u[r], 0) > has) {
+    if (beyond || asked[r] + used[r] > has) {
       reasons.push(`Insufficient ${r}`);
       unresolvable ||= beyond;
     }
@@ -170,12 +203,12 @@ export type SchedulingResult = { node: string } | { message: string };
 /**
  * Where kube-scheduler would put a pod: the feasible node with the fewest pods (then by name), or
  * the FailedScheduling message it would write (FitError.Error, preemption's part included).
- * `boundPods` are the pods already on the nodes.
+ * `usage` is what the pods already on the nodes ask ({@link nodeUsage}).
  */
 export function schedulePod(input: {
   pod: Obj;
   nodes: Obj[];
-  boundPods: Obj[];
+  usage: ReadonlyMap<string, NodeUsage>;
   runtimeClass?: Obj;
   fault?: Fault;
 }): SchedulingResult {
@@ -184,24 +217,19 @@ export function schedulePod(input: {
     a.metadata.name < b.metadata.name ? -1 : 1,
   );
   if (!nodes.length) return { message: 'no nodes available to schedule pods' };
-  const onNode = (name: string) =>
-    input.boundPods.filter(
-      p =>
-        p.spec?.nodeName === name &&
-        !['Succeeded', 'Failed'].includes(p.status?.phase),
-    );
+  const none: NodeUsage = { pods: 0, cpu: 0, memory: 0 };
   const failures: Array<{ reasons: string[]; unresolvable: boolean }> = [];
   let best: { name: string; load: number } | undefined;
   for (const node of nodes) {
-    const bound = onNode(node.metadata.name);
+    const used = input.usage.get(node.metadata.name) ?? none;
     const notReady = isReady(node)
       ? undefined
       : { reasons: [UNRESOLVABLE.taint], unresolvable: true };
     const failure =
-      notReady ?? filterNode(pod, node, bound, runtimeClass, fault);
+      notReady ?? filterNode(pod, node, used, runtimeClass, fault);
     if (failure) failures.push(failure);
-    else if (!best || bound.length < best.load)
-      best = { name: node.metadata.name, load: bound.length };
+    else if (!best || used.pods < best.load)
+      best = { name: node.metadata.name, load: used.pods };
   }
   if (best) return { node: best.name };
   const n = nodes.length;

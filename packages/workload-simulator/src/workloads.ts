@@ -38,7 +38,13 @@ import {
   SIMULATED_NODE_LABEL,
 } from './nodes';
 import { canonicalJson } from './podTemplateHash';
-import { schedulePod } from './scheduler';
+import {
+  addToNode,
+  nodeUsage,
+  podRequests,
+  schedulePod,
+  SchedulingResult,
+} from './scheduler';
 import { unitHash } from './usageModel';
 
 export interface WorkloadOptions {
@@ -88,6 +94,15 @@ const path = (o: Obj, plural: string, group = '/api/v1') =>
 /** How many objects a pass syncs at once (each sync is a few requests, one after the other). */
 const PASS_CONCURRENCY = 16;
 
+/** How often a pass syncs every object, whether the watches reported a change or not. */
+const FULL_RESYNC_MS = 30_000;
+
+/**
+ * How far ahead the kubelet looks to tell a settled pod: one whose status and events will be the
+ * same then as now is left alone until it changes (no container starting, crashing or backing off).
+ */
+const SETTLED_HORIZON_MS = 3_600_000;
+
 /** Runs `fn` on every item, at most `limit` at a time; a failure is left to the next pass. */
 async function eachAtMost<T>(
   limit: number,
@@ -123,6 +138,17 @@ export class Workloads {
   private readonly nodeImages = new Map<string, Set<string>>();
   private readonly unschedulable = new Map<string, string>();
   private readonly sandboxes = new Map<string, Obj | undefined>();
+  private readonly requests = new Map<string, ReturnType<typeof podRequests>>();
+  private readonly podIps = new Map<string, Set<string>>();
+  /** Namespaces whose objects the watches changed since the last pass. */
+  private readonly dirty = new Set<string>();
+  /** Namespaces whose state still moves with time: a pod starting or crashing, a rollout under way. */
+  private readonly timed = new Set<string>();
+  /** Whether the next pass syncs everything (after a new list, or a node change). */
+  private everything = true;
+  /** Whether a pod went away since the last pass: room for the pods that did not fit. */
+  private roomFreed = false;
+  private lastFull = 0;
   private running?: Promise<void>;
   private again = false;
   private tick?: NodeJS.Timeout;
@@ -132,31 +158,45 @@ export class Workloads {
     private readonly client: KubeClient,
     private readonly options: WorkloadOptions,
   ) {
-    const kick = () => this.kick();
+    const changed = (namespace: string | undefined, type?: string) => {
+      if (namespace === undefined) this.everything = true;
+      else this.dirty.add(namespace);
+      if (type === 'DELETED') this.roomFreed = true;
+      this.kick();
+    };
+    const clusterChanged = () => {
+      this.everything = true;
+      this.kick();
+    };
     this.deployments = new Collection(
       client,
       '/apis/apps/v1/deployments',
       options.selector,
-      kick,
+      changed,
     );
     this.replicaSets = new Collection(
       client,
       '/apis/apps/v1/replicasets',
       options.selector,
-      kick,
+      changed,
     );
-    this.pods = new Collection(client, '/api/v1/pods', options.selector, kick);
+    this.pods = new Collection(
+      client,
+      '/api/v1/pods',
+      options.selector,
+      changed,
+    );
     this.nodes = new Collection(
       client,
       '/api/v1/nodes',
       `${SIMULATED_NODE_LABEL}=true`,
-      kick,
+      clusterChanged,
     );
     this.runtimeClasses = new Collection(
       client,
       '/apis/node.k8s.io/v1/runtimeclasses',
       undefined,
-      kick,
+      clusterChanged,
     );
     this.planned = plannedNodes(options.pools);
     this.events = new EventRecorder(client);
@@ -196,6 +236,7 @@ export class Workloads {
       this.runtimeClasses,
     ])
       c.stop();
+    this.client.close();
   }
 
   /** Runs a pass now, or once more after the one under way. */
@@ -216,37 +257,74 @@ export class Workloads {
   }
 
   /**
-   * One pass over every object, as the controllers, the scheduler and the kubelets would act on
-   * them. Deployments, ReplicaSets and running pods are independent of each other and synced
-   * `PASS_CONCURRENCY` at a time; pods are scheduled one after the other, since each binding
-   * changes what the next pod finds free.
+   * One pass, as the controllers, the scheduler and the kubelets would act: over the namespaces the
+   * watches changed and those whose state moves with time, and over everything every
+   * {@link FULL_RESYNC_MS} (level-triggered: a missed change is caught then). Deployments,
+   * ReplicaSets and running pods are independent of each other and synced `PASS_CONCURRENCY` at a
+   * time; pods are placed one after the other, each placement counted against its node before
+   * the next, then bound `PASS_CONCURRENCY` at a time.
    */
   private async pass() {
     if (this.planned.some(n => !this.nodeReady(n.name)))
       await this.ensureNodes();
-    await eachAtMost(PASS_CONCURRENCY, this.deployments.list(), d =>
+    const full =
+      this.everything || Date.now() - this.lastFull >= FULL_RESYNC_MS;
+    const retryUnschedulable = full || this.roomFreed;
+    this.everything = false;
+    this.roomFreed = false;
+    let namespaces: Set<string>;
+    if (full) {
+      this.lastFull = Date.now();
+      namespaces = new Set([
+        ...this.deployments.namespaces(),
+        ...this.replicaSets.namespaces(),
+        ...this.pods.namespaces(),
+      ]);
+      this.timed.clear();
+    } else {
+      namespaces = new Set([...this.dirty, ...this.timed]);
+      for (const ns of namespaces) this.timed.delete(ns);
+    }
+    this.dirty.clear();
+    const inScope = (c: Collection) =>
+      [...namespaces].flatMap(ns => c.inNamespace(ns));
+
+    await eachAtMost(PASS_CONCURRENCY, inScope(this.deployments), d =>
       this.syncDeployment(d),
     );
-    await eachAtMost(PASS_CONCURRENCY, this.replicaSets.list(), rs =>
+    await eachAtMost(PASS_CONCURRENCY, inScope(this.replicaSets), rs =>
       this.syncReplicaSet(rs),
     );
+    const candidates = retryUnschedulable
+      ? this.pods.list()
+      : inScope(this.pods);
+    await this.scheduleAll(
+      candidates.filter(p => !p.spec?.nodeName && !isTerminating(p)),
+    );
     const ours = new Set(this.planned.map(n => n.name));
-    const live = new Set<string>();
-    const running: Obj[] = [];
-    for (const pod of this.pods.list()) {
-      live.add(pod.metadata.uid);
-      if (!pod.spec?.nodeName) await this.schedule(pod).catch(() => undefined);
-      else if (ours.has(pod.spec.nodeName)) running.push(pod);
-    }
+    const running = inScope(this.pods).filter(p => ours.has(p.spec?.nodeName));
     await eachAtMost(PASS_CONCURRENCY, running, pod => this.runPod(pod));
-    for (const uid of this.runtimes.keys())
-      if (!live.has(uid)) this.runtimes.delete(uid);
+    if (full) this.forgetGonePods();
+  }
+
+  /** Drops what the kubelets and the scheduler kept about pods that are gone. */
+  private forgetGonePods() {
+    const live = new Set(this.pods.list().map(p => p.metadata.uid));
+    for (const [uid, rt] of this.runtimes) {
+      if (live.has(uid)) continue;
+      this.runtimes.delete(uid);
+      this.podIps.get(rt.nodeName)?.delete(rt.podIp);
+    }
+    for (const uid of this.requests.keys())
+      if (!live.has(uid)) this.requests.delete(uid);
+    for (const uid of this.unschedulable.keys())
+      if (!live.has(uid)) this.unschedulable.delete(uid);
   }
 
   // ---- nodes -------------------------------------------------------------------------------
 
   private nodeReady(name: string) {
-    const node = this.nodes.items.get(name);
+    const node = this.nodes.get(name);
     return (
       node !== undefined &&
       isReady(node) &&
@@ -260,7 +338,7 @@ export class Workloads {
     for (const n of this.planned) {
       if (this.nodeReady(n.name)) continue;
       const path_ = `/api/v1/nodes/${n.name}`;
-      if (!this.nodes.items.has(n.name))
+      if (!this.nodes.has(n.name))
         await this.client
           .create('/api/v1/nodes', nodeManifest(n))
           .catch(ignore(409));
@@ -284,14 +362,19 @@ export class Workloads {
 
   private async syncDeployment(d: Obj) {
     if (isTerminating(d)) return;
-    const owned = this.replicaSets.list().filter(rs => controlledBy(rs, d));
+    const namespace = d.metadata.namespace;
+    const owned = this.replicaSets
+      .inNamespace(namespace)
+      .filter(rs => controlledBy(rs, d));
     const hash = templateHash(d);
     let newRs = currentReplicaSet(d, owned);
     const old = owned.filter(rs => rs !== newRs);
     const desired = desiredReplicas(d);
     const recreate = d.spec?.strategy?.type === 'Recreate';
     const podsOf = (rss: Obj[]) =>
-      this.pods.list().filter(p => rss.some(rs => controlledBy(p, rs)));
+      this.pods
+        .inNamespace(namespace)
+        .filter(p => rss.some(rs => controlledBy(p, rs)));
     const revision = (rs: Obj) =>
       Number(rs.metadata.annotations?.[REVISION] ?? 0);
     const maxOld = Math.max(0, ...old.map(revision));
@@ -330,8 +413,19 @@ export class Workloads {
         newRs = await this.scale(d, newRs!, target);
     }
     const rev = newRs!.metadata.annotations?.[REVISION];
-    const all = this.replicaSets.list().filter(rs => controlledBy(rs, d));
+    const all = this.replicaSets
+      .inNamespace(namespace)
+      .filter(rs => controlledBy(rs, d));
     const status = deploymentStatus(d, all, newRs, Date.now());
+    // A rollout under way can still pass its progress deadline: look again at the next tick.
+    const progressing = (status.conditions ?? []).find(
+      (c: Obj) => c.type === 'Progressing',
+    );
+    if (
+      progressing?.status === 'True' &&
+      progressing.reason !== 'NewReplicaSetAvailable'
+    )
+      this.timed.add(namespace);
     // The revision goes with the status, as the controller writes it: no generation bump.
     const revised =
       rev !== undefined && d.metadata.annotations?.[REVISION] !== rev;
@@ -381,11 +475,16 @@ export class Workloads {
 
   private async syncReplicaSet(rs: Obj) {
     if (isTerminating(rs)) return;
-    const owner = this.deployments.list().find(d => controlledBy(rs, d));
+    const namespace = rs.metadata.namespace;
+    const owner = this.deployments
+      .inNamespace(namespace)
+      .find(d => controlledBy(rs, d));
     if (!owner) return;
     const fault: string | undefined =
       owner.metadata.annotations?.[FAULT_ANNOTATION];
-    const mine = this.pods.list().filter(p => controlledBy(p, rs));
+    const mine = this.pods
+      .inNamespace(namespace)
+      .filter(p => controlledBy(p, rs));
     // A changed fault replaces the pods: their next instances show it.
     for (const p of mine.filter(x => !isTerminating(x))) {
       if ((p.metadata.annotations?.[FAULT_ANNOTATION] ?? undefined) !== fault) {
@@ -396,7 +495,7 @@ export class Workloads {
       }
     }
     const active = this.pods
-      .list()
+      .inNamespace(namespace)
       .filter(
         p =>
           controlledBy(p, rs) &&
@@ -449,7 +548,7 @@ export class Workloads {
     }
     const status = replicaSetStatus(
       rs,
-      this.pods.list().filter(p => controlledBy(p, rs)),
+      this.pods.inNamespace(namespace).filter(p => controlledBy(p, rs)),
     );
     if (!sameStatus(rs.status, status)) {
       const written = await this.client.mergePatch(
@@ -462,18 +561,40 @@ export class Workloads {
 
   // ---- kube-scheduler ----------------------------------------------------------------------
 
-  private async schedule(pod: Obj) {
-    if (isTerminating(pod)) return;
-    const runtimeClass = pod.spec?.runtimeClassName
-      ? this.runtimeClasses.items.get(pod.spec.runtimeClassName)
-      : undefined;
-    const result = schedulePod({
-      pod,
-      nodes: this.ourNodes(),
-      boundPods: this.pods.list().filter(p => p.spec?.nodeName),
-      runtimeClass,
-      fault: podFault(pod),
+  private requestsOf(pod: Obj) {
+    const uid = pod.metadata.uid;
+    let requests = this.requests.get(uid);
+    if (!requests) {
+      requests = podRequests(pod);
+      this.requests.set(uid, requests);
+    }
+    return requests;
+  }
+
+  /** Places the pods one after the other, then binds them (or says why not) a few at a time. */
+  private async scheduleAll(pending: Obj[]) {
+    if (!pending.length) return;
+    const nodes = this.ourNodes();
+    const usage = nodeUsage(this.pods.list(), p => this.requestsOf(p));
+    const placed = pending.map(pod => {
+      const result = schedulePod({
+        pod,
+        nodes,
+        usage,
+        runtimeClass: pod.spec?.runtimeClassName
+          ? this.runtimeClasses.get(pod.spec.runtimeClassName)
+          : undefined,
+        fault: podFault(pod),
+      });
+      if ('node' in result) addToNode(usage, result.node, this.requestsOf(pod));
+      return { pod, result };
     });
+    await eachAtMost(PASS_CONCURRENCY, placed, ({ pod, result }) =>
+      this.schedule(pod, result),
+    );
+  }
+
+  private async schedule(pod: Obj, result: SchedulingResult) {
     const podRef = kinded(pod, 'v1', 'Pod');
     if ('node' in result) {
       const bound = await this.bind(pod, result.node);
@@ -604,15 +725,13 @@ export class Workloads {
         Date.now(),
       ).events.length;
     this.runtimes.set(uid, rt);
+    const ips = this.podIps.get(node.name) ?? new Set<string>();
+    this.podIps.set(node.name, ips.add(rt.podIp));
     return rt;
   }
 
   private allocateIp(node: PlannedNode, uid: string): string {
-    const taken = new Set(
-      [...this.runtimes.values()]
-        .filter(r => r.nodeName === node.name)
-        .map(r => r.podIp),
-    );
+    const taken = this.podIps.get(node.name) ?? new Set<string>();
     const start = Math.floor(unitHash(this.options.seed, uid) * 250);
     for (let i = 0; i < 250; i++) {
       const ip = `10.244.${node.index}.${2 + ((start + i) % 250)}`;
@@ -625,12 +744,24 @@ export class Workloads {
     const rt = this.runtimeOf(pod);
     const podRef = kinded(pod, 'v1', 'Pod');
     if (isTerminating(pod)) {
+      this.timed.add(pod.metadata.namespace);
       await this.terminate(pod, rt);
       return;
     }
     const now = Date.now();
     const view = kubeletView(pod, rt, this.options.timing, now);
     const text = canonicalJson(view.status);
+    const later = kubeletView(
+      pod,
+      rt,
+      this.options.timing,
+      now + SETTLED_HORIZON_MS,
+    );
+    if (
+      later.events.length !== view.events.length ||
+      canonicalJson(later.status) !== text
+    )
+      this.timed.add(pod.metadata.namespace);
     if (rt.written !== text) {
       const written = await this.client.mergePatch(
         `${path(pod, 'pods')}/status`,
@@ -641,7 +772,7 @@ export class Workloads {
       rt.written = text;
       this.pods.remember(written);
     }
-    const node = this.nodes.items.get(rt.nodeName);
+    const node = this.nodes.get(rt.nodeName);
     for (const e of view.events.slice(rt.emitted)) {
       rt.emitted++;
       await this.events.record({
@@ -820,7 +951,7 @@ export class Workloads {
     const key = Collection.key(pod);
     await new Promise<void>(resolve => {
       const timer = setInterval(() => {
-        const live = this.pods.items.get(key);
+        const live = this.pods.get(key);
         const current = statusOf(live);
         const t = Date.now();
         const fresh = containerLog(role, instance, interval, t).filter(

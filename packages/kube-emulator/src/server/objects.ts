@@ -1,6 +1,25 @@
 import { JsonObject, KubeObject, ResourceType } from '../api/types';
 
-export const clone = <T>(v: T): T => structuredClone(v);
+/**
+ * A deep copy. Stored objects are JSON: arrays and plain objects are copied by hand (about ten
+ * times faster than structuredClone, the emulator's largest cost under load); anything else
+ * (a Date, a typed array) goes through structuredClone.
+ */
+export function clone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i]);
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> =
+    proto === null ? Object.create(null) : {};
+  for (const k of Object.keys(v))
+    out[k] = clone((v as Record<string, unknown>)[k]);
+  return out as T;
+}
 
 /** Deep equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {

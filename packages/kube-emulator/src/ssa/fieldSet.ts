@@ -197,15 +197,20 @@ export const intersection = (a: FieldSet, b: FieldSet): FieldSet =>
 /** Serialises a field set as FieldsV1 JSON. */
 export function toFieldsV1(set: FieldSet): JsonObject {
   const root: JsonObject = {};
-  const sorted = [...set].sort();
-  for (const path of sorted) {
+  const members: JsonObject[] = [];
+  for (const path of set) {
     let node = root;
     for (const el of splitPath(path)) node = node[el] ??= {};
+    members.push(node);
   }
-  for (const path of sorted) {
-    let node = root;
-    for (const el of splitPath(path)) node = node[el];
-    if (Object.keys(node).some(k => k !== '.')) node['.'] = {};
+  // A member with fields below it is marked "." (the keys are sorted at the end).
+  for (const node of members) {
+    for (const k in node) {
+      if (k !== '.') {
+        node['.'] = {};
+        break;
+      }
+    }
   }
   return sortKeys(root);
 }
