@@ -1,7 +1,6 @@
 import {
   conditionSchema,
   KubeEvent,
-  karsSandboxReadPermission,
   kubeEventSchema,
   Sandbox,
   SandboxHealth,
@@ -14,6 +13,7 @@ import {
   KarsAction,
   KarsActionsOptions,
   objectSchema,
+  readableSandbox,
   sandboxNameInputSchema,
 } from './types';
 
@@ -117,10 +117,8 @@ export function explain(
  * `explain-sandbox`: why a sandbox is not Running, from its conditions, its health, its pods and
  * its newest Kubernetes Events, with read permission on it (as each of those routes needs).
  */
-export function explainSandboxAction({
-  sandboxes,
-  access,
-}: KarsActionsOptions): KarsAction {
+export function explainSandboxAction(options: KarsActionsOptions): KarsAction {
+  const { sandboxes } = options;
   return {
     name: 'explain-sandbox',
     title: 'Explain why a kars sandbox is not running',
@@ -132,14 +130,7 @@ export function explainSandboxAction({
       output: zod => objectSchema(zod, explanationSchema, 'output'),
     },
     action: async ({ input, credentials }) => {
-      const actor = await access.actorOf(credentials);
-      const sandbox = sandboxes.fleet.getSandbox(input.name);
-      await access.authorize(
-        credentials,
-        actor,
-        karsSandboxReadPermission,
-        sandbox.name,
-      );
+      const sandbox = await readableSandbox(options, credentials, input.name);
       const [health, events] = await Promise.all([
         sandboxes.views.health(sandbox.name),
         readKubeEvents(

@@ -1,5 +1,4 @@
 import {
-  karsSandboxReadPermission,
   sandboxHealthSchema,
   sandboxSchema,
 } from '@kars-portal/plugin-kars-common';
@@ -8,6 +7,7 @@ import {
   KarsAction,
   KarsActionsOptions,
   objectSchema,
+  readableSandbox,
   sandboxNameInputSchema,
 } from './types';
 
@@ -21,10 +21,8 @@ export const getSandboxOutputSchema = z.strictObject({
  * `get-sandbox`: a sandbox (`GET /sandboxes/:name`) with its health and budget use
  * (`GET /sandboxes/:name/health`), with read permission on it.
  */
-export function getSandboxAction({
-  sandboxes,
-  access,
-}: KarsActionsOptions): KarsAction {
+export function getSandboxAction(options: KarsActionsOptions): KarsAction {
+  const { sandboxes } = options;
   return {
     name: 'get-sandbox',
     title: 'Get a kars sandbox',
@@ -36,14 +34,7 @@ export function getSandboxAction({
       output: zod => objectSchema(zod, getSandboxOutputSchema, 'output'),
     },
     action: async ({ input, credentials }) => {
-      const actor = await access.actorOf(credentials);
-      const sandbox = sandboxes.fleet.getSandbox(input.name);
-      await access.authorize(
-        credentials,
-        actor,
-        karsSandboxReadPermission,
-        sandbox.name,
-      );
+      const sandbox = await readableSandbox(options, credentials, input.name);
       return {
         output: { sandbox, health: await sandboxes.views.health(sandbox.name) },
       };

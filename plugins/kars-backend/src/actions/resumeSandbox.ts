@@ -1,35 +1,17 @@
-import {
-  KarsAction,
-  KarsActionsOptions,
-  objectSchema,
-  specWriteOutputSchema,
-} from './types';
-import { suspendInputSchema } from './suspendSandbox';
-import { patchSandbox } from './updateSandbox';
+import { KarsAction, KarsActionsOptions } from './types';
+import { suspensionAction } from './suspendSandbox';
 
 /**
  * `resume-sandbox`: `PATCH /sandboxes/:name` with `suspended: false`, with update permission on the
  * sandbox.
  */
 export function resumeSandboxAction(options: KarsActionsOptions): KarsAction {
-  return {
+  return suspensionAction(options, {
     name: 'resume-sandbox',
     title: 'Resume a kars sandbox',
     description:
       'Resumes a suspended kars sandbox: its agent runs again with the spec and credentials it had.',
     attributes: { destructive: false, idempotent: true },
-    schema: {
-      input: zod => objectSchema(zod, suspendInputSchema, 'input'),
-      output: zod => objectSchema(zod, specWriteOutputSchema, 'output'),
-    },
-    action: async ({ input, credentials }) => ({
-      output: await patchSandbox(options, {
-        credentials,
-        actor: await options.access.actorOf(credentials),
-        name: input.name,
-        body: { suspended: false },
-        dryRun: input.dryRun,
-      }),
-    }),
-  };
+    suspended: false,
+  });
 }

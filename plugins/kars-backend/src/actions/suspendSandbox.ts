@@ -14,17 +14,16 @@ export const suspendInputSchema = z.strictObject({
   dryRun: dryRunInput(false),
 });
 
-/**
- * `suspend-sandbox`: `PATCH /sandboxes/:name` with `suspended: true` (its agent scaled to zero,
- * everything else kept), with update permission on the sandbox.
- */
-export function suspendSandboxAction(options: KarsActionsOptions): KarsAction {
+/** An action that sets `suspended` on a sandbox: suspend-sandbox and resume-sandbox. */
+export function suspensionAction(
+  options: KarsActionsOptions,
+  action: Pick<KarsAction, 'name' | 'title' | 'description' | 'attributes'> & {
+    suspended: boolean;
+  },
+): KarsAction {
+  const { suspended, ...described } = action;
   return {
-    name: 'suspend-sandbox',
-    title: 'Suspend a kars sandbox',
-    description:
-      'Suspends a kars sandbox: its agent stops (scaled to zero); its spec, credentials and namespace are kept. resume-sandbox starts it again.',
-    attributes: { destructive: true, idempotent: true },
+    ...described,
     schema: {
       input: zod => objectSchema(zod, suspendInputSchema, 'input'),
       output: zod => objectSchema(zod, specWriteOutputSchema, 'output'),
@@ -34,9 +33,24 @@ export function suspendSandboxAction(options: KarsActionsOptions): KarsAction {
         credentials,
         actor: await options.access.actorOf(credentials),
         name: input.name,
-        body: { suspended: true },
+        body: { suspended },
         dryRun: input.dryRun,
       }),
     }),
   };
+}
+
+/**
+ * `suspend-sandbox`: `PATCH /sandboxes/:name` with `suspended: true` (its agent scaled to zero,
+ * everything else kept), with update permission on the sandbox.
+ */
+export function suspendSandboxAction(options: KarsActionsOptions): KarsAction {
+  return suspensionAction(options, {
+    name: 'suspend-sandbox',
+    title: 'Suspend a kars sandbox',
+    description:
+      'Suspends a kars sandbox: its agent stops (scaled to zero); its spec, credentials and namespace are kept. resume-sandbox starts it again.',
+    attributes: { destructive: true, idempotent: true },
+    suspended: true,
+  });
 }

@@ -1,5 +1,7 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
 import {
+  karsSandboxReadPermission,
   manifestsResponseSchema,
   sandboxSchema,
 } from '@kars-portal/plugin-kars-common';
@@ -13,6 +15,23 @@ import { fromContract, InjectedZod } from './zodV3';
 export interface KarsActionsOptions {
   sandboxes: SandboxServices;
   access: SandboxAccess;
+}
+
+/** A sandbox the caller may read (`GET /sandboxes/:name`); a NotAllowedError or NotFoundError when not. */
+export async function readableSandbox(
+  { sandboxes, access }: KarsActionsOptions,
+  credentials: BackstageCredentials,
+  name: string,
+) {
+  const actor = await access.actorOf(credentials);
+  const sandbox = sandboxes.fleet.getSandbox(name);
+  await access.authorize(
+    credentials,
+    actor,
+    karsSandboxReadPermission,
+    sandbox.name,
+  );
+  return sandbox;
 }
 
 /** An action of the kars plugin in the actions registry. */

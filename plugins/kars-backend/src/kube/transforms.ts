@@ -130,7 +130,8 @@ type DeploymentStatus = {
   conditions?: Array<{ type: string; status?: string; reason?: string }>;
 };
 
-type GatewayStatus = {
+/** The status fields of the public A2A gateway's objects: a Service's addresses, a Certificate's conditions. */
+export type GatewayStatus = {
   loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
   conditions?: Array<{
     type: string;

@@ -1,5 +1,6 @@
 import { KARS_ANNOTATIONS } from '@kars-portal/plugin-kars-common';
 import { InformerEvent } from '../kube/Informer';
+import { GatewayStatus } from '../kube/transforms';
 import { canonicalJson } from '../render/hash';
 import { CREDENTIAL_KEYS_ANNOTATION } from '../service/sandboxObject';
 import { Observation } from './status';
@@ -191,17 +192,7 @@ export function ownedNeedsReconcile(kind: string): Predicate {
   return contentChanged;
 }
 
-type GatewayObject = KubeObject & {
-  status?: {
-    loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
-    conditions?: Array<{
-      type: string;
-      status?: string;
-      reason?: string;
-      message?: string;
-    }>;
-  };
-};
+type GatewayObject = KubeObject & { status?: GatewayStatus };
 
 /** The first address the cloud gave a LoadBalancer Service (an IP or a host name), if any. Pure. */
 export function loadBalancerAddress(service: KubeObject): string | undefined {
