@@ -303,6 +303,44 @@ describe('KarsEntityProvider', () => {
     });
   });
 
+  it('applies a burst of changes in a few deltas, leaving out only the sandbox it cannot read', async () => {
+    seed(40);
+    backend.fail({
+      route: 'list',
+      when: r => r.query.get('name') === 'tenant-007',
+      status: 500,
+    });
+    const names = Array.from(
+      { length: 40 },
+      (_, i) => `tenant-${String(i).padStart(3, '0')}`,
+    );
+    await Promise.all([
+      ...names.map(name => publish(name, 'upserted')),
+      publish('tenant-gone', 'deleted'),
+    ]);
+    // The first change alone, then everything that arrived while it was applied.
+    expect(mutations).toHaveLength(2);
+    const added = mutations.flatMap(m =>
+      m.type === 'delta' ? m.added.map(e => e.entity.metadata.name) : [],
+    );
+    expect(added.filter(n => /^tenant-\d+$/.test(n)).sort()).toEqual(
+      names.filter(n => n !== 'tenant-007'),
+    );
+    expect(added.filter(n => n === 'kars')).toHaveLength(2);
+    expect(
+      mutations.flatMap(m => (m.type === 'delta' ? m.removed : [])),
+    ).toEqual(
+      expect.arrayContaining([
+        { entityRef: 'resource:default/tenant-gone', locationKey: 'kars' },
+      ]),
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'could not apply the change of sandbox tenant-007; the next full run will',
+      ),
+    );
+  });
+
   it('applies nothing for an event it cannot read, and ignores malformed ones', async () => {
     backend.addSandbox(sandbox('tenant-z'));
     backend.fail({

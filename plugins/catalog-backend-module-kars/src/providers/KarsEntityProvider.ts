@@ -34,6 +34,23 @@ import {
 /** Page size of the full read: one `GET /sandboxes` per page. */
 export const PAGE_SIZE = 100;
 
+/** How many sandboxes of a batch of changes are read at once (one `GET /sandboxes?name=` each). */
+const READ_CONCURRENCY = 8;
+
+/** Runs `fn` on every item, at most `limit` at a time. */
+async function eachAtMost<T>(
+  limit: number,
+  items: T[],
+  fn: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
 /** What each item of the list carries for the entities: the spec and the card the backend built. */
 const INCLUDE: ListSandboxesQuery['include'] = 'spec,agentCard';
 
@@ -69,10 +86,12 @@ export interface KarsEntityProviderDeps {
  */
 export class KarsEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  private readonly latest = new Map<
+  /** The changes not applied yet, the latest of each sandbox. */
+  private readonly pending = new Map<
     string,
-    { next?: KarsSandboxEventPayload['change'] }
+    KarsSandboxEventPayload['change']
   >();
+  private applying?: Promise<void>;
 
   /** The provider with its settings from config, reading through the kars REST API. */
   static fromConfig(
@@ -151,7 +170,13 @@ export class KarsEntityProvider implements EntityProvider {
     return true;
   }
 
-  /** Handles one `kars.sandbox` event: the sandbox's entities are added, replaced or removed. */
+  /**
+   * Handles one `kars.sandbox` event: the sandbox's entities are added, replaced or removed. The
+   * changes are applied in batches, one batch at a time: those that arrive while a batch is
+   * applied go together into the next one, each sandbox with its latest change only (so a slow
+   * read of an older change can never re-add a sandbox after its removal). A burst of creates is
+   * a few catalog writes, not one per sandbox. Resolves once the change is applied.
+   */
   async onEvent(params: EventParams): Promise<void> {
     if (params.topic !== KARS_SANDBOX_EVENTS_TOPIC) return;
     const payload = params.eventPayload;
@@ -161,78 +186,93 @@ export class KarsEntityProvider implements EntityProvider {
       );
       return;
     }
-    // One delta at a time per sandbox, and only for its latest change: a slow read of an older
-    // change can never re-add a sandbox after its removal.
-    const running = this.latest.get(payload.name);
-    if (running) {
-      running.next = payload.change;
-      return;
-    }
-    const state: { next?: KarsSandboxEventPayload['change'] } = {
-      next: payload.change,
-    };
-    this.latest.set(payload.name, state);
-    try {
-      while (state.next) {
-        const change = state.next;
-        state.next = undefined;
-        await this.applyDelta(payload.name, change);
+    this.pending.set(payload.name, payload.change);
+    await this.applyPending();
+  }
+
+  private applyPending(): Promise<void> {
+    this.applying ??= (async () => {
+      try {
+        while (this.pending.size) {
+          const batch = new Map(this.pending);
+          this.pending.clear();
+          await this.applyBatch(batch);
+        }
+      } finally {
+        this.applying = undefined;
       }
-    } finally {
-      this.latest.delete(payload.name);
+    })();
+    return this.applying;
+  }
+
+  /** One delta for a batch of changes; a sandbox that cannot be read is left to the next full run. */
+  private async applyBatch(
+    batch: Map<string, KarsSandboxEventPayload['change']>,
+  ) {
+    const connection = this.mustConnection();
+    const added: Entity[] = [];
+    const removed: Array<{ entityRef: string; locationKey: string }> = [];
+    const removeAll = (name: string) => {
+      const refs = sandboxEntityRefs(name);
+      return [refs.resource, refs.component, refs.api].map(ref => ({
+        entityRef: ref,
+        locationKey: this.getProviderName(),
+      }));
+    };
+    const upserted = [...batch].filter(([, c]) => c === 'upserted');
+    for (const [name, change] of batch)
+      if (change === 'deleted') removed.push(...removeAll(name));
+    let token: string | undefined;
+    try {
+      token = upserted.length ? await this.deps.token() : undefined;
+    } catch (error) {
+      this.warnNotApplied(
+        upserted.map(([name]) => name),
+        error,
+      );
+      upserted.length = 0;
+    }
+    await eachAtMost(READ_CONCURRENCY, upserted, async ([name]) => {
+      try {
+        const page = await this.deps.client.listSandboxes(
+          { name, include: INCLUDE, limit: 1 },
+          { token },
+        );
+        const item = page.items.find(i => i.name === name);
+        const entities = item ? this.entitiesOf(item) : [];
+        const emitted = new Set(entities.map(e => stringifyEntityRef(e)));
+        added.push(...entities);
+        // Gone, or A2A turned off: the card goes.
+        removed.push(...removeAll(name).filter(r => !emitted.has(r.entityRef)));
+      } catch (error) {
+        this.warnNotApplied([name], error);
+      }
+    });
+    if (!added.length && !removed.length) return;
+    try {
+      await connection.applyMutation({
+        type: 'delta',
+        added: (added.length
+          ? [karsSystemEntity(this.deps.entities), ...added]
+          : []
+        ).map(e => this.deferred(e)),
+        removed,
+      });
+    } catch (error) {
+      this.warnNotApplied([...batch.keys()], error);
     }
   }
 
-  private async applyDelta(
-    name: string,
-    change: KarsSandboxEventPayload['change'],
-  ) {
-    const connection = this.mustConnection();
-    const refs = sandboxEntityRefs(name);
-    const removeAll = [refs.resource, refs.component, refs.api].map(ref => ({
-      entityRef: ref,
-      locationKey: this.getProviderName(),
-    }));
-    try {
-      if (change === 'deleted') {
-        await connection.applyMutation({
-          type: 'delta',
-          added: [],
-          removed: removeAll,
-        });
-        return;
-      }
-      const token = await this.deps.token();
-      const page = await this.deps.client.listSandboxes(
-        { name, include: INCLUDE, limit: 1 },
-        { token },
-      );
-      const item = page.items.find(i => i.name === name);
-      if (!item) {
-        await connection.applyMutation({
-          type: 'delta',
-          added: [],
-          removed: removeAll,
-        });
-        return;
-      }
-      const entities = this.entitiesOf(item);
-      const emitted = new Set(entities.map(e => stringifyEntityRef(e)));
-      await connection.applyMutation({
-        type: 'delta',
-        added: [karsSystemEntity(this.deps.entities), ...entities].map(e =>
-          this.deferred(e),
-        ),
-        // A2A turned off: the card goes.
-        removed: removeAll.filter(r => !emitted.has(r.entityRef)),
-      });
-    } catch (error) {
-      this.deps.logger.warn(
-        `kars entity provider: could not apply the change of sandbox ${name}; the next full run will: ${stringifyError(
-          error,
-        )}`,
-      );
-    }
+  private warnNotApplied(names: string[], error: unknown) {
+    const shown =
+      names.length > 5
+        ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
+        : names.join(', ');
+    this.deps.logger.warn(
+      `kars entity provider: could not apply the change of sandbox${
+        names.length > 1 ? 's' : ''
+      } ${shown}; the next full run will: ${stringifyError(error)}`,
+    );
   }
 
   /** Every page, one call each; any failure rejects the whole read. */
