@@ -139,6 +139,10 @@ export class Workloads {
   private readonly unschedulable = new Map<string, string>();
   private readonly sandboxes = new Map<string, Obj | undefined>();
   private readonly requests = new Map<string, ReturnType<typeof podRequests>>();
+  private readonly templateHashes = new Map<
+    string,
+    { generation: number; hash: string }
+  >();
   private readonly podIps = new Map<string, Set<string>>();
   /** Namespaces whose objects the watches changed since the last pass. */
   private readonly dirty = new Set<string>();
@@ -307,7 +311,7 @@ export class Workloads {
     if (full) this.forgetGonePods();
   }
 
-  /** Drops what the kubelets and the scheduler kept about pods that are gone. */
+  /** Drops what the kubelets, the scheduler and the controllers kept about objects that are gone. */
   private forgetGonePods() {
     const live = new Set(this.pods.list().map(p => p.metadata.uid));
     for (const [uid, rt] of this.runtimes) {
@@ -319,6 +323,11 @@ export class Workloads {
       if (!live.has(uid)) this.requests.delete(uid);
     for (const uid of this.unschedulable.keys())
       if (!live.has(uid)) this.unschedulable.delete(uid);
+    const deployments = new Set(
+      this.deployments.list().map(d => d.metadata.uid),
+    );
+    for (const uid of this.templateHashes.keys())
+      if (!deployments.has(uid)) this.templateHashes.delete(uid);
   }
 
   // ---- nodes -------------------------------------------------------------------------------
@@ -366,7 +375,7 @@ export class Workloads {
     const owned = this.replicaSets
       .inNamespace(namespace)
       .filter(rs => controlledBy(rs, d));
-    const hash = templateHash(d);
+    const hash = this.templateHashOf(d);
     let newRs = currentReplicaSet(d, owned);
     const old = owned.filter(rs => rs !== newRs);
     const desired = desiredReplicas(d);
@@ -441,6 +450,18 @@ export class Workloads {
       );
       this.deployments.remember(written);
     }
+  }
+
+  /** The Deployment's pod-template-hash, worked out again only when its generation moved. */
+  private templateHashOf(d: Obj): string {
+    const known = this.templateHashes.get(d.metadata.uid);
+    if (known && known.generation === d.metadata.generation) return known.hash;
+    const hash = templateHash(d);
+    this.templateHashes.set(d.metadata.uid, {
+      generation: d.metadata.generation,
+      hash,
+    });
+    return hash;
   }
 
   private async scale(d: Obj, rs: Obj, to: number): Promise<Obj> {
