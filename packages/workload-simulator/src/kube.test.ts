@@ -1,27 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
-import {
-  missingBinaryReason,
-  startKubeTestenv,
-  SWITCH_ENV,
-  testenvBinaryPath,
-} from '@kars-portal/kube-testenv';
+import { startKubeTestenv } from '@kars-portal/kube-testenv';
 import { Collection, KubeClient } from './kube';
-import { eventually } from './__testUtils__/cluster';
+import { eventually, targetNames } from './__testUtils__/cluster';
 
 jest.setTimeout(120_000);
-
-type TargetName = 'emulator' | 'kube-apiserver';
-
-function targetNames(): TargetName[] {
-  if (process.env[SWITCH_ENV] === 'off') return ['emulator'];
-  if (testenvBinaryPath()) return ['emulator', 'kube-apiserver'];
-  if (process.env.CI === 'true')
-    throw new Error(
-      `kube-testenv is required with CI=true: ${missingBinaryReason()}`,
-    );
-  return ['emulator'];
-}
 
 const configMap = (namespace: string, name: string) => ({
   apiVersion: 'v1',

@@ -3,12 +3,7 @@ import path from 'node:path';
 import { IncomingMessage } from 'node:http';
 import { loadYaml } from '@kubernetes/client-node';
 import { startKubeEmulator } from '@kars-portal/kube-emulator';
-import {
-  missingBinaryReason,
-  startKubeTestenv,
-  SWITCH_ENV,
-  testenvBinaryPath,
-} from '@kars-portal/kube-testenv';
+import { startKubeTestenv } from '@kars-portal/kube-testenv';
 import {
   DEFAULT_NODE_POOLS,
   FAULT_ANNOTATION,
@@ -21,22 +16,11 @@ import {
   eventually,
   kubeJson,
   sandboxDeployment,
+  TargetName,
+  targetNames,
 } from './__testUtils__/cluster';
 
 jest.setTimeout(120_000);
-
-type TargetName = 'emulator' | 'kube-apiserver';
-
-/** The emulator always; the real kube-apiserver when built (with CI=true it must be). */
-function targetNames(): TargetName[] {
-  if (process.env[SWITCH_ENV] === 'off') return ['emulator'];
-  if (testenvBinaryPath()) return ['emulator', 'kube-apiserver'];
-  if (process.env.CI === 'true')
-    throw new Error(
-      `kube-testenv is required with CI=true: ${missingBinaryReason()}`,
-    );
-  return ['emulator'];
-}
 
 // The repository's deploy/ folder: tests run from their sources.
 // eslint-disable-next-line no-restricted-syntax

@@ -1,7 +1,25 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import {
+  missingBinaryReason,
+  SWITCH_ENV,
+  testenvBinaryPath,
+} from '@kars-portal/kube-testenv';
 import { FAULT_ANNOTATION } from '../faults';
+
+export type TargetName = 'emulator' | 'kube-apiserver';
+
+/** Tests only: the emulator always; the real kube-apiserver when built (with CI=true it must be). */
+export function targetNames(): TargetName[] {
+  if (process.env[SWITCH_ENV] === 'off') return ['emulator'];
+  if (testenvBinaryPath()) return ['emulator', 'kube-apiserver'];
+  if (process.env.CI === 'true')
+    throw new Error(
+      `kube-testenv is required with CI=true: ${missingBinaryReason()}`,
+    );
+  return ['emulator'];
+}
 
 /** Tests only: plain JSON to the API server of a kubeconfig, errors as statuses. */
 export interface JsonResponse {
