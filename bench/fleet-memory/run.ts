@@ -1,11 +1,13 @@
 /* eslint-disable no-console */
 /**
  * Issue 19: the backend's memory with a fleet of sandboxes. Starts the real backend
- * (packages/backend with the kars backend and its embedded cluster: the in-process kube-emulator and
- * workload simulator) with the V8 inspector on a free local port, creates the sandboxes through
- * `POST /api/kars/sandboxes`, waits until all are Running and the backend is idle, then prints its
- * resident memory (from /proc) and, through the inspector after a full garbage collection, its
- * heap. It also counts the objects the backend's list-watch caches hold, read from the embedded
+ * (packages/backend with the kars backend and its embedded cluster: the kube-emulator and workload
+ * simulator in a thread of the backend's process) with the V8 inspector on a free local port,
+ * creates the sandboxes through `POST /api/kars/sandboxes`, waits until all are Running and the
+ * backend is idle, then prints its resident memory (from /proc: the whole process, the cluster's
+ * thread included) and, through the inspector after a full garbage collection, the heap of the
+ * backend's main thread (the cluster's thread has a heap of its own, counted in the resident
+ * memory only). It also counts the objects the backend's list-watch caches hold, read from the embedded
  * cluster through its kubeconfig, and their JSON size whole and through the informer transforms.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-memory/run.ts \
@@ -41,6 +43,7 @@ import {
   OWNED_SELECTOR,
 } from '../../plugins/kars-backend/src/reconcile/ownedObjects';
 import { SIMULATED_NODE_LABEL } from '@kars-portal/workload-simulator';
+import { inspect, inspectorUrlIn } from '../lib/inspector';
 import { tenant } from '../lib/tenants';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -169,33 +172,6 @@ async function waitIdle(pid: number, timeoutMs: number) {
 }
 
 // ---------------------------------------------------------------- the inspector
-
-/** A DevTools protocol session with the backend's inspector (Node's own WebSocket client). */
-async function inspect(url: string) {
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  let next = 0;
-  const pending = new Map<number, (message: any) => void>();
-  socket.onmessage = event => {
-    const message = JSON.parse(String(event.data));
-    pending.get(message.id)?.(message);
-    pending.delete(message.id);
-  };
-  const send = (method: string, params: object = {}) =>
-    new Promise<any>((resolve, reject) => {
-      const id = ++next;
-      pending.set(id, message =>
-        message.error
-          ? reject(new Error(`${method}: ${message.error.message}`))
-          : resolve(message.result),
-      );
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => socket.close() };
-}
 
 /** process.memoryUsage() of the backend after a full garbage collection. */
 async function heapAfterGc(inspectorUrl: string) {
@@ -375,9 +351,7 @@ async function main() {
           : undefined,
       ),
     ]);
-    const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(
-      fs.readFileSync(LOG, 'utf8'),
-    )?.[1];
+    const inspectorUrl = inspectorUrlIn(fs.readFileSync(LOG, 'utf8'));
     if (!inspectorUrl) throw new Error(`no inspector URL in ${LOG}`);
     if (
       untransformed &&
@@ -445,7 +419,7 @@ async function main() {
         ).toFixed(0)} transformed`,
       );
     console.log(
-      `\n| run | tenants | resident | resident after GC | peak resident | heap used after GC | heap total | external |`,
+      `\n| run | tenants | resident | resident after GC | peak resident | main thread heap used after GC | heap total | external |`,
     );
     console.log(`|---|--:|--:|--:|--:|--:|--:|--:|`);
     console.log(

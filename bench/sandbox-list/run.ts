@@ -6,9 +6,11 @@
  * permission is conditional (owner of team-a's sandboxes) and as an admin (every sandbox).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/sandbox-list/run.ts \
- *     [--sandboxes 5000] [--seconds 10] [--small]
+ *     [--sandboxes 5000] [--seconds 10] [--small] [--profile]
  *
- * --small: 200 sandboxes, 2 s per measurement (for CI). The sandboxes are written straight into the
+ * --small: 200 sandboxes, 2 s per measurement (for CI). --profile: the backend runs with the
+ * inspector, and each row with 100 clients is CPU-profiled into /tmp/kars-bench-list/*.cpuprofile
+ * (summed up by bench/lib/profileSummary.ts). The sandboxes are written straight into the
  * embedded cluster through its admin kubeconfig (KarsSandbox objects and their status). The
  * cluster starts from deploy/ and a `kars-controller` Deployment (the bootstrap directory), so the
  * backend's preflight leaves the sandboxes to "another controller" and does not reconcile them
@@ -22,6 +24,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeGateway } from '@kars-portal/plugin-kars-node';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { buildSandboxObject } from '../../plugins/kars-backend/src/service/sandboxObject';
+import { cpuProfileOf, inspectorUrlIn } from '../lib/inspector';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PORT = 7137; // fixed in app-config.bench.yaml
@@ -40,6 +43,7 @@ const option = (name: string, fallback: number) => {
 const small = args.includes('--small');
 const count = option('--sandboxes', small ? 200 : 5000);
 const seconds = option('--seconds', small ? 2 : 10);
+const profile = args.includes('--profile');
 const CLIENTS = [1, 10, 100];
 
 /** The figures issue 19 reports at 5,000 sandboxes, before the index. */
@@ -63,6 +67,8 @@ function startBackend(extraConfig: string[], log: string): ChildProcess {
   const child = spawn(
     process.execPath,
     [
+      // Port 0: the inspector listens on a free port and says which in the log.
+      ...(profile ? ['--inspect=127.0.0.1:0'] : []),
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       path.join(__dirname, 'backend.ts'),
@@ -360,7 +366,29 @@ const QUERIES: Array<[string, string]> = [
   ['filter trouble=true', 'trouble=true'],
 ];
 
-async function measure(who: string, token: string) {
+/** The load, CPU-profiled into WORK_DIR when --profile is given and `clients` is 100. */
+async function profiled(
+  name: string,
+  clients: number,
+  inspectorUrl: string | undefined,
+  run: () => Promise<Figures>,
+) {
+  if (!inspectorUrl || clients !== 100) return run();
+  let figures: Figures | undefined;
+  const cpu = await cpuProfileOf(inspectorUrl, async () => {
+    figures = await run();
+  });
+  const file = path.join(WORK_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`);
+  fs.writeFileSync(file, JSON.stringify(cpu));
+  console.log(`  profile: ${file}`);
+  return figures!;
+}
+
+async function measure(
+  who: string,
+  token: string,
+  inspectorUrl: string | undefined,
+) {
   const rows: string[] = [];
   const total = await listCount(token);
   console.log(`\n${who}: sees ${total} of ${count} sandboxes`);
@@ -370,12 +398,18 @@ async function measure(who: string, token: string) {
       throw new Error(`GET ?${query}: ${first.status} ${first.body}`);
     const revalidate = what.startsWith('If-None-Match');
     for (const clients of CLIENTS) {
-      const f = await load(
-        query,
-        token,
+      const f = await profiled(
+        `${who.split(' ')[0]} ${what}`,
         clients,
-        revalidate ? 304 : 200,
-        revalidate ? first.etag : undefined,
+        inspectorUrl,
+        () =>
+          load(
+            query,
+            token,
+            clients,
+            revalidate ? 304 : 200,
+            revalidate ? first.etag : undefined,
+          ),
       );
       const row = `| ${who} | ${what} | ${clients} | ${f.p50.toFixed(
         1,
@@ -443,7 +477,15 @@ async function main() {
       // The first budget and channel checks run 30 s after the start: measure after them.
       await sleep(Math.max(0, 35_000 - (Date.now() - started)));
       await waitIdle(child.pid!);
-      rows.push(...(await measure(who, token)));
+      const inspectorUrl = profile
+        ? inspectorUrlIn(
+            fs.readFileSync(
+              path.join(WORK_DIR, `backend-${who.split(' ')[0]}.log`),
+              'utf8',
+            ),
+          )
+        : undefined;
+      rows.push(...(await measure(who, token, inspectorUrl)));
       await stopBackend(child);
     }
   } finally {

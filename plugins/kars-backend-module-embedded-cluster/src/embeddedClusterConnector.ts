@@ -1,49 +1,12 @@
-import fs from 'fs';
-import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeEmulator } from '@kars-portal/kube-emulator';
+import { DEFAULT_NODE_POOLS, NodePool } from '@kars-portal/workload-simulator';
 import {
-  DEFAULT_NODE_POOLS,
-  NodePool,
-  startWorkloadSimulator,
-  WorkloadSimulator,
-} from '@kars-portal/workload-simulator';
-import {
-  buildInferencePolicyCrd,
-  buildKarsSandboxCrd,
-} from '@kars-portal/plugin-kars-common';
-import {
-  applyManifests,
   ClientNodeGateway,
   KarsClusterConnector,
-  readManifests,
 } from '@kars-portal/plugin-kars-node';
-import { buildCertificateCrd } from './certificateCrd';
+import { loopbackKubeConfig } from './embeddedCluster';
+import { startEmbeddedClusterThread } from './embeddedClusterThread';
 import { EmbeddedClusters } from './embeddedClusters';
-
-/**
- * The kubeconfig of the emulator's plain-HTTP address: the backend and the simulator run in the
- * emulator's process and reach it over loopback, where TLS would only spend the one event loop's
- * time on both ends. The admin token still goes with every request; client-node takes an http://
- * server only with TLS verification off (there is no TLS to verify). Pure.
- */
-export function loopbackKubeConfig(tls: KubeConfig, httpUrl: string) {
-  const [cluster] = tls.getClusters();
-  const loopback = new KubeConfig();
-  loopback.loadFromOptions({
-    clusters: [
-      {
-        name: cluster.name,
-        server: httpUrl,
-        skipTLSVerify: true,
-      },
-    ],
-    users: tls.getUsers(),
-    contexts: tls.getContexts(),
-    currentContext: tls.getCurrentContext(),
-  });
-  return loopback;
-}
 
 type ClusterConfig = Parameters<KarsClusterConnector['connect']>[0]['config'];
 
@@ -79,11 +42,11 @@ export function nodePoolsOf(config: ClusterConfig): NodePool[] {
 }
 
 /**
- * Type `embedded`: starts the Kubernetes API emulator in-process with the kars CRDs and
- * cert-manager's Certificate ({@link buildCertificateCrd}), applies the
- * bootstrap manifests (`embedded.bootstrapManifests`, CRDs excepted: they come from kars-common),
- * and runs the workload simulator beside it; both reach it over loopback HTTP. Refused for a production cluster. Each running cluster
- * is in `clusters` (for the Kubernetes plugin) until it stops.
+ * Type `embedded`: the Kubernetes API emulator with the kars CRDs, the bootstrap manifests
+ * (`embedded.bootstrapManifests`) and the workload simulator (embeddedCluster.ts), in a thread of
+ * their own (embeddedClusterThread.ts); the backend reaches it over loopback HTTP. Refused for a
+ * production cluster. Each running cluster is in `clusters` (for the Kubernetes plugin) until it
+ * stops.
  */
 export const createEmbeddedClusterConnector = (
   clusters: EmbeddedClusters,
@@ -94,75 +57,38 @@ export const createEmbeddedClusterConnector = (
         `kars.clusters[${name}]: an embedded cluster cannot be a production cluster`,
       );
     }
-    let simulator: WorkloadSimulator | undefined;
-    const emulator = await startKubeEmulator({
-      port: 0,
-      stateFile: config.getOptionalString('embedded.stateFile'),
-      // pods/log: the simulated containers' logs (before the simulator runs: no kubelet, 204).
-      podLogs: request =>
-        simulator
-          ? simulator.podLogs(request)
-          : Promise.resolve(void request.res.writeHead(204).end()),
-      crds: [
-        buildKarsSandboxCrd(),
-        buildInferencePolicyCrd(),
-        buildCertificateCrd(),
-      ],
-    });
-    try {
-      const kubeconfigFile = config.getOptionalString(
-        'embedded.kubeconfigFile',
-      );
-      if (kubeconfigFile) {
-        fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
-        fs.writeFileSync(kubeconfigFile, emulator.kubeconfigYaml, {
-          mode: 0o600,
-        });
-      }
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromString(emulator.kubeconfigYaml);
-      const loopback = loopbackKubeConfig(kubeConfig, emulator.url);
-      const gateway = new ClientNodeGateway(loopback);
-      const bootstrap = config.getOptionalString('embedded.bootstrapManifests');
-      if (bootstrap) {
-        await applyManifests(
-          gateway,
-          readManifests(bootstrap).filter(
-            o => o.kind !== 'CustomResourceDefinition',
-          ),
-          'kars-portal-bootstrap',
-        );
-      }
-      const running = await startWorkloadSimulator({
-        kubeConfig: loopback,
+    const kubeconfigFile = config.getOptionalString('embedded.kubeconfigFile');
+    const cluster = await startEmbeddedClusterThread(
+      {
+        stateFile: config.getOptionalString('embedded.stateFile'),
+        kubeconfigFile,
+        bootstrapManifests: config.getOptionalString(
+          'embedded.bootstrapManifests',
+        ),
         nodePools: nodePoolsOf(config),
         readyDelayMs: config.getOptionalNumber('embedded.readyDelayMs') ?? 3000,
-        prometheusPort: 0,
         gatewayPort: config.getOptionalNumber('embedded.gatewayPort') ?? 0,
-      });
-      simulator = running;
-      clusters.add({ name, kubeConfig });
-      logger.info(
-        `embedded cluster ${name} at ${emulator.url} (kubeconfig ${
-          kubeconfigFile ?? emulator.kubeconfigPath
-        }); simulated Prometheus at ${
-          running.prometheusUrl
-        }; simulated A2A gateway at ${running.gatewayUrl}`,
-      );
-      return {
-        gateway,
-        prometheusUrl: running.prometheusUrl,
-        embedded: true,
-        simulated: true,
-        async stop() {
-          clusters.remove(name);
-          await running.stop();
-          await emulator.stop();
-        },
-      };
-    } catch (error) {
-      await emulator.stop();
-      throw error;
-    }
+      },
+      error =>
+        logger.error(`embedded cluster ${name} stopped: ${error.message}`),
+    );
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(cluster.kubeconfigYaml);
+    clusters.add({ name, kubeConfig });
+    logger.info(
+      `embedded cluster ${name} at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath}); simulated Prometheus at ${cluster.prometheusUrl}; simulated A2A gateway at ${cluster.gatewayUrl}`,
+    );
+    return {
+      gateway: new ClientNodeGateway(
+        loopbackKubeConfig(kubeConfig, cluster.url),
+      ),
+      prometheusUrl: cluster.prometheusUrl,
+      embedded: true,
+      simulated: true,
+      async stop() {
+        clusters.remove(name);
+        await cluster.stop();
+      },
+    };
   },
 });

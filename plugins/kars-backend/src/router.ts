@@ -35,6 +35,7 @@ import {
 import { readKubeEvents } from './service/events/kubeEvents';
 import { SandboxLogs, writeRedacted } from './service/logs/SandboxLogs';
 import { listingETag, matchesETag } from './service/listingETag';
+import { RecentPages } from './service/RecentPages';
 import { SandboxServices } from './service/sandboxServices';
 import { parseOrThrow } from './service/validation';
 import { SandboxAccess } from './sandboxAccess';
@@ -80,6 +81,7 @@ export async function createRouter(
   }
 
   const authorize = access.authorize.bind(access);
+  const recentPages = new RecentPages();
 
   /** Resource checks need the sandbox to exist: a 404 comes before a 403. */
   const existing = (name: string) => fleet.getSandbox(name);
@@ -93,7 +95,8 @@ export async function createRouter(
   /**
    * The fleet list (the caller's read decision kept a few seconds per token, see ReadDecisions),
    * with a weak ETag of the listing's generation, the query, the caller and their
-   * permission decision: a matching If-None-Match is answered 304 without building the page.
+   * permission decision: a matching If-None-Match is answered 304 without building the page, and
+   * a page asked again under the same ETag is sent as it was built (RecentPages).
    */
   router.get('/sandboxes', async (req, res) => {
     const { credentials, actor } = await caller(req);
@@ -118,11 +121,13 @@ export async function createRouter(
       res.set('ETag', etag).status(304).end();
       return;
     }
-    const page = views.list(
-      req.query as Record<string, string>,
-      access.visibleOwner(decision),
+    const body = recentPages.bodyOf(etag, () =>
+      views.list(
+        req.query as Record<string, string>,
+        access.visibleOwner(decision),
+      ),
     );
-    res.set('ETag', etag).json(page);
+    res.set('ETag', etag).type('json').send(body);
   });
 
   router.post('/sandboxes/validate', async (req, res) => {
