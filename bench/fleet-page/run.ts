@@ -316,7 +316,12 @@ async function apiTimes(token: string): Promise<Stat[]> {
 /** In every page: when the first fleet row appeared, the last input and click, and a DOM waiter. */
 function instrument() {
   const w = window as any;
-  const bench = { firstRow: -1, lastInput: -1, lastClick: -1 } as any;
+  const bench = {
+    firstRow: -1,
+    sidebar: -1,
+    lastInput: -1,
+    lastClick: -1,
+  } as any;
   w.__bench = bench;
   document.addEventListener(
     'input',
@@ -362,6 +367,9 @@ function instrument() {
       });
     });
   new MutationObserver((_, observer) => {
+    if (bench.sidebar < 0 && document.querySelector('nav')) {
+      bench.sidebar = performance.now();
+    }
     if (document.querySelector(rowSelector)) {
       bench.firstRow = performance.now();
       observer.disconnect();
@@ -424,6 +432,7 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     coldRender: [] as number[],
     coldRequest: [] as number[],
     warmRender: [] as number[],
+    warmSidebar: [] as number[],
     warmBeforeRequest: [] as number[],
     warmRequest: [] as number[],
     warmAfterResponse: [] as number[],
@@ -441,11 +450,12 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForSelector(ROW, { timeout: 120000 });
-    const firstRow: number = await page.evaluate(
-      () => (window as any).__bench.firstRow,
-    );
+    const { firstRow, sidebar } = await page.evaluate(() => ({
+      firstRow: (window as any).__bench.firstRow as number,
+      sidebar: (window as any).__bench.sidebar as number,
+    }));
     const req = await request(page, 'sort=name&order=asc');
-    return { page, firstRow, req };
+    return { page, firstRow, sidebar, req };
   };
 
   for (let r = 0; r < runs; r++) {
@@ -461,8 +471,9 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     const warm = await browser.newContext({ storageState });
     await warm.addInitScript(instrument);
     await (await open(warm)).page.close();
-    const { page, firstRow, req } = await open(warm);
+    const { page, firstRow, sidebar, req } = await open(warm);
     s.warmRender.push(firstRow);
+    s.warmSidebar.push(sidebar);
     s.warmBeforeRequest.push(req.start);
     s.warmRequest.push(req.end - req.start);
     s.warmAfterResponse.push(firstRow - req.end);
@@ -537,6 +548,10 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     {
       what: 'first render, new tab (cached bundle): navigation → first row',
       values: s.warmRender,
+    },
+    {
+      what: "↳ navigation → the app's sidebar shown (no kars code yet)",
+      values: s.warmSidebar,
     },
     {
       what: '↳ navigation → list request sent (bundle, sign-in)',

@@ -450,8 +450,13 @@ async function main() {
       ['admin', [adminConfig]],
     ] as const) {
       const started = Date.now();
+      // The backend writes the embedded cluster's kubeconfig when the cluster runs.
+      fs.rmSync(KUBECONFIG, { force: true });
       child = startBackend([...extra], `backend-${who.split(' ')[0]}.log`);
       const token = await signIn();
+      await waitFor("the embedded cluster's kubeconfig", 120_000, async () =>
+        fs.existsSync(KUBECONFIG) ? true : undefined,
+      );
       const seedStart = Date.now();
       const written = await seed();
       const { clusters } = (await (

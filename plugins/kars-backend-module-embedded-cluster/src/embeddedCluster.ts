@@ -94,10 +94,11 @@ export async function startEmbeddedCluster(
   });
   try {
     if (options.kubeconfigFile) {
+      // Written whole, then renamed: a reader never sees half a kubeconfig.
       fs.mkdirSync(path.dirname(options.kubeconfigFile), { recursive: true });
-      fs.writeFileSync(options.kubeconfigFile, emulator.kubeconfigYaml, {
-        mode: 0o600,
-      });
+      const partial = `${options.kubeconfigFile}.partial`;
+      fs.writeFileSync(partial, emulator.kubeconfigYaml, { mode: 0o600 });
+      fs.renameSync(partial, options.kubeconfigFile);
     }
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(emulator.kubeconfigYaml);
