@@ -4,7 +4,10 @@ import Typography from '@material-ui/core/Typography';
 import Box from '@material-ui/core/Box';
 import { Gauge } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import WarningIcon from '@material-ui/icons/Warning';
@@ -161,12 +164,24 @@ export function actorEntityRef(actor: string): string | undefined {
   }
 }
 
-/** An owner or actor as a link to its catalog entity when it is one, as text otherwise. */
-export function PrincipalLink(props: { entityRef?: string }) {
-  const { entityRef } = props;
+/**
+ * An owner or actor as a link to its catalog entity when it is one, as text otherwise. The link
+ * shows the entity's title from the catalog; `asRef` shows its ref instead ("team-a"), without the
+ * catalog lookup, the icon and the tooltip of each link, for tables of many rows.
+ */
+export function PrincipalLink(props: { entityRef?: string; asRef?: boolean }) {
+  const { entityRef, asRef } = props;
   if (!entityRef) return <>—</>;
   const ref = actorEntityRef(entityRef);
-  return ref ? <EntityRefLink entityRef={ref} /> : <>{entityRef}</>;
+  if (!ref) return <>{entityRef}</>;
+  if (!asRef) return <EntityRefLink entityRef={ref} />;
+  const parsed = parseEntityRef(ref);
+  return (
+    <EntityRefLink
+      entityRef={ref}
+      title={humanizeEntityRef(parsed, { defaultKind: parsed.kind })}
+    />
+  );
 }
 
 /** How much of a budget window is used: a fraction, or null (unknown), or a limit of 0 (none). */

@@ -91,7 +91,7 @@ const FleetRow = memo(function FleetRowView(props: { s: SandboxSummary }) {
         </EntityRefLink>
       </TableCell>
       <TableCell>
-        <PrincipalLink entityRef={s.owner} />
+        <PrincipalLink entityRef={s.owner} asRef />
       </TableCell>
       <TableCell style={{ whiteSpace: 'nowrap' }}>{s.cluster}</TableCell>
       <TableCell>
