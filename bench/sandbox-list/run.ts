@@ -6,9 +6,10 @@
  * permission is conditional (owner of team-a's sandboxes) and as an admin (every sandbox).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/sandbox-list/run.ts \
- *     [--sandboxes 5000] [--seconds 10] [--small] [--profile]
+ *     [--sandboxes 5000] [--seconds 10] [--creates 1000] [--small] [--profile]
  *
- * --small: 200 sandboxes, 2 s per measurement (for CI). --profile: the backend runs with the
+ * --small: 200 sandboxes, 2 s per measurement, 100 creates (for CI). --creates: how many sandboxes
+ * the admin then creates through the API, 16 at a time (after as many dry runs). --profile: the backend runs with the
  * inspector, and each row with 100 clients is CPU-profiled into /tmp/kars-bench-list/*.cpuprofile
  * (summed up by bench/lib/profileSummary.ts). The sandboxes are written straight into the
  * embedded cluster through its admin kubeconfig (KarsSandbox objects and their status). The
@@ -44,6 +45,7 @@ const small = args.includes('--small');
 const count = option('--sandboxes', small ? 200 : 5000);
 const seconds = option('--seconds', small ? 2 : 10);
 const profile = args.includes('--profile');
+const creates = option('--creates', small ? 100 : 1000);
 const CLIENTS = [1, 10, 100];
 
 /** The figures issue 19 reports at 5,000 sandboxes, before the index. */
@@ -325,7 +327,7 @@ interface Figures {
 
 /** `clients` loops asking the same query for `seconds`; latencies of the expected answers. */
 async function load(
-  query: string,
+  query: string | (() => string),
   token: string,
   clients: number,
   expected: number,
@@ -339,7 +341,11 @@ async function load(
     Array.from({ length: clients }, async () => {
       while (Date.now() < end) {
         const t = process.hrtime.bigint();
-        const res = await get(query, token, etag).catch(() => undefined);
+        const res = await get(
+          typeof query === 'string' ? query : query(),
+          token,
+          etag,
+        ).catch(() => undefined);
         if (res?.status === expected) {
           latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
         } else {
@@ -359,11 +365,20 @@ async function load(
   };
 }
 
-const QUERIES: Array<[string, string]> = [
+/**
+ * The queries measured. Every client asks the same one, as polling tabs of one user do, so its
+ * page is built once per change of the fleet (the backend keeps recent pages by ETag); the last
+ * asks for a different sandbox's name each time, so every request builds its page.
+ */
+const QUERIES: Array<[string, string | (() => string)]> = [
   ['default page', ''],
   ['search q=tenant-42', 'q=tenant-42'],
   ['sort=budget desc', 'sort=budget&order=desc'],
   ['filter trouble=true', 'trouble=true'],
+  [
+    'search, a new term each request',
+    () => `q=${nameOf(Math.floor(Math.random() * count))}`,
+  ],
 ];
 
 /** The load, CPU-profiled into WORK_DIR when --profile is given and `clients` is 100. */
@@ -392,10 +407,14 @@ async function measure(
   const rows: string[] = [];
   const total = await listCount(token);
   console.log(`\n${who}: sees ${total} of ${count} sandboxes`);
-  for (const [what, query] of [...QUERIES, ['If-None-Match → 304', '']]) {
-    const first = await get(query, token);
+  for (const [what, query] of [
+    ...QUERIES,
+    ['If-None-Match → 304', ''] as const,
+  ]) {
+    const asked = typeof query === 'string' ? query : query();
+    const first = await get(asked, token);
     if (first.status !== 200)
-      throw new Error(`GET ?${query}: ${first.status} ${first.body}`);
+      throw new Error(`GET ?${asked}: ${first.status} ${first.body}`);
     const revalidate = what.startsWith('If-None-Match');
     for (const clients of CLIENTS) {
       const f = await profiled(
@@ -423,6 +442,65 @@ async function measure(
   return rows;
 }
 
+/**
+ * `POST /api/kars/sandboxes` as an admin, `concurrency` at a time: first with `?dryRun=true`
+ * (authentication, the permission, validation and admission, the server's dry run: everything a
+ * create does but write), then for real (the KarsSandbox, its credentials Secret, the audit row,
+ * read-your-writes). The backend does not reconcile here (another controller owns the cluster), so
+ * this is the create path alone.
+ */
+async function measureCreates(token: string, creates: number) {
+  const concurrency = 16;
+  const rows: string[] = [];
+  for (const dryRun of [true, false]) {
+    const latencies: number[] = [];
+    let failed = 0;
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < creates) {
+          const i = next++;
+          const t = process.hrtime.bigint();
+          const res = await fetch(
+            `${BASE}/api/kars/sandboxes${dryRun ? '?dryRun=true' : ''}`,
+            {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${token}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({
+                name: `created-${String(i).padStart(5, '0')}`,
+                spec: { owner: teamOf(i) },
+              }),
+            },
+          );
+          await res.text();
+          if (res.status === (dryRun ? 200 : 201)) {
+            latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+          } else {
+            failed++;
+          }
+        }
+      }),
+    );
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    latencies.sort((a, b) => a - b);
+    const row = `| POST /sandboxes${
+      dryRun ? '?dryRun=true' : ''
+    } | ${concurrency} | ${latencies.length} | ${quantile(
+      latencies,
+      0.5,
+    ).toFixed(1)} | ${quantile(latencies, 0.99).toFixed(1)} | ${(
+      latencies.length / wall
+    ).toFixed(1)} | ${failed} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  return rows;
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -444,6 +522,7 @@ async function main() {
     process.exit(130);
   });
   const rows: string[] = [];
+  const createRows: string[] = [];
   try {
     for (const [who, extra] of [
       ['conditional (team-a member)', []],
@@ -491,6 +570,8 @@ async function main() {
           )
         : undefined;
       rows.push(...(await measure(who, token, inspectorUrl)));
+      if (who === 'admin')
+        createRows.push(...(await measureCreates(token, creates)));
       await stopBackend(child);
     }
   } finally {
@@ -505,6 +586,14 @@ async function main() {
   );
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const row of rows) console.log(row);
+  console.log(
+    `\nPOST /api/kars/sandboxes as an admin beside ${count} sandboxes, the backend not reconciling\n`,
+  );
+  console.log(
+    '| request | in flight | answered | p50 ms | p99 ms | per second | failed |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of createRows) console.log(row);
 }
 
 main().catch(error => {
