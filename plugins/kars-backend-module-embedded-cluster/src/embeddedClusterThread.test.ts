@@ -91,6 +91,36 @@ describe('startEmbeddedClusterThread', () => {
     expect(failures).toEqual([]);
   });
 
+  it('starts in a backend given process-wide Node options, which Node refuses for a thread', () => {
+    const script = `
+      const { startEmbeddedClusterThread } = require(${JSON.stringify(
+        require.resolve('./embeddedClusterThread'),
+      )});
+      const { DEFAULT_NODE_POOLS } = require(${JSON.stringify(
+        require.resolve('@kars-portal/workload-simulator'),
+      )});
+      startEmbeddedClusterThread(
+        { nodePools: DEFAULT_NODE_POOLS, readyDelayMs: 100, gatewayPort: 0 },
+        error => { throw error; },
+      ).then(async cluster => {
+        const res = await fetch(cluster.url + '/version');
+        await cluster.stop();
+        process.stdout.write(String(res.status));
+      });`;
+    const status = execFileSync(
+      process.execPath,
+      [
+        '--max-old-space-size=2048',
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '-e',
+        script,
+      ],
+      { timeout: 60_000, encoding: 'utf8' },
+    );
+    expect(status).toBe('200');
+  });
+
   it('fails to start with the error the cluster met in its thread', async () => {
     const missing = path.join(workDir, 'no-such-folder');
     await expect(

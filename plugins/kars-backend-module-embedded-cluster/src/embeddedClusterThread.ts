@@ -18,22 +18,21 @@ export interface EmbeddedClusterThread extends EmbeddedClusterAddresses {
 }
 
 /**
- * The thread's entry. The package runs from its TypeScript sources (it is private: the dev
- * portal, tests and benchmarks), so the thread loads them with Backstage's transform, as the
- * backend does.
+ * The thread's code: Backstage's TypeScript transform, then the entry. The package runs from its
+ * TypeScript sources (it is private: the dev portal, tests and benchmarks). The transform is
+ * required in the thread rather than given as an option, so that the thread inherits the
+ * process's own options (Node refuses process-wide ones such as --max-old-space-size when they
+ * are given to a thread).
  */
-function workerEntry() {
-  return {
-    file: resolvePackagePath(
-      '@kars-portal/plugin-kars-backend-module-embedded-cluster',
-      'src/embeddedClusterWorker.ts',
-    ),
-    execArgv: [
-      ...process.execArgv,
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-    ],
-  };
+function workerCode() {
+  const transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+  const entry = resolvePackagePath(
+    '@kars-portal/plugin-kars-backend-module-embedded-cluster',
+    'src/embeddedClusterWorker.ts',
+  );
+  return `require(${JSON.stringify(transform)});\nrequire(${JSON.stringify(
+    entry,
+  )});\n`;
 }
 
 /**
@@ -45,8 +44,10 @@ export function startEmbeddedClusterThread(
   options: EmbeddedClusterOptions,
   onFailure: (error: Error) => void,
 ): Promise<EmbeddedClusterThread> {
-  const { file, execArgv } = workerEntry();
-  const worker = new Worker(file, { workerData: options, execArgv });
+  const worker = new Worker(workerCode(), {
+    eval: true,
+    workerData: options,
+  });
   let started = false;
   let stopping = false;
   return new Promise((resolve, reject) => {
