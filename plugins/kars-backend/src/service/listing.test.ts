@@ -46,6 +46,24 @@ describe('pageSummaries', () => {
     ]);
   });
 
+  it('searches the name, and the model and owner whatever their case', () => {
+    const rows = [
+      row('alpha', { model: 'Phi-4', owner: 'user:default/Jane' }),
+      row('beta', { model: 'gpt-4o', owner: 'group:default/team-b' }),
+      row('phi-gamma', { owner: undefined }),
+    ];
+    expect(names(pageSummaries(rows, { q: 'phi' }))).toEqual([
+      'alpha',
+      'phi-gamma',
+    ]);
+    expect(names(pageSummaries(rows, { q: 'jane' }))).toEqual(['alpha']);
+    expect(names(pageSummaries(rows, { q: 'team-b' }))).toEqual(['beta']);
+    expect(names(pageSummaries(rows, { q: 'GPT-4O' }))).toEqual(['beta']);
+    // A new row of the same sandbox is searched by what it says now.
+    const changed = [{ ...rows[1], model: 'Phi-4-mini' }];
+    expect(names(pageSummaries(changed, { q: 'phi' }))).toEqual(['beta']);
+  });
+
   it('filters by cluster, and a cursor of one cluster is refused for another', () => {
     const rows = [
       row('a'),
