@@ -25,6 +25,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeGateway } from '@kars-portal/plugin-kars-node';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { buildSandboxObject } from '../../plugins/kars-backend/src/service/sandboxObject';
+import { processUsage, quantile, sleep } from '../lib/backendProcess';
 import { cpuProfileOf, inspectorUrlIn } from '../lib/inspector';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -54,8 +55,6 @@ const BEFORE: Record<number, string> = {
   10: 'p99 2.6 s',
   100: 'p99 5.6 s; ~70 req/s max',
 };
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- the backend
 
@@ -134,20 +133,13 @@ async function listCount(token: string) {
     : undefined;
 }
 
-/** CPU time of a process in seconds, from /proc. */
-function cpuSeconds(pid: number) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** Waits until the backend uses under 10% of a core for 3 s in a row (its startup work done). */
 async function waitIdle(pid: number) {
-  let last = cpuSeconds(pid);
+  let last = processUsage(pid).cpuSeconds;
   let quiet = 0;
   for (let i = 0; quiet < 3 && i < 120; i++) {
     await sleep(1000);
-    const now = cpuSeconds(pid);
+    const now = processUsage(pid).cpuSeconds;
     quiet = now - last < 0.1 ? quiet + 1 : 0;
     last = now;
   }
@@ -310,12 +302,6 @@ function get(query: string, token: string, etag?: string) {
     },
   );
 }
-
-/** The value at fraction `q` of sorted values; NaN without any. */
-const quantile = (sorted: number[], q: number) =>
-  sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
-    : NaN;
 
 interface Figures {
   p50: number;
