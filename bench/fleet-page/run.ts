@@ -7,12 +7,15 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-page/run.ts \
  *     [--tenants 5000] [--runs 5] [--concurrency 4] [--build | --no-build] [--keep] [--attach]
- *     [--search tenant-42]
+ *     [--search tenant-42] [--profile DIR]
  *
  * --keep leaves the backend running (pid in /tmp/kars-bench-fleet/backend.pid); --attach measures a
  * kept one again without starting or seeding from scratch (it creates only missing tenants);
  * --no-settle measures without waiting for every sandbox to be Running and the backend to go idle
  * (only to try the script: the figures are then taken while the reconciler works).
+ * --profile DIR writes a CPU profile of the page per run (search, clear, sort and next page, from the
+ * first key to the last row) as DIR/fleet-page-run<N>.cpuprofile; `bench/lib/profileSummary.ts`
+ * with `--source-maps packages/app/dist/static` names the app's source files in it.
  */
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
@@ -45,6 +48,9 @@ const SEARCH = args.includes('--search')
 const keep = args.includes('--keep');
 const attach = args.includes('--attach');
 const settle = !args.includes('--no-settle');
+const PROFILE_DIR = args.includes('--profile')
+  ? path.resolve(args[args.indexOf('--profile') + 1])
+  : undefined;
 let build: 'always' | 'never' | 'stale' = 'stale';
 if (args.includes('--build')) build = 'always';
 if (args.includes('--no-build')) build = 'never';
@@ -413,6 +419,21 @@ async function timeUntil(
   ]);
 }
 
+/** Samples the page's main thread every 100 µs until `stop`, which returns the V8 CPU profile. */
+async function startProfile(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await cdp.send('Profiler.stop');
+      await cdp.detach();
+      return profile;
+    },
+  };
+}
+
 async function browserTimes(browser: Browser): Promise<Stat[]> {
   const url = `${BASE}/kars`;
   // Sign in once as the guest; later contexts start from its storage (signed in, empty HTTP cache).
@@ -482,6 +503,7 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     if (shown.caption !== `1–50 ${all}` || shown.rows !== 50)
       throw new Error(`unexpected first page: ${JSON.stringify(shown)}`);
 
+    const profiler = PROFILE_DIR ? await startProfile(warm, page) : undefined;
     // Search: type the term; the field waits 300 ms after the last key before it asks.
     const search = page.getByLabel('Search sandboxes');
     const searched = await timeUntil(
@@ -536,6 +558,11 @@ async function browserTimes(browser: Browser): Promise<Stat[]> {
     s.next.push(paged - (await clickTime()));
     const nreq = await request(page, 'cursor=');
     s.nextRequest.push(nreq.end - nreq.start);
+    if (profiler) {
+      const file = path.join(PROFILE_DIR!, `fleet-page-run${r + 1}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(await profiler.stop()));
+      console.log(`profile: ${file}`);
+    }
     await warm.close();
   }
 
@@ -588,6 +615,7 @@ async function main() {
     );
   }
   fs.mkdirSync(WORK_DIR, { recursive: true });
+  if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   console.log(
     `fleet-page benchmark: ${tenants} tenants, ${runs} runs, ${
       os.cpus().length

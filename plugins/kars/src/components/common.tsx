@@ -2,7 +2,7 @@ import { ReactElement } from 'react';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Box from '@material-ui/core/Box';
-import { Gauge } from '@backstage/core-components';
+import { Gauge, Link } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   EntityRefLink,
@@ -166,21 +166,24 @@ export function actorEntityRef(actor: string): string | undefined {
 
 /**
  * An owner or actor as a link to its catalog entity when it is one, as text otherwise. The link
- * shows the entity's title from the catalog; `asRef` shows its ref instead ("team-a"), without the
- * catalog lookup, the icon and the tooltip of each link, for tables of many rows.
+ * shows the entity's title from the catalog. A table of many rows passes `entityLink`, the catalog's
+ * entity route resolved once for the table (`useEntityRefLink`): the link then shows the ref
+ * ("team-a") without a catalog lookup, an icon, a tooltip or a route resolution per row.
  */
-export function PrincipalLink(props: { entityRef?: string; asRef?: boolean }) {
-  const { entityRef, asRef } = props;
+export function PrincipalLink(props: {
+  entityRef?: string;
+  entityLink?: (entityRef: string) => string;
+}) {
+  const { entityRef, entityLink } = props;
   if (!entityRef) return <>—</>;
   const ref = actorEntityRef(entityRef);
   if (!ref) return <>{entityRef}</>;
-  if (!asRef) return <EntityRefLink entityRef={ref} />;
+  if (!entityLink) return <EntityRefLink entityRef={ref} />;
   const parsed = parseEntityRef(ref);
   return (
-    <EntityRefLink
-      entityRef={ref}
-      title={humanizeEntityRef(parsed, { defaultKind: parsed.kind })}
-    />
+    <Link to={entityLink(ref)}>
+      {humanizeEntityRef(parsed, { defaultKind: parsed.kind })}
+    </Link>
   );
 }
 

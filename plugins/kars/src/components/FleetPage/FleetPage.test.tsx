@@ -139,10 +139,14 @@ describe('KarsFleetPage', () => {
     );
   });
 
-  it('links owners to the catalog and shows when each was reconciled, the exact time on hover', async () => {
+  it('links each sandbox and its owner to the catalog and shows when each was reconciled, the exact time on hover', async () => {
     fake.reset().addSandbox(tenantA());
     await renderLegacy(<KarsFleetContent />);
     const row = within((await screen.findByText('tenant-a')).closest('tr')!);
+    expect(row.getByRole('link', { name: 'tenant-a' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/tenant-a',
+    );
     expect(row.getByRole('link', { name: 'team-a' })).toHaveAttribute(
       'href',
       '/catalog/default/group/team-a',

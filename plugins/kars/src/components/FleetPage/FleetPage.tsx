@@ -11,11 +11,12 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import {
   EmptyState,
   Header,
+  Link,
   Page,
   Progress,
   TabbedLayout,
 } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ISOLATION_LEVELS,
@@ -80,18 +81,25 @@ export function budgetCell(budget: SandboxSummary['budget']): string {
   return `today ${f(day)}, month ${f(month)}`;
 }
 
-/** One sandbox's row; rendered again only when the sandbox's summary changes. */
-const FleetRow = memo(function FleetRowView(props: { s: SandboxSummary }) {
-  const { s } = props;
+/**
+ * One sandbox's row; rendered again only when the sandbox's summary changes. Its links take the
+ * catalog's entity route resolved once for the page: resolving it per link walks the app's whole
+ * route table, twice per row.
+ */
+const FleetRow = memo(function FleetRowView(props: {
+  s: SandboxSummary;
+  entityLink: (entityRef: string) => string;
+}) {
+  const { s, entityLink } = props;
   return (
     <TableRow>
       <TableCell>
-        <EntityRefLink entityRef={sandboxEntityRefs(s.name).resource}>
+        <Link to={entityLink(sandboxEntityRefs(s.name).resource)}>
           {s.name}
-        </EntityRefLink>
+        </Link>
       </TableCell>
       <TableCell>
-        <PrincipalLink entityRef={s.owner} asRef />
+        <PrincipalLink entityRef={s.owner} entityLink={entityLink} />
       </TableCell>
       <TableCell style={{ whiteSpace: 'nowrap' }}>{s.cluster}</TableCell>
       <TableCell>
@@ -197,9 +205,17 @@ export function KarsFleetContent(props: { pageSize?: number }) {
 
   const first = (cursors.length - 1) * pageSize;
   const items = page.value?.items;
+  const entityLink = useEntityRefLink();
   const rows = useMemo(
-    () => items?.map(s => <FleetRow key={`${s.cluster}/${s.name}`} s={s} />),
-    [items],
+    () =>
+      items?.map(s => (
+        <FleetRow
+          key={`${s.cluster}/${s.name}`}
+          s={s}
+          entityLink={entityLink}
+        />
+      )),
+    [items, entityLink],
   );
   let body: ReactNode;
   if (page.error) {
