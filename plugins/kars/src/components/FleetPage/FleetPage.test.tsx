@@ -1,4 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
 import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import {
@@ -155,6 +159,35 @@ describe('KarsFleetPage', () => {
     const reconciled = row.getByTitle('2026-11-29 10:00:00Z');
     expect(reconciled.tagName).toBe('TIME');
     expect(reconciled.textContent).toMatch(/ ago$|^yesterday$|^last \w+$/);
+  });
+
+  it("gives its rows and cells MUI's classes of a small table's body, with their styles loaded", async () => {
+    await renderLegacy(<KarsFleetContent />);
+    const row = (await screen.findByText('tenant-0000')).closest('tr')!;
+    const mui = render(
+      <Table size="small">
+        <TableBody>
+          <TableRow>
+            <TableCell>x</TableCell>
+          </TableRow>
+        </TableBody>
+      </Table>,
+    );
+    const muiRow = mui.container.querySelector('tr')!;
+    expect(row.className).toBe(muiRow.className);
+    const cells = Array.from(row.querySelectorAll(':scope > td'));
+    expect(cells).toHaveLength(9);
+    for (const cell of cells) {
+      expect(cell.className).toBe(muiRow.querySelector('td')!.className);
+    }
+    const styled = Array.from(document.querySelectorAll('style'))
+      .map(style => style.textContent ?? '')
+      .join('\n');
+    for (const name of row.className
+      .split(' ')
+      .concat(cells[0].className.split(' '))) {
+      expect(styled).toContain(`.${name}`);
+    }
   });
 
   it("shows each sandbox's cluster and filters by cluster on the server", async () => {
