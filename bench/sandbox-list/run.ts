@@ -311,28 +311,23 @@ interface Figures {
   failed: number;
 }
 
-/** `clients` loops asking the same query for `seconds`; latencies of the expected answers. */
-async function load(
-  query: string | (() => string),
-  token: string,
+/**
+ * `clients` loops, each sending its next request when its last is answered, while `more()` holds:
+ * the latencies of the requests answered as wanted (`request` resolves true), the rest counted.
+ */
+async function closedLoop(
   clients: number,
-  expected: number,
-  etag?: string,
+  more: () => boolean,
+  request: () => Promise<boolean>,
 ): Promise<Figures> {
   const latencies: number[] = [];
   let failed = 0;
-  const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (Date.now() < end) {
+      while (more()) {
         const t = process.hrtime.bigint();
-        const res = await get(
-          typeof query === 'string' ? query : query(),
-          token,
-          etag,
-        ).catch(() => undefined);
-        if (res?.status === expected) {
+        if (await request().catch(() => false)) {
           latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
         } else {
           failed++;
@@ -341,7 +336,7 @@ async function load(
     }),
   );
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
+  latencies.sort((x, y) => x - y);
   return {
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
@@ -349,6 +344,24 @@ async function load(
     requests: latencies.length,
     failed,
   };
+}
+
+/** `clients` loops asking the same query for `seconds`; latencies of the expected answers. */
+function load(
+  query: string | (() => string),
+  token: string,
+  clients: number,
+  expected: number,
+  etag?: string,
+): Promise<Figures> {
+  const end = Date.now() + seconds * 1000;
+  return closedLoop(
+    clients,
+    () => Date.now() < end,
+    async () =>
+      (await get(typeof query === 'string' ? query : query(), token, etag))
+        .status === expected,
+  );
 }
 
 /**
@@ -439,48 +452,37 @@ async function measureCreates(token: string, creates: number) {
   const concurrency = 16;
   const rows: string[] = [];
   for (const dryRun of [true, false]) {
-    const latencies: number[] = [];
-    let failed = 0;
     let next = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < creates) {
-          const i = next++;
-          const t = process.hrtime.bigint();
-          const res = await fetch(
-            `${BASE}/api/kars/sandboxes${dryRun ? '?dryRun=true' : ''}`,
-            {
-              method: 'POST',
-              headers: {
-                authorization: `Bearer ${token}`,
-                'content-type': 'application/json',
-              },
-              body: JSON.stringify({
-                name: `created-${String(i).padStart(5, '0')}`,
-                spec: { owner: teamOf(i) },
-              }),
+    const figures = await closedLoop(
+      concurrency,
+      () => next < creates,
+      async () => {
+        const i = next++;
+        const res = await fetch(
+          `${BASE}/api/kars/sandboxes${dryRun ? '?dryRun=true' : ''}`,
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
             },
-          );
-          await res.text();
-          if (res.status === (dryRun ? 200 : 201)) {
-            latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-          } else {
-            failed++;
-          }
-        }
-      }),
+            body: JSON.stringify({
+              name: `created-${String(i).padStart(5, '0')}`,
+              spec: { owner: teamOf(i) },
+            }),
+          },
+        );
+        await res.text();
+        return res.status === (dryRun ? 200 : 201);
+      },
     );
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    latencies.sort((a, b) => a - b);
     const row = `| POST /sandboxes${
       dryRun ? '?dryRun=true' : ''
-    } | ${concurrency} | ${latencies.length} | ${quantile(
-      latencies,
-      0.5,
-    ).toFixed(1)} | ${quantile(latencies, 0.99).toFixed(1)} | ${(
-      latencies.length / wall
-    ).toFixed(1)} | ${failed} |`;
+    } | ${concurrency} | ${figures.requests} | ${figures.p50.toFixed(
+      1,
+    )} | ${figures.p99.toFixed(1)} | ${figures.perSecond.toFixed(1)} | ${
+      figures.failed
+    } |`;
     console.log(row);
     rows.push(row);
   }
