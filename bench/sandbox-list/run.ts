@@ -367,7 +367,7 @@ function load(
 /**
  * The queries measured. Every client asks the same one, as polling tabs of one user do, so its
  * page is built once per change of the fleet (the backend keeps recent pages by ETag); the last
- * asks for a different sandbox's name each time, so every request builds its page.
+ * two ask for another sandbox each time (a search term, a name), so every request builds its page.
  */
 const QUERIES: Array<[string, string | (() => string)]> = [
   ['default page', ''],
@@ -377,6 +377,13 @@ const QUERIES: Array<[string, string | (() => string)]> = [
   [
     'search, a new term each request',
     () => `q=${nameOf(Math.floor(Math.random() * count))}`,
+  ],
+  [
+    'one sandbox by name, another each request (as the catalog reads)',
+    () =>
+      `name=${nameOf(
+        Math.floor(Math.random() * count),
+      )}&include=spec,agentCard`,
   ],
 ];
 

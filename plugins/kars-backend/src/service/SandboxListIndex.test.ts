@@ -177,6 +177,9 @@ const QUERIES: ListSandboxesQuery[] = [
   { owner: 'group:default/nobody', limit: 500 },
   { cluster: 'east', sort: 'isolation', order: 'desc', limit: 500 },
   { name: 'tenant-007', limit: 500 },
+  { name: 'tenant-008', phase: 'Running', order: 'desc' },
+  { name: 'tenant-009', owner: 'group:team-a' },
+  { name: 'tenant-404' },
   { limit: 7 },
   { sort: 'model', order: 'desc', limit: 13 },
 ];

@@ -68,8 +68,8 @@ const sameSources = (a: SandboxSummary, b: SandboxSummary) =>
  * The fleet list kept from the clusters' watch caches: each sandbox's fleet row is made once per
  * version of its object (and again when its cluster's usage snapshot or channel check changes),
  * the rows are kept sorted by each sort key asked for (sorted once, then kept in order as objects
- * change) and by owner, so a `GET /sandboxes` filters and slices instead of mapping and sorting the
- * fleet. Its generation changes with every row.
+ * change), by owner and by name, so a `GET /sandboxes` filters and slices instead of mapping and
+ * sorting the fleet. Its generation changes with every row.
  */
 export class SandboxListIndex {
   /** A random name of this index: generations of two indexes never compare equal. */
@@ -131,15 +131,22 @@ export class SandboxListIndex {
     const ownerRows = owners?.map(o => this.byOwner.get(o) ?? new Set<Row>());
     const direction = query.order === 'asc' ? 1 : -1;
     const compare = this.compare.get(query.sort)!;
+    const pass = (rows: Iterable<Row>, allowed?: Set<string | undefined>) =>
+      [...rows]
+        .filter(
+          row => (!allowed || allowed.has(row.owner)) && matches(row.summary),
+        )
+        .sort((a, b) => direction * compare(a, b));
+    if (query.name) {
+      // One sandbox by name (the catalog reads each changed sandbox so): its row in each cluster.
+      const named = this.clusters.flatMap(c => c.rows.get(query.name!) ?? []);
+      return pageOf(pass(named, owners && new Set(owners)), query);
+    }
     if (
       ownerRows &&
       ownerRows.reduce((n, rows) => n + rows.size, 0) < this.size * GATHER_SHARE
     ) {
-      const gathered = ownerRows
-        .flatMap(rows => [...rows])
-        .filter(row => matches(row.summary))
-        .sort((a, b) => direction * compare(a, b));
-      return pageOf(gathered, query);
+      return pageOf(pass(ownerRows.flatMap(rows => [...rows])), query);
     }
     const allowed = owners && new Set(owners);
     const sorted = this.sortedBy(query.sort);
