@@ -7,6 +7,7 @@ import {
   clusterTargetNames,
   startClusterTarget,
 } from '@kars-portal/test-kit/cluster';
+import { eventually } from '../__testUtils__/backend';
 
 jest.setTimeout(180_000);
 
@@ -15,7 +16,9 @@ async function countingRelay(upstream: URL) {
   let opened = 0;
   let open = 0;
   let mostOpen = 0;
+  const sockets = new Set<net.Socket>();
   const relay = net.createServer(client => {
+    sockets.add(client);
     opened++;
     open++;
     mostOpen = Math.max(mostOpen, open);
@@ -28,6 +31,7 @@ async function countingRelay(upstream: URL) {
     client.on('error', close);
     server.on('error', close);
     client.once('close', () => {
+      sockets.delete(client);
       open--;
       close();
     });
@@ -36,7 +40,12 @@ async function countingRelay(upstream: URL) {
   return {
     port: (relay.address() as net.AddressInfo).port,
     counts: () => ({ opened, open, mostOpen }),
-    close: () => new Promise(r => relay.close(r)),
+    /** Stops relaying: the connections still open (kept alive by the pool) are cut. */
+    close: () =>
+      new Promise(r => {
+        relay.close(r);
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 
@@ -62,7 +71,8 @@ describe.each(clusterTargetNames())(
       await target?.stop();
     });
 
-    it('opens at most as many connections as requests in flight, over 10,000 requests', async () => {
+    /** The gateway, through a relay that counts its connections to the server. */
+    async function relayedGateway() {
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromString(
         fs.readFileSync(target.adminKubeconfigPath, 'utf8'),
@@ -82,7 +92,11 @@ describe.each(clusterTargetNames())(
         contexts: kubeConfig.getContexts(),
         currentContext: kubeConfig.getCurrentContext(),
       });
-      const gateway = new ClientNodeGateway(relayed);
+      return { gateway: new ClientNodeGateway(relayed), relay };
+    }
+
+    it('opens at most as many connections as requests in flight, over 10,000 requests', async () => {
+      const { gateway, relay } = await relayedGateway();
       const inFlight = 8;
       await gateway.create({
         apiVersion: 'v1',
@@ -132,6 +146,100 @@ describe.each(clusterTargetNames())(
       expect(counts.opened).toBeGreaterThan(0);
       expect(counts.opened).toBeLessThanOrEqual(inFlight);
       expect(counts.mostOpen).toBeLessThanOrEqual(inFlight);
+    });
+
+    it('gives each watch a connection of its own, outside the pool, delivers events whole and closes the connection when the watch stops', async () => {
+      const { gateway, relay } = await relayedGateway();
+      const namespace = await gateway.create({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'watches' },
+      });
+      // More than the 32 connections of the gateway's pool.
+      const watchCount = 40;
+      const seen = Array.from({ length: watchCount }, () => [] as string[]);
+      const ended: unknown[] = [];
+      const opening = Promise.all(
+        seen.map(events =>
+          gateway.watch<{
+            apiVersion: string;
+            kind: string;
+            metadata: { name: string; resourceVersion?: string };
+            data?: Record<string, string>;
+          }>(
+            'v1',
+            'ConfigMap',
+            {
+              namespace: 'watches',
+              resourceVersion: String(namespace.metadata.resourceVersion),
+            },
+            event => {
+              // kube-controller-manager adds kube-root-ca.crt to every namespace.
+              if (
+                event.type === 'BOOKMARK' ||
+                event.object.metadata.name === 'kube-root-ca.crt'
+              ) {
+                return;
+              }
+              events.push(
+                `${event.type} ${event.object.kind} ${
+                  event.object.metadata.name
+                } ${event.object.data?.big?.length ?? 0}`,
+              );
+            },
+            error => ended.push(error ?? 'ended'),
+          ),
+        ),
+      );
+      // More watches than the pool has connections: all open, and a request is still answered.
+      const handles = await Promise.race([
+        opening,
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new Error('the watches did not all open')),
+            20_000,
+          ),
+        ),
+      ]);
+      await gateway.get({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'watches',
+      });
+      expect(relay.counts().open).toBeGreaterThan(watchCount);
+
+      // A ConfigMap of 600 KB crosses many chunks of each stream: every watch gets it whole.
+      const big = 'x'.repeat(600_000);
+      await gateway.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'big', namespace: 'watches' },
+        data: { big },
+      });
+      await gateway.delete({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'big',
+        namespace: 'watches',
+      });
+      const expected = [
+        `ADDED ConfigMap big ${big.length}`,
+        `DELETED ConfigMap big ${big.length}`,
+      ];
+      await eventually(
+        'every watch seeing the create and the delete',
+        async () => seen.every(events => events.length >= 2),
+      );
+      for (const events of seen) expect(events).toEqual(expected);
+
+      const openBefore = relay.counts().open;
+      for (const handle of handles) handle.stop();
+      await eventually(
+        'the watches’ connections closed',
+        async () => relay.counts().open <= openBefore - watchCount,
+      );
+      expect(ended).toEqual([]);
+      await relay.close();
     });
   },
 );

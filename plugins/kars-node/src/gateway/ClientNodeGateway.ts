@@ -1,4 +1,4 @@
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Readable } from 'node:stream';
 import { KubeHttp } from './KubeHttp';
 import {
@@ -42,14 +42,13 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * The {@link KubeGateway} for a kubeconfig. Every read and write is plain JSON over one keep-alive
- * connection pool (`KubeHttp`), so what the backend sends is what the server stores; watches
- * use client-node's `Watch`, which hands over the server's JSON as it is.
+ * connection pool (`KubeHttp`), so what the backend sends is what the server stores; a watch is a
+ * stream of its own (`KubeHttp.stream`), read a line (one event) at a time.
  *
  * @public
  */
 export class ClientNodeGateway implements KubeGateway {
   private readonly http: KubeHttp;
-  private readonly watcher: Watch;
   private readonly discovery = new Map<
     string,
     Promise<Map<string, ServedResource>>
@@ -57,7 +56,6 @@ export class ClientNodeGateway implements KubeGateway {
 
   constructor(kubeConfig: KubeConfig) {
     this.http = new KubeHttp(kubeConfig);
-    this.watcher = new Watch(kubeConfig);
   }
 
   /** The resources of a group version, discovered once and again when a kind is not found. */
@@ -296,56 +294,90 @@ export class ClientNodeGateway implements KubeGateway {
     const path = await call(() =>
       this.collectionPath(apiVersion, kind, options.namespace),
     );
-    let stopped = false;
-    let controller: AbortController | undefined = undefined;
-    controller = await call(() =>
-      this.watcher.watch(
-        path,
+    const controller = new AbortController();
+    const response = await call(() =>
+      this.http.stream(
         {
-          resourceVersion: options.resourceVersion,
-          labelSelector: options.labelSelector,
-          allowWatchBookmarks: options.allowWatchBookmarks ?? true,
-          timeoutSeconds: options.timeoutSeconds,
+          path,
+          query: {
+            watch: true,
+            resourceVersion: options.resourceVersion,
+            labelSelector: options.labelSelector,
+            allowWatchBookmarks: options.allowWatchBookmarks ?? true,
+            timeoutSeconds: options.timeoutSeconds,
+          },
         },
-        (type, object) => {
-          if (stopped) return;
-          if (type === 'ERROR') {
-            const status = object as {
-              code?: number;
-              reason?: string;
-              message?: string;
-            };
-            stopped = true;
-            onDone(
-              new KubeApiError(
-                status.code ?? 500,
-                status.reason ?? 'Unknown',
-                status.message ?? 'watch error',
-              ),
-            );
-            controller?.abort();
-            return;
-          }
-          onEvent({
-            type: type as WatchEvent['type'],
-            object: { apiVersion, kind, ...object } as T,
-          });
-        },
-        error => {
-          if (stopped) return;
-          stopped = true;
-          // client-node ends a watch that saw no data for 30 s with a TimeoutError: that is an
-          // idle watch, not a failure; the caller resumes from the last resourceVersion.
-          const idle =
-            (error as { name?: string } | undefined)?.name === 'TimeoutError';
-          onDone(error && !idle ? toKubeApiError(error) : undefined);
-        },
+        controller.signal,
+        { longLived: true },
       ),
     );
+    let stopped = false;
+    const end = (error?: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      controller.abort();
+      onDone(error);
+    };
+    const line = (text: string) => {
+      let event: { type?: string; object?: Record<string, unknown> };
+      try {
+        event = JSON.parse(text);
+      } catch {
+        end(
+          new KubeApiError(
+            0,
+            'NetworkError',
+            'the watch sent a malformed event',
+          ),
+        );
+        return;
+      }
+      if (event.type === 'ERROR') {
+        const status = (event.object ?? {}) as {
+          code?: number;
+          reason?: string;
+          message?: string;
+        };
+        end(
+          new KubeApiError(
+            status.code ?? 500,
+            status.reason ?? 'Unknown',
+            status.message ?? 'watch error',
+          ),
+        );
+        return;
+      }
+      onEvent({
+        type: event.type as WatchEvent['type'],
+        object: { apiVersion, kind, ...event.object } as T,
+      });
+    };
+    // One JSON event per line; a chunk may end inside a line.
+    let pending = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      pending += chunk;
+      let start = 0;
+      for (
+        let newline = pending.indexOf('\n');
+        newline >= 0 && !stopped;
+        newline = pending.indexOf('\n', start)
+      ) {
+        if (newline > start) line(pending.slice(start, newline));
+        start = newline + 1;
+      }
+      pending = pending.slice(start);
+    });
+    response.on('end', () => {
+      if (pending.trim() && !stopped) line(pending);
+      end();
+    });
+    response.on('error', error => end(toKubeApiError(error)));
+    response.on('close', () => end());
     return {
       stop() {
         stopped = true;
-        controller?.abort();
+        controller.abort();
       },
     };
   }
@@ -371,6 +403,7 @@ export class ClientNodeGateway implements KubeGateway {
           },
         },
         signal,
+        { longLived: options.follow },
       ),
     );
   }

@@ -37,7 +37,9 @@ function statusOf(text: string): { reason?: string; message?: string } {
  */
 export class KubeHttp {
   private readonly server: URL;
-  private agent?: { key: string; agent: http.Agent };
+  private agents: Partial<
+    Record<'pool' | 'streams', { key: string; agent: http.Agent }>
+  > = {};
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -56,16 +58,19 @@ export class KubeHttp {
 
   /**
    * The response of a GET as a stream, once the server has answered 2xx; a KubeApiError for any
-   * other answer or a network failure. Aborting `signal` ends the request (and the stream).
+   * other answer or a network failure. Aborting `signal` ends the request (and the stream). A
+   * `longLived` stream (a watch) gets a connection of its own, outside the pool, so watches never
+   * take the pool's connections from requests.
    */
   async stream(
     request: Omit<KubeRequest, 'method' | 'body' | 'contentType'>,
     signal?: AbortSignal,
+    options: { longLived?: boolean } = {},
   ): Promise<http.IncomingMessage> {
-    const { url, headers, agent, secure } = await this.prepare({
-      ...request,
-      method: 'GET',
-    });
+    const { url, headers, agent, secure } = await this.prepare(
+      { ...request, method: 'GET' },
+      options.longLived,
+    );
     return new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = (secure ? https : http).request(
         url,
@@ -118,7 +123,7 @@ export class KubeHttp {
   }
 
   /** The URL, headers (authentication included), agent and payload of a request. */
-  private async prepare(request: KubeRequest) {
+  private async prepare(request: KubeRequest, longLived = false) {
     const options: Options = {};
     await this.kubeConfig.applyToHTTPSOptions(options as https.RequestOptions);
     const headers: Record<string, string> = {
@@ -144,15 +149,23 @@ export class KubeHttp {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const secure = url.protocol === 'https:';
-    const agent = this.agentFor(options, secure);
+    const agent = longLived
+      ? this.agentFor(options, secure, 'streams')
+      : this.agentFor(options, secure, 'pool');
     return { url, headers, agent, secure, payload };
   }
 
   /**
-   * One keep-alive agent for the TLS material of the kubeconfig, made anew only when that material
-   * changes (a rotated client certificate). A proxy in the kubeconfig keeps client-node's own agent.
+   * One agent of each kind for the TLS material of the kubeconfig, made anew only when that material
+   * changes (a rotated client certificate): the keep-alive `pool` of at most `maxSockets`
+   * connections for requests, and `streams`, a connection per long-lived stream, not kept. A proxy
+   * in the kubeconfig keeps client-node's own agent.
    */
-  private agentFor(options: Options, secure: boolean): http.Agent {
+  private agentFor(
+    options: Options,
+    secure: boolean,
+    kind: 'pool' | 'streams',
+  ): http.Agent {
     if (this.kubeConfig.getCurrentCluster()?.proxyUrl && options.agent) {
       return options.agent as http.Agent;
     }
@@ -171,23 +184,24 @@ export class KubeHttp {
       tls.rejectUnauthorized,
       tls.servername,
     ]);
-    if (this.agent?.key !== key) {
-      this.agent?.agent.destroy();
-      const pool = { keepAlive: true, maxSockets: this.maxSockets };
-      this.agent = {
-        key,
-        agent: secure
-          ? new https.Agent({ ...pool, ...tls })
-          : new http.Agent(pool),
-      };
-    }
-    return this.agent.agent;
+    const kept = this.agents[kind];
+    if (kept?.key === key) return kept.agent;
+    kept?.agent.destroy();
+    const settings =
+      kind === 'pool'
+        ? { keepAlive: true, maxSockets: this.maxSockets }
+        : { keepAlive: false };
+    const agent = secure
+      ? new https.Agent({ ...settings, ...tls })
+      : new http.Agent(settings);
+    this.agents[kind] = { key, agent };
+    return agent;
   }
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections and the long-lived streams. */
   close() {
-    this.agent?.agent.destroy();
-    this.agent = undefined;
+    for (const kept of Object.values(this.agents)) kept?.agent.destroy();
+    this.agents = {};
   }
 }
 
