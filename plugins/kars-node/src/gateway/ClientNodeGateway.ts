@@ -403,7 +403,6 @@ export class ClientNodeGateway implements KubeGateway {
           },
         },
         signal,
-        { longLived: options.follow },
       ),
     );
   }
