@@ -75,7 +75,6 @@ const parentOf = new Map<number, number>();
 for (const node of profile.nodes) {
   for (const child of node.children ?? []) parentOf.set(child, node.id);
 }
-const nodeById = new Map(profile.nodes.map(node => [node.id, node]));
 const fileOf = new Map<number, string>();
 for (const node of profile.nodes) {
   fileOf.set(
@@ -100,7 +99,7 @@ for (const node of profile.nodes) {
     id = parentOf.get(id)
   ) {
     const stackFile = fileOf.get(id);
-    if (stackFile && nodeById.get(id)!.callFrame.url) onStack.add(stackFile);
+    if (stackFile) onStack.add(stackFile);
   }
   for (const stackFile of onStack) {
     byFileInclusive.set(stackFile, (byFileInclusive.get(stackFile) ?? 0) + n);

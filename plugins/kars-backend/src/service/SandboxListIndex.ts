@@ -128,27 +128,25 @@ export class SandboxListIndex {
     if (visibleOwner) {
       owners = (owners ?? [...this.byOwner.keys()]).filter(visibleOwner);
     }
-    const ownerRows = owners?.map(o => this.byOwner.get(o) ?? new Set<Row>());
+    const allowed = owners && new Set(owners);
     const direction = query.order === 'asc' ? 1 : -1;
     const compare = this.compare.get(query.sort)!;
-    const pass = (rows: Iterable<Row>, allowed?: Set<string | undefined>) =>
+    const pass = (rows: Iterable<Row>, owned?: Set<string | undefined>) =>
       [...rows]
-        .filter(
-          row => (!allowed || allowed.has(row.owner)) && matches(row.summary),
-        )
+        .filter(row => (!owned || owned.has(row.owner)) && matches(row.summary))
         .sort((a, b) => direction * compare(a, b));
     if (query.name) {
       // One sandbox by name (the catalog reads each changed sandbox so): its row in each cluster.
       const named = this.clusters.flatMap(c => c.rows.get(query.name!) ?? []);
-      return pageOf(pass(named, owners && new Set(owners)), query);
+      return pageOf(pass(named, allowed), query);
     }
+    const ownerRows = owners?.map(o => this.byOwner.get(o) ?? new Set<Row>());
     if (
       ownerRows &&
       ownerRows.reduce((n, rows) => n + rows.size, 0) < this.size * GATHER_SHARE
     ) {
       return pageOf(pass(ownerRows.flatMap(rows => [...rows])), query);
     }
-    const allowed = owners && new Set(owners);
     const sorted = this.sortedBy(query.sort);
     const found: Row[] = [];
     const take = (row: Row) => {

@@ -149,9 +149,11 @@ export class KubeHttp {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const secure = url.protocol === 'https:';
-    const agent = longLived
-      ? this.agentFor(options, secure, 'streams')
-      : this.agentFor(options, secure, 'pool');
+    const agent = this.agentFor(
+      options,
+      secure,
+      longLived ? 'streams' : 'pool',
+    );
     return { url, headers, agent, secure, payload };
   }
 
