@@ -165,6 +165,53 @@ describeContract(
     );
 
     behaviour(
+      'a watch replays each version as it was written: merge, JSON and strategic merge patches change no earlier version',
+      async t => {
+        const ns = await t.newNamespace();
+        const first = await create(t, ns, 'p', { v: '1' }, { a: '1' });
+        const patchAs = async (contentType: string, body: unknown) =>
+          expect(
+            (
+              await t.raw.request('PATCH', paths.core(ns, 'configmaps', 'p'), {
+                body,
+                contentType,
+              })
+            ).status,
+          ).toBe(200);
+        await patchAs('application/merge-patch+json', {
+          metadata: { labels: { a: '2' } },
+          data: { v: '2' },
+        });
+        await patchAs('application/json-patch+json', [
+          { op: 'replace', path: '/metadata/labels/a', value: '3' },
+          { op: 'replace', path: '/data/v', value: '3' },
+        ]);
+        await patchAs('application/strategic-merge-patch+json', {
+          metadata: { labels: { a: '4' } },
+          data: { v: '4' },
+        });
+        await remove(t, ns, 'p');
+        const { events } = await t.raw.watch(
+          paths.core(ns, 'configmaps'),
+          { resourceVersion: first.metadata.resourceVersion },
+          { until: deletedOf('p'), timeoutMs: 10_000 },
+        );
+        expect(
+          ours(events, 'p').map(e => [
+            e.type,
+            e.object.metadata.labels,
+            e.object.data,
+          ]),
+        ).toEqual([
+          ['MODIFIED', { a: '2' }, { v: '2' }],
+          ['MODIFIED', { a: '3' }, { v: '3' }],
+          ['MODIFIED', { a: '4' }, { v: '4' }],
+          ['DELETED', { a: '4' }, { v: '4' }],
+        ]);
+      },
+    );
+
+    behaviour(
       'a watch without a resourceVersion starts with ADDED for every existing object',
       async t => {
         const ns = await t.newNamespace();

@@ -524,7 +524,15 @@ export class ResourceService {
     } catch (e) {
       throw badRequest(`error decoding patch: ${(e as Error).message}`);
     }
-    const current = this.present(t, clone(old));
+    // A merge patch and a JSON patch leave their target as it was (the JSON patch works on a
+    // copy), and the patched object is copied again as a body: only a strategic merge patch needs
+    // its own copy of the stored object.
+    const current = this.present(
+      t,
+      contentType === 'application/strategic-merge-patch+json'
+        ? clone(old)
+        : old,
+    );
     let patched: unknown;
     switch (contentType) {
       case 'application/merge-patch+json':

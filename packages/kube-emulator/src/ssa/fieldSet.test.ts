@@ -2,10 +2,13 @@ import { ListType } from '../api/types';
 import {
   appliedFieldSet,
   compare,
+  difference,
   formatPath,
   fromFieldsV1,
+  leadingElements,
   Schema,
   toFieldsV1,
+  union,
 } from './fieldSet';
 import { applyConfig } from './managedFields';
 
@@ -56,7 +59,37 @@ describe('field sets', () => {
         },
       },
     });
-    expect(fromFieldsV1(fields)).toEqual(set);
+    expect(fromFieldsV1(JSON.parse(JSON.stringify(fields)))).toEqual(set);
+  });
+
+  it('gives back a set itself when an operation leaves its members as they were, and encodes and decodes each once', () => {
+    const set = new Set(['f:spec\nf:replicas', 'f:metadata\nf:labels\nf:a']);
+    const other = new Set(['f:status\nf:phase']);
+    expect(difference(set, other)).toBe(set);
+    expect(difference(set, new Set())).toBe(set);
+    expect(union(set, new Set())).toBe(set);
+    expect(difference(set, new Set(['f:spec\nf:replicas']))).toEqual(
+      new Set(['f:metadata\nf:labels\nf:a']),
+    );
+    expect(union(set, other)).toEqual(new Set([...set, ...other]));
+    expect(set.size).toBe(2);
+
+    const fields = toFieldsV1(set);
+    expect(toFieldsV1(set)).toBe(fields);
+    expect(fromFieldsV1(fields)).toBe(set);
+    const sent = JSON.parse(JSON.stringify(fields));
+    const decoded = fromFieldsV1(sent);
+    expect(decoded).toEqual(set);
+    expect(fromFieldsV1(sent)).toBe(decoded);
+  });
+
+  it('reads the leading elements of a path without splitting the rest', () => {
+    expect(leadingElements('f:metadata\nf:labels\nf:a', 2)).toEqual([
+      'f:metadata',
+      'f:labels',
+    ]);
+    expect(leadingElements('f:metadata', 2)).toEqual(['f:metadata']);
+    expect(leadingElements('f:spec\nk:{"name":"c"}', 1)).toEqual(['f:spec']);
   });
 
   it('compares objects into added, modified and removed fields', () => {

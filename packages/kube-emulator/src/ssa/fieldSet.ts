@@ -51,48 +51,57 @@ export interface FieldNode {
   implicit?: boolean;
 }
 
-/** Every node (maps, list items, leaves) of `obj`, keyed by path. */
+/**
+ * Every node (maps, list items, leaves) of `obj`, keyed by path. The field names leading to a node
+ * are one stack, pushed and popped on the way (the schema's lookups read it, none keeps it).
+ */
 export function fieldNodes(
   obj: JsonObject,
   schema: Schema,
   implicitStructs: string[][] = [],
 ): Map<FieldPath, FieldNode> {
   const out = new Map<FieldPath, FieldNode>();
-  const isImplicit = (names: string[]) =>
+  const names: string[] = [];
+  const deepestImplicit = Math.max(0, ...implicitStructs.map(p => p.length));
+  const isImplicit = () =>
+    names.length <= deepestImplicit &&
     implicitStructs.some(
       p => p.length === names.length && p.every((s, i) => s === names[i]),
     );
-  function walkMap(m: JsonObject, path: FieldPath, names: string[]) {
-    for (const [key, value] of Object.entries(m)) {
+  function walkMap(m: JsonObject, path: FieldPath) {
+    for (const key of Object.keys(m)) {
+      const value = m[key];
       if (value === undefined) continue;
-      walkValue(value, joinPath(path, `f:${key}`), [...names, key]);
+      names.push(key);
+      walkValue(value, joinPath(path, `f:${key}`));
+      names.pop();
     }
   }
-  function walkValue(value: unknown, path: FieldPath, names: string[]) {
+  function walkValue(value: unknown, path: FieldPath) {
     if (isObject(value) && !schema.isAtomicMap?.(names)) {
       const empty = Object.keys(value).length === 0;
       out.set(path, {
         leaf: empty,
         value: empty ? '{}' : undefined,
-        implicit: isImplicit(names),
+        implicit: isImplicit(),
       });
-      walkMap(value, path, names);
+      walkMap(value, path);
       return;
     }
     if (Array.isArray(value)) {
       const lt = schema.listTypeAt(names);
       if (lt?.type === 'map' && value.length) {
-        out.set(path, { leaf: false, implicit: isImplicit(names) });
+        out.set(path, { leaf: false, implicit: isImplicit() });
         for (const item of value) {
           if (!isObject(item)) continue;
           const el = joinPath(path, keyElement(item, lt, names, schema));
           out.set(el, { leaf: false });
-          walkMap(item, el, names);
+          walkMap(item, el);
         }
         return;
       }
       if (lt?.type === 'set' && value.length) {
-        out.set(path, { leaf: false, implicit: isImplicit(names) });
+        out.set(path, { leaf: false, implicit: isImplicit() });
         for (const item of value)
           out.set(joinPath(path, `v:${JSON.stringify(item)}`), {
             leaf: true,
@@ -104,10 +113,10 @@ export function fieldNodes(
     out.set(path, {
       leaf: true,
       value: JSON.stringify(value),
-      implicit: isImplicit(names),
+      implicit: isImplicit(),
     });
   }
-  walkMap(obj, '', []);
+  walkMap(obj, '');
   return out;
 }
 
@@ -125,11 +134,24 @@ const STRIPPED_META = new Set([
   'deletionGracePeriodSeconds',
 ]);
 
+/** The first `count` elements of a path, without splitting all of it. */
+export function leadingElements(path: FieldPath, count: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < count && start <= path.length) {
+    const end = path.indexOf(SEP, start);
+    out.push(path.slice(start, end < 0 ? path.length : end));
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return out;
+}
+
 const isStripped = (path: FieldPath) => {
-  const els = splitPath(path);
-  if (els[0] === 'f:apiVersion' || els[0] === 'f:kind') return true;
-  if (els[0] !== 'f:metadata') return false;
-  return els.length === 1 || STRIPPED_META.has(els[1].slice(2));
+  const [top, second] = leadingElements(path, 2);
+  if (top === 'f:apiVersion' || top === 'f:kind') return true;
+  if (top !== 'f:metadata') return false;
+  return second === undefined || STRIPPED_META.has(second.slice(2));
 };
 
 /** Drops stripped paths and those under any of `ignored` top-level fields. */
@@ -187,15 +209,46 @@ export function compare(
   return { added, modified, removed };
 }
 
-export const union = (...sets: FieldSet[]): FieldSet =>
-  new Set(sets.flatMap(s => [...s]));
-export const difference = (a: FieldSet, b: FieldSet): FieldSet =>
-  new Set([...a].filter(p => !b.has(p)));
+/*
+ * Field sets are never changed once made. The operations below give back an input set itself when
+ * the result has the same members, so a manager a write did not touch keeps its set, and its
+ * FieldsV1 (memoised per set) is not encoded again.
+ */
+
+export function union(...sets: FieldSet[]): FieldSet {
+  const nonEmpty = sets.filter(s => s.size > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Set();
+  return new Set(nonEmpty.flatMap(s => [...s]));
+}
+
+export function difference(a: FieldSet, b: FieldSet): FieldSet {
+  if (!b.size) return a;
+  let kept = 0;
+  for (const p of a) if (!b.has(p)) kept++;
+  return kept === a.size ? a : new Set([...a].filter(p => !b.has(p)));
+}
+
 export const intersection = (a: FieldSet, b: FieldSet): FieldSet =>
   new Set([...a].filter(p => b.has(p)));
 
-/** Serialises a field set as FieldsV1 JSON. */
+const encoded = new WeakMap<FieldSet, JsonObject>();
+const decoded = new WeakMap<JsonObject, FieldSet>();
+
+/**
+ * Serialises a field set as FieldsV1 JSON. The answer is memoised per set and shared: treat it as
+ * read-only.
+ */
 export function toFieldsV1(set: FieldSet): JsonObject {
+  let fields = encoded.get(set);
+  if (!fields) {
+    fields = encodeFieldsV1(set);
+    encoded.set(set, fields);
+    decoded.set(fields, set);
+  }
+  return fields;
+}
+
+function encodeFieldsV1(set: FieldSet): JsonObject {
   const root: JsonObject = {};
   const members: JsonObject[] = [];
   for (const path of set) {
@@ -221,22 +274,31 @@ function sortKeys(node: JsonObject): JsonObject {
   return out;
 }
 
-/** Parses FieldsV1 JSON into a field set. */
-export function fromFieldsV1(
-  fields: JsonObject | undefined,
-  prefix: FieldPath = '',
-): FieldSet {
-  const set: FieldSet = new Set();
-  for (const [key, child] of Object.entries(fields ?? {})) {
+/**
+ * Parses FieldsV1 JSON into a field set, memoised per FieldsV1 object (a stored object's managers
+ * are decoded once, not on every write to it).
+ */
+export function fromFieldsV1(fields: JsonObject | undefined): FieldSet {
+  if (!fields) return new Set();
+  let set = decoded.get(fields);
+  if (!set) {
+    set = new Set();
+    decodeFieldsV1(fields, '', set);
+    decoded.set(fields, set);
+  }
+  return set;
+}
+
+function decodeFieldsV1(fields: JsonObject, prefix: FieldPath, set: FieldSet) {
+  for (const [key, child] of Object.entries(fields)) {
     if (key === '.') {
       if (prefix) set.add(prefix);
       continue;
     }
     const path = joinPath(prefix, key);
     if (!isObject(child) || Object.keys(child).length === 0) set.add(path);
-    else for (const p of fromFieldsV1(child, path)) set.add(p);
+    else decodeFieldsV1(child, path, set);
   }
-  return set;
 }
 
 /** Renders a path like `.spec.containers[name="app"].image`, as in apply conflict messages. */

@@ -10,6 +10,7 @@ import {
   formatPath,
   fromFieldsV1,
   intersection,
+  leadingElements,
   removePaths,
   Schema,
   SEP,
@@ -85,7 +86,7 @@ export function encodeManagers(managers: Manager[]): JsonObject[] {
 
 /** The paths a write through this endpoint may own: status only via /status, the rest elsewhere. */
 const ignoredFor = (ctx: WriteContext) => (path: string) => {
-  const top = splitPath(path)[0];
+  const [top] = leadingElements(path, 1);
   if (ctx.subresource === 'status') return top !== 'f:status';
   return ctx.statusSubresource && top === 'f:status';
 };
@@ -97,6 +98,21 @@ const withoutManagedFields = (obj: JsonObject | undefined): JsonObject => {
 };
 
 /**
+ * The top-level fields of `obj` a write through this endpoint may own, without managedFields:
+ * what comparing before and after needs to walk (a pod's status write leaves its spec alone).
+ */
+function trackedPart(
+  obj: JsonObject | undefined,
+  ignored: (path: string) => boolean,
+): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(withoutManagedFields(obj))) {
+    if (!ignored(`f:${key}`)) out[key] = value;
+  }
+  return out;
+}
+
+/**
  * Managers after a non-apply write (create, update, patch) by `ctx.manager`: it takes every field
  * the write changed; nobody keeps a field that was removed. Returns undefined when nothing changed.
  */
@@ -106,13 +122,13 @@ export function recordUpdate(
   ctx: WriteContext,
   base: Manager[] = decodeManagers(oldObj),
 ): Manager[] | undefined {
+  const ignored = ignoredFor(ctx);
   const cmp = compare(
-    withoutManagedFields(oldObj),
-    withoutManagedFields(newObj),
+    trackedPart(oldObj, ignored),
+    trackedPart(newObj, ignored),
     ctx.schema,
     ctx.implicitStructs,
   );
-  const ignored = ignoredFor(ctx);
   const changed = filterTracked(union(cmp.added, cmp.modified), ignored);
   const removed = filterTracked(cmp.removed, ignored);
   if (!changed.size && !removed.size) return undefined;
@@ -244,7 +260,12 @@ export function applyConfig(
     ctx.schema,
   );
 
-  const cmp = compare(liveObj, merged, ctx.schema, ctx.implicitStructs);
+  const cmp = compare(
+    trackedPart(liveObj, ignored),
+    trackedPart(merged, ignored),
+    ctx.schema,
+    ctx.implicitStructs,
+  );
   const changed = filterTracked(union(cmp.added, cmp.modified), ignored);
   const removed = filterTracked(cmp.removed, ignored);
   const vouched =
