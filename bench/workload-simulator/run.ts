@@ -5,8 +5,10 @@
  * as the backend's embedded cluster runs them, creates `--deployments` sandbox namespaces and
  * Deployments (rendered by the backend's renderDeployment, `concurrency` at a time, plain JSON),
  * and prints: creates per second, the time from the last create to every Deployment Available,
- * each pod's wait from creation to binding (PodScheduled), and the process's CPU while idle with
- * the fleet Running (what the simulator's passes cost when nothing changes).
+ * each pod's wait from creation to binding (PodScheduled), the process's CPU while idle with the
+ * fleet Running (what the simulator's passes cost when nothing changes), and its heap after a full
+ * garbage collection and resident memory then (the emulator's objects, managedFields and watch
+ * history, and the simulator's caches).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/workload-simulator/run.ts \
  *     [--deployments 5000] [--concurrency 16] [--timeout-minutes 10] [--profile]
@@ -38,6 +40,8 @@ const IDLE_SECONDS = 20;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 const cpuSeconds = () => {
   const { user, system } = process.cpuUsage();
@@ -248,6 +252,11 @@ async function main() {
   await sleep(IDLE_SECONDS * 1000);
   const idleCpu = (cpuSeconds() - idleCpuBefore) / IDLE_SECONDS;
   const idleWrites = (await revision()) - idleRevision;
+  const gcSession = new inspector.Session();
+  gcSession.connect();
+  await gcSession.post('HeapProfiler.collectGarbage');
+  gcSession.disconnect();
+  const { heapUsed, rss } = process.memoryUsage();
 
   console.log(
     `\nworkload simulator, ${count} sandbox Deployments (emulator and simulator in one process)`,
@@ -285,6 +294,11 @@ async function main() {
     `  CPU while idle, the fleet Running:       ${(100 * idleCpu).toFixed(
       1,
     )} % of a core, ${idleWrites} writes (over ${IDLE_SECONDS} s)`,
+  );
+  console.log(
+    `  memory, the fleet Running:              heap used ${mib(
+      heapUsed,
+    )} after a full GC, resident ${mib(rss)}`,
   );
 
   watch.stop();

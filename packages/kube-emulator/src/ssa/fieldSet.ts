@@ -211,8 +211,8 @@ export function compare(
 
 /*
  * Field sets are never changed once made. The operations below give back an input set itself when
- * the result has the same members, so a manager a write did not touch keeps its set, and its
- * FieldsV1 (memoised per set) is not encoded again.
+ * the result has the same members, so a manager a write did not touch keeps its set (and with it
+ * the FieldsV1 it was read from, see managedFields.ts).
  */
 
 export function union(...sets: FieldSet[]): FieldSet {
@@ -231,24 +231,8 @@ export function difference(a: FieldSet, b: FieldSet): FieldSet {
 export const intersection = (a: FieldSet, b: FieldSet): FieldSet =>
   new Set([...a].filter(p => b.has(p)));
 
-const encoded = new WeakMap<FieldSet, JsonObject>();
-const decoded = new WeakMap<JsonObject, FieldSet>();
-
-/**
- * Serialises a field set as FieldsV1 JSON. The answer is memoised per set and shared: treat it as
- * read-only.
- */
+/** Serialises a field set as FieldsV1 JSON. */
 export function toFieldsV1(set: FieldSet): JsonObject {
-  let fields = encoded.get(set);
-  if (!fields) {
-    fields = encodeFieldsV1(set);
-    encoded.set(set, fields);
-    decoded.set(fields, set);
-  }
-  return fields;
-}
-
-function encodeFieldsV1(set: FieldSet): JsonObject {
   const root: JsonObject = {};
   const members: JsonObject[] = [];
   for (const path of set) {
@@ -274,18 +258,10 @@ function sortKeys(node: JsonObject): JsonObject {
   return out;
 }
 
-/**
- * Parses FieldsV1 JSON into a field set, memoised per FieldsV1 object (a stored object's managers
- * are decoded once, not on every write to it).
- */
+/** Parses FieldsV1 JSON into a field set. */
 export function fromFieldsV1(fields: JsonObject | undefined): FieldSet {
-  if (!fields) return new Set();
-  let set = decoded.get(fields);
-  if (!set) {
-    set = new Set();
-    decodeFieldsV1(fields, '', set);
-    decoded.set(fields, set);
-  }
+  const set: FieldSet = new Set();
+  if (fields) decodeFieldsV1(fields, '', set);
   return set;
 }
 

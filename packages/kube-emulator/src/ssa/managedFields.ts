@@ -29,6 +29,11 @@ export interface Manager {
   time?: string;
   subresource?: string;
   fields: FieldSet;
+  /**
+   * The FieldsV1 these fields were read from, while they are still those fields: a manager a
+   * write leaves alone is written back as it was read, not encoded again.
+   */
+  readFrom?: { fields: FieldSet; fieldsV1: JsonObject };
 }
 
 /** Where a write happens: the main resource or its status subresource. */
@@ -51,14 +56,18 @@ const sameManager = (
   (a.subresource ?? '') === (b.subresource ?? '');
 
 export function decodeManagers(obj: JsonObject | undefined): Manager[] {
-  return (obj?.metadata?.managedFields ?? []).map((e: JsonObject) => ({
-    manager: e.manager ?? '',
-    operation: e.operation,
-    apiVersion: e.apiVersion,
-    time: e.time,
-    subresource: e.subresource,
-    fields: fromFieldsV1(e.fieldsV1),
-  }));
+  return (obj?.metadata?.managedFields ?? []).map((e: JsonObject) => {
+    const fields = fromFieldsV1(e.fieldsV1);
+    return {
+      manager: e.manager ?? '',
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      time: e.time,
+      subresource: e.subresource,
+      fields,
+      readFrom: e.fieldsV1 ? { fields, fieldsV1: e.fieldsV1 } : undefined,
+    };
+  });
 }
 
 /** Encodes managers in the server's order: Apply before Update, then by time and name. */
@@ -79,7 +88,10 @@ export function encodeManagers(managers: Manager[]): JsonObject[] {
       apiVersion: m.apiVersion,
       ...(m.time ? { time: m.time } : {}),
       fieldsType: 'FieldsV1',
-      fieldsV1: toFieldsV1(m.fields),
+      fieldsV1:
+        m.readFrom?.fields === m.fields
+          ? m.readFrom.fieldsV1
+          : toFieldsV1(m.fields),
       ...(m.subresource ? { subresource: m.subresource } : {}),
     }));
 }
