@@ -2,7 +2,9 @@ import {
   containerLog,
   ContainerInstance,
   formatLines,
+  LogRole,
   parseLogQuery,
+  readContainerLog,
   roleOf,
 } from './logs';
 import { logProblem } from './workloads';
@@ -112,6 +114,57 @@ describe('container logs', () => {
       '2026-01-01T00:00:03.000000000Z l3000\n',
     );
     expect(formatLines(lines, q('limitBytes=5'))).toBe('l0\nl1');
+  });
+
+  it('read by a request choose the same lines as choosing from the whole log, making only a stretch of it', () => {
+    const roles: LogRole[] = [
+      { kind: 'agent', runtime: 'OpenClaw' },
+      { kind: 'router' },
+      { kind: 'egress-guard' },
+    ];
+    const runs = [
+      run(),
+      run({
+        channels: [{ channel: 'slack', configured: true, failing: true }],
+      }),
+      run({ finishedAt: start + 3_600_000, exit: 'Error' }),
+      run({ finishedAt: start + 200_000, exit: 'Completed' }),
+    ];
+    const queries = [
+      '',
+      'tailLines=1',
+      'tailLines=7',
+      'tailLines=300',
+      'tailLines=0',
+      'limitBytes=5',
+      'limitBytes=2000',
+      'limitBytes=65536',
+      'tailLines=20&limitBytes=300',
+      'sinceSeconds=600',
+      'sinceSeconds=600&tailLines=40',
+      'sinceSeconds=3000&limitBytes=1000&timestamps=true',
+      'timestamps=true&tailLines=3',
+    ];
+    let compared = 0;
+    for (const role of roles)
+      for (const instance of runs)
+        for (const now of [start + 50, start + 7000, start + 7_200_000]) {
+          const whole = containerLog(role, instance, 5000, now);
+          for (const query of queries) {
+            const q = parseLogQuery(new URLSearchParams(query), now);
+            expect([
+              role.kind,
+              query,
+              readContainerLog(role, instance, 5000, now, q),
+            ]).toEqual([role.kind, query, formatLines(whole, q)]);
+            compared++;
+          }
+          const from = now - 600_000;
+          expect(containerLog(role, instance, 5000, now, from)).toEqual(
+            whole.filter(l => l.at >= from),
+          );
+        }
+    expect(compared).toBe(3 * 4 * 3 * queries.length);
   });
 
   it('refuse as the kubelet does when a container has no log (validateContainerLogStatus)', () => {

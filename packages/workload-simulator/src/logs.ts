@@ -97,10 +97,14 @@ export function channelLine(
     : `INFO ${logger} ${subject}connected as ${sandbox}-bot`;
 }
 
-/** An agent's channel lines of one run: on start, once connected, and each retry of a failing one. */
+/**
+ * An agent's channel lines of one run from `from` to `end`: on start, once connected, and each
+ * retry of a failing one (a retry's time is computed, not counted up to).
+ */
 function channelLog(
   role: LogRole,
   i: ContainerInstance,
+  started: number,
   from: number,
   end: number,
 ): LogLine[] {
@@ -108,18 +112,23 @@ function channelLog(
   const lines: LogLine[] = [];
   i.channels.forEach((setup, k) => {
     const line = (stage: 'start' | 'up' | 'retry', at: number) => {
-      if (at <= end)
+      if (at >= from && at <= end)
         lines.push({
           at,
           text: channelLine(role.runtime, setup, stage, i.sandbox),
         });
     };
-    line('start', from + 20 * k);
+    line('start', started + 20 * k);
     if (!setup.configured) return;
-    line('up', from + CHANNEL_CONNECT_MS + 20 * k);
+    line('up', started + CHANNEL_CONNECT_MS + 20 * k);
     if (!setup.failing) return;
+    const firstRetry = started + CHANNEL_CONNECT_MS + CHANNEL_RETRY_MS + 20 * k;
+    const skipped = Math.max(
+      0,
+      Math.ceil((from - firstRetry) / CHANNEL_RETRY_MS),
+    );
     for (
-      let at = from + CHANNEL_CONNECT_MS + CHANNEL_RETRY_MS + 20 * k;
+      let at = firstRetry + skipped * CHANNEL_RETRY_MS;
       at <= end;
       at += CHANNEL_RETRY_MS
     )
@@ -269,31 +278,44 @@ function json(level: string, msg: string, fields: Record<string, unknown>) {
 }
 
 /**
- * Every line one run of a container has written by `until` (and at most until it exited), in
- * order: its start-up lines 20 ms apart, then one line every 0.5–1.5 × `intervalMs` (seeded), and
- * a failed run's last words. Deterministic: the same run gives the same lines. Pure.
+ * The lines one run of a container wrote from `from` to `until` (and at most until it exited), in
+ * order: its start-up lines 20 ms apart, then one line in each `intervalMs` after them, at a
+ * seeded point of that interval, and a failed run's last words. Deterministic: the same run gives
+ * the same lines. Its cost is the lines it gives, not the run's age: a line's time is computed
+ * from its number. Pure.
  */
 export function containerLog(
   role: LogRole,
   i: ContainerInstance,
   intervalMs: number,
   until: number,
+  from = -Infinity,
 ): LogLine[] {
   const end = Math.min(until, i.finishedAt ?? Infinity);
   const lines: LogLine[] = [];
   const first = startup(role, i);
-  first.forEach((text, n) => lines.push({ at: i.startedAt + 20 * n, text }));
+  first.forEach((text, n) => {
+    const at = i.startedAt + 20 * n;
+    if (at >= from) lines.push({ at, text });
+  });
+  const steadyFrom = i.startedAt + 20 * first.length;
   if (role.kind !== 'egress-guard') {
-    let at = i.startedAt + 20 * first.length;
-    for (let n = 0; ; n++) {
-      at += intervalMs * (0.5 + unitHash(i.seed, `${i.key}/${n}/gap`));
+    const firstN = Math.max(0, Math.floor((from - steadyFrom) / intervalMs));
+    for (let n = firstN; ; n++) {
+      const at =
+        steadyFrom + intervalMs * (n + unitHash(i.seed, `${i.key}/${n}/gap`));
       if (at > end || (i.finishedAt !== undefined && at >= i.finishedAt)) break;
-      lines.push({ at, text: steady(role, i, n) });
+      if (at >= from) lines.push({ at, text: steady(role, i, n) });
     }
   }
-  lines.push(...channelLog(role, i, i.startedAt + 20 * first.length, end));
+  lines.push(...channelLog(role, i, steadyFrom, from, end));
   lines.sort((a, b) => a.at - b.at);
-  if (i.exit === 'Error' && i.finishedAt !== undefined && i.finishedAt <= until)
+  if (
+    i.exit === 'Error' &&
+    i.finishedAt !== undefined &&
+    i.finishedAt <= until &&
+    i.finishedAt >= from
+  )
     for (const text of fatal(role)) lines.push({ at: i.finishedAt, text });
   return lines.filter(l => l.at <= end);
 }
@@ -337,4 +359,49 @@ export function formatLines(lines: LogLine[], q: LogQuery): string {
     out = q.tailLines > 0 ? out.slice(-q.tailLines) : [];
   const text = out.map(l => formatLine(l, q.timestamps)).join('');
   return q.limitBytes !== undefined ? text.slice(0, q.limitBytes) : text;
+}
+
+/** How far the head of a log is read at a time, in intervals, until it has limitBytes. */
+const HEAD_CHUNK_INTERVALS = 256;
+
+/**
+ * What a pods/log request chooses from one run's log at `now`, formatted: it makes only the lines
+ * that can be sent. The last `tailLines` lie after the start of the interval `tailLines` intervals
+ * before the last one, so only that stretch is made; a head cut by `limitBytes` is made a stretch
+ * at a time until it is long enough. Pure.
+ */
+export function readContainerLog(
+  role: LogRole,
+  i: ContainerInstance,
+  intervalMs: number,
+  now: number,
+  q: LogQuery,
+): string {
+  const from = Math.max(q.sinceMs ?? -Infinity, i.startedAt);
+  const end = Math.min(now, i.finishedAt ?? Infinity);
+  if (q.tailLines !== undefined) {
+    if (q.tailLines <= 0) return '';
+    const steadyFrom = i.startedAt + 20 * startup(role, i).length;
+    const lastN = Math.floor((end - steadyFrom) / intervalMs);
+    const tailFrom =
+      role.kind === 'egress-guard' || lastN - q.tailLines < 0
+        ? from
+        : Math.max(from, steadyFrom + (lastN - q.tailLines) * intervalMs);
+    return formatLines(containerLog(role, i, intervalMs, now, tailFrom), q);
+  }
+  if (q.limitBytes === undefined)
+    return formatLines(containerLog(role, i, intervalMs, now, from), q);
+  const chunkMs = HEAD_CHUNK_INTERVALS * intervalMs;
+  const lines: LogLine[] = [];
+  let length = 0;
+  for (let lo = from; lo <= end && length < q.limitBytes; lo += chunkMs) {
+    const hi = lo + chunkMs;
+    for (const l of containerLog(role, i, intervalMs, Math.min(now, hi), lo)) {
+      // A line at the chunk's edge belongs to the next chunk, unless there is none.
+      if (l.at >= hi && hi < now) continue;
+      lines.push(l);
+      length += formatLine(l, q.timestamps).length;
+    }
+  }
+  return formatLines(lines, q);
 }

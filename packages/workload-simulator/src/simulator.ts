@@ -30,7 +30,7 @@ export interface WorkloadSimulatorOptions {
    * doubled each time up to 30 times it; default 10000.
    */
   backoffMs?: number;
-  /** Average gap between two log lines of a running container; default 5000. */
+  /** A running container writes one log line in each interval this long; default 5000. */
   logIntervalMs?: number;
   /**
    * Play the Deployment and ReplicaSet controllers, kube-scheduler and the kubelets; default true.

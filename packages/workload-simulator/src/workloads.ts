@@ -23,8 +23,8 @@ import {
   containerLog,
   ContainerInstance,
   formatLine,
-  formatLines,
   parseLogQuery,
+  readContainerLog,
   roleOf,
 } from './logs';
 import {
@@ -959,7 +959,7 @@ export class Workloads {
       'Content-Type': 'text/plain',
       'Transfer-Encoding': 'chunked',
     });
-    res.write(formatLines(containerLog(role, instance, interval, now), q));
+    res.write(readContainerLog(role, instance, interval, now, q));
     const follow =
       query.get('follow') === 'true' &&
       !previous &&
@@ -975,7 +975,7 @@ export class Workloads {
         const live = this.pods.get(key);
         const current = statusOf(live);
         const t = Date.now();
-        const fresh = containerLog(role, instance, interval, t).filter(
+        const fresh = containerLog(role, instance, interval, t, sent).filter(
           l => l.at > sent,
         );
         for (const l of fresh) res.write(formatLine(l, q.timestamps));
