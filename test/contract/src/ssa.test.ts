@@ -71,6 +71,46 @@ describeContract(
     );
 
     behaviour(
+      'managedFields a client sends with an update replace the recorded ones, and are stored in the server’s own encoding (keys sorted)',
+      async t => {
+        const created = await t.raw.request(
+          'POST',
+          paths.core(t.ns, 'configmaps'),
+          { body: cm('ssa-sent', { data: { b: '1', a: '1' } }) },
+        );
+        expect(created.status).toBe(201);
+        const sent = [
+          {
+            manager: 'custom',
+            operation: 'Update',
+            apiVersion: 'v1',
+            time: '2026-01-01T00:00:00Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:data': { 'f:b': {}, 'f:a': {} } },
+          },
+        ];
+        const updated = await t.raw.request(
+          'PUT',
+          paths.core(t.ns, 'configmaps', 'ssa-sent'),
+          {
+            body: {
+              ...created.json,
+              metadata: { ...created.json.metadata, managedFields: sent },
+            },
+          },
+        );
+        expect(updated.status).toBe(200);
+        const stored = (
+          await t.raw.get(paths.core(t.ns, 'configmaps', 'ssa-sent'))
+        ).json.metadata.managedFields;
+        expect(stored).toEqual(sent);
+        expect(JSON.stringify(stored[0].fieldsV1)).toBe(
+          '{"f:data":{"f:a":{},"f:b":{}}}',
+        );
+      },
+    );
+
+    behaviour(
       're-applying the identical configuration changes nothing: same resourceVersion, 200',
       async t => {
         const body = cm('ssa-same', { data: { k: 'v' } }, { a: '1' });

@@ -822,7 +822,11 @@ export class ResourceService {
       return decodeManagers(current);
     }
     if (sent.length === 1 && Object.keys(sent[0] ?? {}).length === 0) return [];
-    return decodeManagers({ metadata: { managedFields: sent } });
+    // Sent managedFields are encoded again (keys sorted), as kube-apiserver does: only what the
+    // server stored itself is written back as it was read.
+    return decodeManagers({ metadata: { managedFields: sent } }).map(
+      ({ readFrom: _sent, ...manager }) => manager,
+    );
   }
 
   /** Services keep their allocated cluster IPs and node ports when an update leaves them out. */
