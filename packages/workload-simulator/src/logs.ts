@@ -277,6 +277,10 @@ function json(level: string, msg: string, fields: Record<string, unknown>) {
   return JSON.stringify({ level, msg, ...fields });
 }
 
+/** When a run's steady lines begin: after its start-up lines, 20 ms apart. */
+const steadyStart = (role: LogRole, i: ContainerInstance) =>
+  i.startedAt + 20 * startup(role, i).length;
+
 /**
  * The lines one run of a container wrote from `from` to `until` (and at most until it exited), in
  * order: its start-up lines 20 ms apart, then one line in each `intervalMs` after them, at a
@@ -293,12 +297,11 @@ export function containerLog(
 ): LogLine[] {
   const end = Math.min(until, i.finishedAt ?? Infinity);
   const lines: LogLine[] = [];
-  const first = startup(role, i);
-  first.forEach((text, n) => {
+  startup(role, i).forEach((text, n) => {
     const at = i.startedAt + 20 * n;
     if (at >= from) lines.push({ at, text });
   });
-  const steadyFrom = i.startedAt + 20 * first.length;
+  const steadyFrom = steadyStart(role, i);
   if (role.kind !== 'egress-guard') {
     const firstN = Math.max(0, Math.floor((from - steadyFrom) / intervalMs));
     for (let n = firstN; ; n++) {
@@ -381,7 +384,7 @@ export function readContainerLog(
   const end = Math.min(now, i.finishedAt ?? Infinity);
   if (q.tailLines !== undefined) {
     if (q.tailLines <= 0) return '';
-    const steadyFrom = i.startedAt + 20 * startup(role, i).length;
+    const steadyFrom = steadyStart(role, i);
     const lastN = Math.floor((end - steadyFrom) / intervalMs);
     const tailFrom =
       role.kind === 'egress-guard' || lastN - q.tailLines < 0
@@ -392,16 +395,13 @@ export function readContainerLog(
   if (q.limitBytes === undefined)
     return formatLines(containerLog(role, i, intervalMs, now, from), q);
   const chunkMs = HEAD_CHUNK_INTERVALS * intervalMs;
-  const lines: LogLine[] = [];
-  let length = 0;
-  for (let lo = from; lo <= end && length < q.limitBytes; lo += chunkMs) {
+  let text = '';
+  for (let lo = from; lo <= end && text.length < q.limitBytes; lo += chunkMs) {
     const hi = lo + chunkMs;
     for (const l of containerLog(role, i, intervalMs, Math.min(now, hi), lo)) {
       // A line at the chunk's edge belongs to the next chunk, unless there is none.
-      if (l.at >= hi && hi < now) continue;
-      lines.push(l);
-      length += formatLine(l, q.timestamps).length;
+      if (l.at < hi || hi >= now) text += formatLine(l, q.timestamps);
     }
   }
-  return formatLines(lines, q);
+  return text.slice(0, q.limitBytes);
 }
