@@ -1,4 +1,4 @@
-import { KubeGateway } from '@kars-portal/plugin-kars-node';
+import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 import { InformerEvent } from '../kube/Informer';
 import { sandboxSpecSchema } from '@kars-portal/plugin-kars-common';
 import { ClusterConnection } from '../service/ClusterConnection';
@@ -10,9 +10,10 @@ import {
 
 /**
  * A cluster connection without a server, for unit tests: the settings a config of its name reads
- * to, the given API (none by default) and a watch cache holding what `objects` answers at each
- * read (its listeners hear of changes through {@link emitChange}), with no usage source. Named
- * primary, the default cluster, unless told otherwise.
+ * to, the given API (none by default), a watch cache holding what `objects` answers at each
+ * read (its listeners hear of changes through {@link emitChange}), a pod cache holding what `pods`
+ * answers (none by default), and no usage source. Named primary, the default cluster, unless told
+ * otherwise.
  */
 export function fakeCluster(
   options: {
@@ -20,9 +21,11 @@ export function fakeCluster(
     default?: boolean;
     gateway?: KubeGateway;
     objects?: () => KarsSandboxObject[];
+    pods?: () => KubeObject[];
   } = {},
 ): ClusterConnection {
   const objects = options.objects ?? (() => []);
+  const pods = options.pods ?? (() => []);
   const name = options.name ?? 'primary';
   const listeners = new Set<
     (event: InformerEvent<KarsSandboxObject>) => void
@@ -48,6 +51,13 @@ export function fakeCluster(
       },
       emit: (event: InformerEvent<KarsSandboxObject>) =>
         listeners.forEach(listener => listener(event)),
+    },
+    pods: {
+      start: async () => undefined,
+      hasSynced: true,
+      waitFor: async (condition: () => boolean) => condition(),
+      listInNamespace: (namespace: string) =>
+        pods().filter(p => p.metadata.namespace === namespace),
     },
     usage: { peek: () => undefined, snapshot: async () => undefined },
   } as unknown as ClusterConnection;

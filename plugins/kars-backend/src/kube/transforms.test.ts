@@ -324,7 +324,7 @@ describe('sandboxTransform', () => {
 });
 
 describe('podTransform', () => {
-  it('keeps the identity, labels, scheduling and container states; drops spec and the rest', () => {
+  it('keeps the identity, labels, phase, scheduling, container states and restarts; drops spec and the rest', () => {
     const pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -368,11 +368,13 @@ describe('podTransform', () => {
         labels: { 'kars.azure.com/sandbox': 'tenant-a' },
       },
       status: {
+        phase: 'Running',
         conditions: [{ type: 'PodScheduled', status: 'True' }],
         containerStatuses: [
           {
             name: 'agent',
             ready: true,
+            restartCount: 2,
             state: { running: {} },
             lastState: { terminated: { reason: 'OOMKilled' } },
           },

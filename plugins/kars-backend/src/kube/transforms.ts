@@ -249,14 +249,16 @@ const stateOf = (state: ContainerState | undefined) =>
 const containerStatusOf = (s: any) => ({
   name: s.name,
   ready: s.ready,
+  ...(s.restartCount !== undefined ? { restartCount: s.restartCount } : {}),
   ...(s.state ? { state: stateOf(s.state) } : {}),
   ...(s.lastState ? { lastState: stateOf(s.lastState) } : {}),
 });
 
 /**
- * What the reconciler keeps of a sandbox's pod: what the pod's fault (`podFault`) and the choice of
- * its sandbox read: name, namespace, labels, deletion, the PodScheduled condition and the
- * containers' states. Pure.
+ * What the backend keeps of a sandbox's pod: what the pod's fault (`podFault`), the choice of its
+ * sandbox and the channel check's choice of the pod and run whose log it reads: name, namespace,
+ * uid, labels, deletion, the phase, the PodScheduled condition and the containers' states and
+ * restart counts. Pure.
  */
 export function podTransform(pod: KubeObject): KubeObject {
   const m = pod.metadata;
@@ -278,6 +280,7 @@ export function podTransform(pod: KubeObject): KubeObject {
         : {}),
     },
     status: {
+      ...(status.phase ? { phase: status.phase } : {}),
       ...(scheduled
         ? {
             conditions: [

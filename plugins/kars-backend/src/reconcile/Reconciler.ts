@@ -8,8 +8,6 @@ import {
   sandboxObjectNames,
 } from '@kars-portal/plugin-kars-common';
 import { KubeApiError, KubeObject } from '@kars-portal/plugin-kars-node';
-import { Informer } from '../kube/Informer';
-import { podTransform } from '../kube/transforms';
 import { renderSandbox } from '../render/renderSandbox';
 import { ClusterConnection } from '../service/ClusterConnection';
 import {
@@ -22,7 +20,7 @@ import { Applier, createOrRead, Drift, hashOf } from './apply';
 import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
-import { ownedKinds, OWNED_SELECTOR, OwnedObjects } from './ownedObjects';
+import { ownedKinds, OwnedObjects } from './ownedObjects';
 import { podFaultChanged, podsOfSandbox, sandboxPodFault } from './podFault';
 import {
   certificateReadiness,
@@ -62,8 +60,6 @@ export class Reconciler {
   private readonly owned: OwnedObjects;
   /** Which changes of each owned kind queue its sandbox. */
   private readonly relevant: Map<string, Predicate>;
-  /** The sandboxes' pods (they carry the Deployment's labels), for what the phase reads of them. */
-  private readonly pods: Informer<KubeObject>;
   private readonly applier: Applier;
   private readonly generatedSecrets: GeneratedSecrets;
   private readonly queue: WorkQueue;
@@ -91,16 +87,6 @@ export class Reconciler {
     this.relevant = new Map(
       kinds.map(k => [k.kind, ownedNeedsReconcile(k.kind)]),
     );
-    this.pods = new Informer(
-      cluster.gateway,
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        labelSelector: OWNED_SELECTOR,
-        transform: podTransform,
-      },
-      logger,
-    );
     this.applier = new Applier(cluster.gateway);
     this.generatedSecrets = new GeneratedSecrets(cluster.gateway);
     this.queue = new WorkQueue(key => this.reconcile(key), {
@@ -114,6 +100,11 @@ export class Reconciler {
           }`,
         ),
     });
+  }
+
+  /** The sandboxes' pods, for what the phase reads of them: the connection's cache, kept when this stops. */
+  private get pods() {
+    return this.cluster.pods;
   }
 
   private get gateway() {
@@ -166,7 +157,6 @@ export class Reconciler {
     this.unsubscribe.splice(0).forEach(u => u());
     this.queue.stop();
     this.owned.stop();
-    this.pods.stop();
   }
 
   /** Queues every sandbox this replica owns (a resync), or those of them `which` selects. */

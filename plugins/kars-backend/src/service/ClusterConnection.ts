@@ -5,14 +5,29 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
-import { sandboxTransform } from '../kube/transforms';
+import { podTransform, sandboxTransform } from '../kube/transforms';
+import { OWNED_SELECTOR } from '../reconcile/ownedObjects';
 import { KarsSandboxObject } from './sandboxObject';
 import { UsageReader } from './usage';
-import { KarsClusterAccess, KubeGateway } from '@kars-portal/plugin-kars-node';
+import {
+  KarsClusterAccess,
+  KubeGateway,
+  KubeObject,
+} from '@kars-portal/plugin-kars-node';
 
-/** A cluster the backend works with: its settings, its API and its sandbox cache (without managedFields). */
+/**
+ * A cluster the backend works with: its settings, its API, its sandbox cache (without
+ * managedFields) and its cache of the sandboxes' pods.
+ */
 export class ClusterConnection {
   readonly sandboxes: Informer<KarsSandboxObject>;
+  /**
+   * The sandboxes' pods (they carry the Deployment's managed-by label), kept as
+   * {@link podTransform} says: what the reconciler's phase and the channel check read of them.
+   * Started by whichever of the two needs it first, and kept while the connection lasts, so a
+   * replica that gains a shard again does not list every pod again.
+   */
+  readonly pods: Informer<KubeObject>;
   /** Token use of this cluster's sandboxes, from its Prometheus query API. */
   readonly usage: UsageReader;
   readonly gateway: KubeGateway;
@@ -34,6 +49,16 @@ export class ClusterConnection {
         kind: KARS_SANDBOX_KIND,
         namespace: config.settings.operatorNamespace,
         transform: sandboxTransform,
+      },
+      logger.child({ cluster: config.settings.name }),
+    );
+    this.pods = new Informer(
+      gateway,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        labelSelector: OWNED_SELECTOR,
+        transform: podTransform,
       },
       logger.child({ cluster: config.settings.name }),
     );
@@ -59,6 +84,7 @@ export class ClusterConnection {
 
   async stop() {
     this.sandboxes.stop();
+    this.pods.stop();
     await this.access.stop?.();
   }
 }

@@ -1,6 +1,10 @@
 import { CHANNEL_TYPES } from '@kars-portal/plugin-kars-common';
 import { channelLine } from '@kars-portal/workload-simulator';
-import { channelFromCondition, channelsFromLog } from './channels';
+import {
+  channelFromCondition,
+  channelLines,
+  channelsFromLog,
+} from './channels';
 
 describe('channelsFromLog', () => {
   // The simulated runtimes print what the table reads: every state, for every runtime and channel.
@@ -56,6 +60,45 @@ describe('channelsFromLog', () => {
       slack: { connection: 'failing', source },
     });
   });
+});
+
+describe('channelLines', () => {
+  it.each(['OpenClaw', 'Hermes', 'BYO'])(
+    'keeps of a %s log what channelsFromLog reads, whatever lines follow',
+    runtime => {
+      const ok = {
+        channel: 'telegram' as const,
+        configured: true,
+        failing: false,
+      };
+      const refused = { ...ok, channel: 'slack' as const, failing: true };
+      const start = [
+        `2026-12-05T10:00:00.000000001Z ${channelLine(
+          runtime,
+          ok,
+          'start',
+          'a',
+        )}`,
+        'a task line',
+        channelLine(runtime, refused, 'start', 'a'),
+        channelLine(runtime, ok, 'up', 'a'),
+        channelLine(runtime, refused, 'up', 'a'),
+        '',
+      ].join('\n');
+      const kept = channelLines(runtime, start);
+      expect(kept.split('\n')).toHaveLength(5);
+      expect(kept).not.toContain('a task line');
+      for (const later of [
+        '',
+        'another task\n',
+        `${channelLine(runtime, { ...refused, failing: false }, 'up', 'a')}\n`,
+      ]) {
+        expect(channelsFromLog(runtime, kept + later)).toEqual(
+          channelsFromLog(runtime, start + later),
+        );
+      }
+    },
+  );
 });
 
 describe('channelFromCondition', () => {

@@ -64,6 +64,29 @@ const CHANNEL_READY_REASONS: Record<string, ChannelConnection> = {
 /** The kubelet's `timestamps=true` prefix, if a line carries one. */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT[\d:.]+Z /;
 
+/** The log format of a runtime: its own where the table above has one, else kars's default. */
+const formatOf = (runtime: string) =>
+  runtime === 'OpenClaw' || runtime === 'Hermes' ? runtime : 'default';
+
+/**
+ * The channel and state a log line reports in a format, if it reports one; a line matching two
+ * states reports the later of connecting, connected, failing.
+ */
+function lineSignal(
+  patterns: Record<ChannelConnection, RegExp>,
+  raw: string,
+): { channel: ChannelType; connection: ChannelConnection } | undefined {
+  const line = raw.replace(TIMESTAMP, '').trimEnd();
+  let found:
+    | { channel: ChannelType; connection: ChannelConnection }
+    | undefined;
+  for (const connection of ['connecting', 'connected', 'failing'] as const) {
+    const channel = patterns[connection].exec(line)?.groups?.channel;
+    if (channel) found = { channel: channel as ChannelType, connection };
+  }
+  return found;
+}
+
 /**
  * Each channel's state from the agent's log (oldest line first): the last line matching its
  * runtime's patterns wins. Channels the log never mentions are absent. Pure.
@@ -72,19 +95,30 @@ export function channelsFromLog(
   runtime: string,
   log: string,
 ): Map<ChannelType, ChannelSignal> {
-  const format =
-    runtime === 'OpenClaw' || runtime === 'Hermes' ? runtime : 'default';
+  const format = formatOf(runtime);
   const patterns = CHANNEL_LOG_PATTERNS[format];
   const source = `the agent's log (${format} format)`;
   const found = new Map<ChannelType, ChannelSignal>();
   for (const raw of log.split('\n')) {
-    const line = raw.replace(TIMESTAMP, '').trimEnd();
-    for (const connection of ['connecting', 'connected', 'failing'] as const) {
-      const channel = patterns[connection].exec(line)?.groups?.channel;
-      if (channel) found.set(channel as ChannelType, { connection, source });
-    }
+    const signal = lineSignal(patterns, raw);
+    if (signal)
+      found.set(signal.channel, { connection: signal.connection, source });
   }
   return found;
+}
+
+/**
+ * The lines of a log that report a channel's state, each ended by a newline: what
+ * {@link channelsFromLog} reads of it, so that it reads the same from these lines followed by any
+ * later ones as from the whole log followed by them. Pure.
+ */
+export function channelLines(runtime: string, log: string): string {
+  const patterns = CHANNEL_LOG_PATTERNS[formatOf(runtime)];
+  return log
+    .split('\n')
+    .filter(raw => lineSignal(patterns, raw))
+    .map(raw => `${raw}\n`)
+    .join('');
 }
 
 /**

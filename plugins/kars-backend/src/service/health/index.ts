@@ -4,10 +4,10 @@
  * (channels), and the whole report (report).
  */
 export { observeAgentLog, observeHealth } from './observe';
-export type { HealthObservation } from './observe';
+export type { AgentLog, HealthObservation } from './observe';
 export { compareNetworkPolicies, renderedNetworkPolicies } from './network';
 export type { NetworkPolicyComparison } from './network';
 export { isolationLayers } from './layers';
 export { budgetWindows, buildHealth } from './report';
-export { channelSignals } from './channels';
+export { channelLines, channelSignals } from './channels';
 export type { ChannelSignal } from './channels';

@@ -62,37 +62,59 @@ async function readLog(
   return text.slice(-AGENT_LOG_BYTES);
 }
 
+/** What was read of the log of a sandbox's running agent. */
+export interface AgentLog {
+  /**
+   * Which run of the agent container the log is of: the pod's uid, the container and its restart
+   * count. The start of a run's log does not change while it runs.
+   */
+  run: string;
+  /** The log's first bytes, whole lines only; absent where the caller said it knew them. */
+  start?: string;
+  /** The log's last lines. */
+  tail: string;
+}
+
 /**
- * The start and the last lines of the agent container of the sandbox's running pod, in that
- * order (the two overlap on a short log: the later signals still come last), or undefined. A
+ * The start and the last lines of the agent container of the sandbox's running pod (one of
+ * `pods`, the sandbox's), or undefined where none could be read (no running pod, or a cluster that
+ * cannot read pods/log): what the health report and the channel check read the channel states
+ * from, the start first (the two overlap on a short log: the later signals still come last). A
  * runtime reports a channel connected once, at start, so the last lines alone would lose it on a
- * pod that has run a while; a change between the two parts that both miss is not seen.
+ * pod that has run a while; a change between the two parts that both miss is not seen. The start
+ * is not read where `knowsStart` says the caller has it for that run.
  */
-async function agentLogOf(
+export async function observeAgentLog(
   gateway: KubeGateway,
   sandbox: Sandbox,
   pods: any[],
-): Promise<string | undefined> {
+  knowsStart: (run: string) => boolean = () => false,
+): Promise<AgentLog | undefined> {
   const container = agentContainerName(sandbox.spec.runtime.kind);
-  const pod = pods.find(
-    p =>
-      p.status?.phase === 'Running' &&
-      !p.metadata?.deletionTimestamp &&
-      (p.status?.containerStatuses ?? []).some(
-        (c: any) => c.name === container && c.state?.running,
-      ),
-  );
+  let status: any;
+  const pod = pods.find(p => {
+    if (p.status?.phase !== 'Running' || p.metadata?.deletionTimestamp)
+      return false;
+    status = (p.status?.containerStatuses ?? []).find(
+      (c: any) => c.name === container && c.state?.running,
+    );
+    return status !== undefined;
+  });
   if (!pod) return undefined;
+  const run = `${pod.metadata.uid}/${container}/${status.restartCount ?? 0}`;
+  const readStart = !knowsStart(run);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), AGENT_LOG_TIMEOUT_MS);
   try {
     const [head, tail] = await Promise.all([
-      readLog(
-        gateway,
-        pod,
-        { container, limitBytes: AGENT_LOG_HEAD_BYTES },
-        abort.signal,
-      ),
+      readStart
+        ? readLog(
+            gateway,
+            pod,
+            { container, limitBytes: AGENT_LOG_HEAD_BYTES },
+            abort.signal,
+          )
+        : undefined,
       readLog(
         gateway,
         pod,
@@ -101,8 +123,9 @@ async function agentLogOf(
       ),
     ]);
     // A head cut inside a line keeps only its whole lines.
-    const wholeHead = head.slice(0, head.lastIndexOf('\n') + 1);
-    return wholeHead + tail;
+    return head === undefined
+      ? { run, tail }
+      : { run, start: head.slice(0, head.lastIndexOf('\n') + 1), tail };
   } catch {
     return undefined;
   } finally {
@@ -119,18 +142,6 @@ function podsOf(gateway: KubeGateway, sandbox: Sandbox): Promise<any[]> {
     })
     .then(l => l.items)
     .catch(() => []);
-}
-
-/**
- * The last lines of the sandbox's running agent's log, as the health report reads them for its
- * channel states; undefined where none could be read (no running pod, or a cluster that cannot
- * read pods/log).
- */
-export async function observeAgentLog(
-  gateway: KubeGateway,
-  sandbox: Sandbox,
-): Promise<string | undefined> {
-  return agentLogOf(gateway, sandbox, await podsOf(gateway, sandbox));
 }
 
 /** Reads the nodes the pods run on (and no other: nodes are cluster-scoped). */
@@ -215,7 +226,9 @@ export async function observeHealth(
   ]);
   const [nodes, agentLog] = await Promise.all([
     nodesOf(gateway, pods),
-    agentLogOf(gateway, sandbox, pods),
+    observeAgentLog(gateway, sandbox, pods).then(
+      log => log && (log.start ?? '') + log.tail,
+    ),
   ]);
   return {
     namespace,
