@@ -11,10 +11,14 @@
  * cluster through its kubeconfig, and their JSON size whole and through the informer transforms.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/fleet-memory/run.ts \
- *     [--tenants 5000 | --small] [--concurrency 8] [--untransformed] [--idle-minutes 10] [--label L]
+ *     [--tenants 5000 | --small] [--concurrency 8] [--untransformed] [--idle-minutes 10] \
+ *     [--steady-seconds 120] [--label L]
  *
  * --small is --tenants 200. --idle-minutes bounds the wait for an idle backend (default 10, 3 with
  * fewer than 1,000 tenants); after it the figures are taken anyway, and the output says so.
+ * --steady-seconds then measures the CPU the backend uses with the fleet Running and nothing asked
+ * of it (its periodic work: the channel and budget checks, resyncs, the simulated cluster), over
+ * that many seconds: the whole process and its main thread apart (default 0: not measured).
  * --untransformed preloads untransformed.js: the informers keep whole objects, as before issue 19.
  * --label names the row printed at the end (default: the git commit, "untransformed" added).
  *
@@ -63,6 +67,8 @@ const concurrency = option('--concurrency', 8);
 const untransformed = args.includes('--untransformed');
 /** How long to wait for the backend to go idle before measuring anyway. */
 const idleTimeoutMs = option('--idle-minutes', tenants > 1000 ? 10 : 3) * 60000;
+const steadyAt = args.indexOf('--steady-seconds');
+const steadySeconds = steadyAt >= 0 ? Number(args[steadyAt + 1]) : 0;
 const labelAt = args.indexOf('--label');
 const label =
   labelAt >= 0
@@ -150,6 +156,29 @@ function processUsage(pid: number) {
     cpuSeconds: ticks / 100,
     rss: kib('VmRSS'),
     peakRss: kib('VmHWM'),
+  };
+}
+
+/** CPU time (user + system) of one thread of a process in seconds. */
+function threadCpuSeconds(pid: number, tid: number) {
+  const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The CPU the backend uses over `seconds` with nothing asked of it, in % of a core: the whole
+ * process, and its main thread (the cluster's thread, the garbage collector's and libuv's are the
+ * rest).
+ */
+async function steadyCpu(pid: number, seconds: number) {
+  const process0 = processUsage(pid).cpuSeconds;
+  const main0 = threadCpuSeconds(pid, pid);
+  await sleep(seconds * 1000);
+  const percent = (cpu: number) => ((100 * cpu) / seconds).toFixed(0);
+  return {
+    process: percent(processUsage(pid).cpuSeconds - process0),
+    main: percent(threadCpuSeconds(pid, pid) - main0),
   };
 }
 
@@ -398,6 +427,12 @@ async function main() {
         .join(' ')}`,
     );
 
+    if (steadySeconds > 0) {
+      const cpu = await steadyCpu(pid, steadySeconds);
+      console.log(
+        `steady, the fleet Running and no requests: the process ${cpu.process} % of a core, its main thread ${cpu.main} %, over ${steadySeconds} s`,
+      );
+    }
     const before = processUsage(pid);
     const heap = await heapAfterGc(inspectorUrl);
     const after = processUsage(pid);
