@@ -154,6 +154,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${crypto.randomBytes(3).toString('hex')}`.slice(0, 63);
 }
 
+/**
+ * A behaviour's time limit where it names none: this package's `testTimeout`, which jest does not
+ * apply to a project when the repository's tests run together (it is a global setting there), so
+ * that a behaviour that installs or waits on a busy real server is not cut at jest's 5 s.
+ */
+const BEHAVIOUR_TIMEOUT_MS = 60_000;
+
 export interface BehaviourOptions {
   /** Only a real API server can do this (CEL, admission policies, RBAC): why. */
   realServerOnly?: string;
@@ -285,6 +292,6 @@ export function behaviour(
         throw e;
       }
     },
-    options.timeout,
+    options.timeout ?? BEHAVIOUR_TIMEOUT_MS,
   );
 }
