@@ -42,10 +42,8 @@ import {
   podTransform,
   sandboxTransform,
 } from '../../plugins/kars-backend/src/kube/transforms';
-import {
-  OWNED_KINDS,
-  OWNED_SELECTOR,
-} from '../../plugins/kars-backend/src/reconcile/ownedObjects';
+import { OWNED_SELECTOR } from '../../plugins/kars-backend/src/kube/sandboxPods';
+import { OWNED_KINDS } from '../../plugins/kars-backend/src/reconcile/ownedObjects';
 import { SIMULATED_NODE_LABEL } from '@kars-portal/workload-simulator';
 import { inspect, inspectorUrlIn } from '../lib/inspector';
 import { tenant } from '../lib/tenants';

@@ -7,6 +7,7 @@
 
 export * from './constants';
 export * from './names';
+export * from './eachAtMost';
 export * from './spec';
 export * from './validation';
 export * from './contentSafety';

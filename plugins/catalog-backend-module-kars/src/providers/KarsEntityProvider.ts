@@ -20,6 +20,7 @@ import {
   KarsApi,
   KarsClient,
   KarsSandboxEventPayload,
+  eachAtMost,
   ListSandboxesQuery,
   sandboxEntityRefs,
   SandboxListItem,
@@ -36,20 +37,6 @@ export const PAGE_SIZE = 100;
 
 /** How many sandboxes of a batch of changes are read at once (one `GET /sandboxes?name=` each). */
 const READ_CONCURRENCY = 8;
-
-/** Runs `fn` on every item, at most `limit` at a time. */
-async function eachAtMost<T>(
-  limit: number,
-  items: T[],
-  fn: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
 
 /** What each item of the list carries for the entities: the spec and the card the backend built. */
 const INCLUDE: ListSandboxesQuery['include'] = 'spec,agentCard';

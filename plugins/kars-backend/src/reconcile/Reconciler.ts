@@ -21,7 +21,8 @@ import { driftEvent } from './driftEvent';
 import { finalizersOf, finalizeSandbox } from './finalize';
 import { GeneratedSecrets } from './generatedSecrets';
 import { ownedKinds, OwnedObjects } from './ownedObjects';
-import { podFaultChanged, podsOfSandbox, sandboxPodFault } from './podFault';
+import { podsOfSandbox } from '../kube/sandboxPods';
+import { podFaultChanged, sandboxPodFault } from './podFault';
 import {
   certificateReadiness,
   deploymentObservation,

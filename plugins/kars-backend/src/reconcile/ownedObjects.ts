@@ -2,11 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   INFERENCE_POLICY_KIND,
   KARS_API_GROUP_VERSION,
-  KARS_LABEL_VALUES,
   KARS_LABELS,
 } from '@kars-portal/plugin-kars-common';
 import { KubeGateway, KubeObject } from '@kars-portal/plugin-kars-node';
 import { Informer, InformerEvent } from '../kube/Informer';
+import { OWNED_SELECTOR } from '../kube/sandboxPods';
 import { ownedObjectTransform } from '../kube/transforms';
 import { CERT_MANAGER_API_VERSION } from '../render/a2aGateway';
 import { ClusterSettings } from '../render/types';
@@ -61,9 +61,6 @@ export function ownedKinds(settings: Pick<ClusterSettings, 'a2aGateway'>) {
     ? [...OWNED_KINDS, ...A2A_GATEWAY_KINDS]
     : [...OWNED_KINDS];
 }
-
-/** Selects every object the reconciler made, and the pods of its Deployments. */
-export const OWNED_SELECTOR = `${KARS_LABELS.managedBy}=${KARS_LABEL_VALUES.managedBy}`;
 
 /**
  * The objects the reconciler made, one list-watch cache per kind (selected by the managed-by

@@ -1,9 +1,7 @@
 import {
-  KARS_LABELS,
   POD_FAULT_REASONS,
   PodFaultReason,
 } from '@kars-portal/plugin-kars-common';
-import { KubeObject } from '@kars-portal/plugin-kars-node';
 import { canonicalJson } from '../render/hash';
 import { onUpdate, Predicate } from './predicates';
 
@@ -75,18 +73,6 @@ export function sandboxPodFault(pods: any[]): PodFault | undefined {
     .map(podFault)
     .find(Boolean);
 }
-
-/** The pods of one sandbox among those of every sandbox. Pure. */
-export const podsOfSandbox = (
-  pods: KubeObject[],
-  name: string,
-  namespace: string,
-) =>
-  pods.filter(
-    p =>
-      p.metadata.namespace === namespace &&
-      p.metadata.labels?.[KARS_LABELS.sandbox] === name,
-  );
 
 /** A pod's fault (what the sandbox's phase reads of it) changed; a new or deleted pod passes. */
 export const podFaultChanged: Predicate = onUpdate(

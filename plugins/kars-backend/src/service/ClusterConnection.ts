@@ -6,7 +6,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConfig } from '../config/readKarsConfig';
 import { Informer } from '../kube/Informer';
 import { podTransform, sandboxTransform } from '../kube/transforms';
-import { OWNED_SELECTOR } from '../reconcile/ownedObjects';
+import { OWNED_SELECTOR } from '../kube/sandboxPods';
 import { KarsSandboxObject } from './sandboxObject';
 import { UsageReader } from './usage';
 import {

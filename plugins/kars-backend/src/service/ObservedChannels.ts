@@ -1,5 +1,9 @@
-import { ChannelType, Sandbox } from '@kars-portal/plugin-kars-common';
-import { podsOfSandbox } from '../reconcile/podFault';
+import {
+  ChannelType,
+  eachAtMost,
+  Sandbox,
+} from '@kars-portal/plugin-kars-common';
+import { podsOfSandbox } from '../kube/sandboxPods';
 import { ClusterConnection } from './ClusterConnection';
 import {
   channelLines,
@@ -21,21 +25,6 @@ const CHECK_CONCURRENCY = 4;
 
 /** How long a check waits for the pod cache's first list before it reads no logs. */
 const POD_CACHE_WAIT_MS = 10_000;
-
-/** Runs `fn` on every item, at most `limit` at a time. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-}
 
 /**
  * The chat channel states of each cluster's sandboxes as the last check saw them, held in this
@@ -70,7 +59,7 @@ export class ObservedChannels {
     const seen: SandboxChannels[] = [];
     const known = this.starts.get(cluster.name) ?? new Map<string, string>();
     const starts = new Map<string, string>();
-    await eachLimited(sandboxes, CHECK_CONCURRENCY, async sandbox => {
+    await eachAtMost(CHECK_CONCURRENCY, sandboxes, async sandbox => {
       const pods = podsOfSandbox(
         cluster.pods.listInNamespace(sandbox.namespace),
         sandbox.name,

@@ -91,16 +91,9 @@ export async function observeAgentLog(
   knowsStart: (run: string) => boolean = () => false,
 ): Promise<AgentLog | undefined> {
   const container = agentContainerName(sandbox.spec.runtime.kind);
-  let status: any;
-  const pod = pods.find(p => {
-    if (p.status?.phase !== 'Running' || p.metadata?.deletionTimestamp)
-      return false;
-    status = (p.status?.containerStatuses ?? []).find(
-      (c: any) => c.name === container && c.state?.running,
-    );
-    return status !== undefined;
-  });
-  if (!pod) return undefined;
+  const running = runningContainer(pods, container);
+  if (!running) return undefined;
+  const { pod, status } = running;
   const run = `${pod.metadata.uid}/${container}/${status.restartCount ?? 0}`;
   const readStart = !knowsStart(run);
   const abort = new AbortController();
@@ -131,6 +124,22 @@ export async function observeAgentLog(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The first live, Running pod whose `container` runs, with that container's status. */
+function runningContainer(
+  pods: any[],
+  container: string,
+): { pod: any; status: any } | undefined {
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp)
+      continue;
+    const status = (pod.status?.containerStatuses ?? []).find(
+      (c: any) => c.name === container && c.state?.running,
+    );
+    if (status) return { pod, status };
+  }
+  return undefined;
 }
 
 /** The sandbox's pods; none where they cannot be listed. */
