@@ -1,14 +1,19 @@
 import { KARS_LABELS } from '@kars-portal/plugin-kars-common';
+import { KubeObject } from '@kars-portal/plugin-kars-node';
 import { podsOfSandbox } from './sandboxPods';
 
 describe('podsOfSandbox', () => {
-  const pod = (name: string, namespace: string, sandbox?: string) => ({
+  const pod = (
+    name: string,
+    namespace: string,
+    sandbox?: string,
+  ): KubeObject => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name,
       namespace,
-      labels: sandbox ? { [KARS_LABELS.sandbox]: sandbox } : {},
+      labels: sandbox ? { [KARS_LABELS.sandbox]: sandbox } : undefined,
     },
   });
 
