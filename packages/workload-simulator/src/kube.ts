@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 
 /** A Kubernetes object as plain JSON (what the API server sends and takes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,11 +21,47 @@ export class KubeClient {
   private readonly server: URL;
   /** One kept-alive agent for every request (client-node's own closes each connection after use). */
   private agent?: http.Agent;
+  /** A connection per watch, not kept: watches never take the requests' connections. */
+  private watchAgent?: http.Agent;
 
   constructor(readonly kubeConfig: KubeConfig) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig names no current cluster');
     this.server = new URL(cluster.server);
+  }
+
+  /** The transport, URL and options (credentials included) of a request on `agentKind`. */
+  private async prepare(
+    path: string,
+    headers: http.OutgoingHttpHeaders,
+    agentKind: 'requests' | 'watches',
+  ) {
+    const options: https.RequestOptions = { headers };
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const transport = this.server.protocol === 'https:' ? https : http;
+    const tls = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
+    if (agentKind === 'requests') {
+      this.agent ??= new transport.Agent({
+        keepAlive: true,
+        maxSockets: 32,
+        ...tls,
+      });
+      options.agent = this.agent;
+    } else {
+      this.watchAgent ??= new transport.Agent({ keepAlive: false, ...tls });
+      options.agent = this.watchAgent;
+    }
+    const url = new URL(
+      this.server.pathname.replace(/\/$/, '') + path,
+      this.server,
+    );
+    return { transport, url, options };
   }
 
   async request(
@@ -35,9 +71,9 @@ export class KubeClient {
     contentType = 'application/json',
   ): Promise<Obj> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const options: https.RequestOptions = {
-      method,
-      headers: {
+    const { transport, url, options } = await this.prepare(
+      path,
+      {
         accept: 'application/json',
         'content-type': contentType,
         // Node frames no body of a DELETE unless its length is given.
@@ -45,23 +81,9 @@ export class KubeClient {
           ? {}
           : { 'content-length': Buffer.byteLength(payload) }),
       },
-    };
-    await this.kubeConfig.applyToHTTPSOptions(options);
-    const transport = this.server.protocol === 'https:' ? https : http;
-    this.agent ??= new transport.Agent({
-      keepAlive: true,
-      maxSockets: 32,
-      ca: options.ca,
-      cert: options.cert,
-      key: options.key,
-      rejectUnauthorized: options.rejectUnauthorized,
-      servername: options.servername,
-    });
-    options.agent = this.agent;
-    const url = new URL(
-      this.server.pathname.replace(/\/$/, '') + path,
-      this.server,
+      'requests',
     );
+    options.method = method;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, options, res => {
         const chunks: Buffer[] = [];
@@ -97,11 +119,90 @@ export class KubeClient {
     this.request('PATCH', path, body, 'application/merge-patch+json');
   delete = (path: string, body?: unknown) => this.request('DELETE', path, body);
 
-  /** Closes the kept-alive connections. */
+  /**
+   * Watches a collection: `onEvent` hears each event the server sends (one JSON line each, read
+   * as it comes, without client-node's web streams and readline), `onDone` once, when the stream
+   * ends: with nothing when the server ended it, with the reason when it failed. Resolves, once
+   * the server has answered, to a function that stops the watch.
+   */
+  async watch(
+    path: string,
+    params: Record<string, string | undefined>,
+    onEvent: (type: string, object: Obj) => void,
+    onDone: (error?: unknown) => void,
+  ): Promise<() => void> {
+    const { transport, url, options } = await this.prepare(
+      `${path}${query({ ...params, watch: 'true' })}`,
+      { accept: 'application/json' },
+      'watches',
+    );
+    const abort = new AbortController();
+    options.signal = abort.signal;
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      abort.abort();
+      onDone(error);
+    };
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = transport.request(url, options, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 400) {
+      res.resume();
+      abort.abort();
+      throw new KubeError(status, `WATCH ${path}: HTTP ${status}`);
+    }
+    // One JSON event per line; a chunk may end inside a line.
+    let pending = '';
+    const line = (text: string) => {
+      let event: { type?: string; object?: Obj };
+      try {
+        event = JSON.parse(text);
+      } catch (error) {
+        end(error);
+        return;
+      }
+      onEvent(event.type ?? '', event.object ?? {});
+    };
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      pending += chunk;
+      let start = 0;
+      for (
+        let newline = pending.indexOf('\n');
+        newline >= 0 && !ended;
+        newline = pending.indexOf('\n', start)
+      ) {
+        if (newline > start) line(pending.slice(start, newline));
+        start = newline + 1;
+      }
+      pending = pending.slice(start);
+    });
+    res.on('end', () => {
+      if (pending.trim() && !ended) line(pending);
+      end();
+    });
+    res.on('error', error => end(error));
+    res.on('close', () => end());
+    return () => {
+      ended = true;
+      abort.abort();
+    };
+  }
+
+  /** Closes the kept-alive connections and the watches. */
   close() {
     this.agent?.destroy();
+    this.watchAgent?.destroy();
   }
 }
+
+/** Five to ten minutes, as client-go's reflectors ask, so the watches of many clients end apart. */
+const randomWatchTimeoutSeconds = () => 300 + Math.floor(Math.random() * 300);
 
 const query = (params: Record<string, string | undefined>) => {
   const q = new URLSearchParams();
@@ -119,7 +220,7 @@ const query = (params: Record<string, string | undefined>) => {
 export class Collection {
   private readonly objects = new Map<string, Obj>();
   private readonly byNamespace = new Map<string, Map<string, Obj>>();
-  private abort?: AbortController;
+  private stopWatch?: () => void;
   private restart?: NodeJS.Timeout;
   private stopped = false;
 
@@ -131,7 +232,7 @@ export class Collection {
       namespace: string | undefined,
       type?: 'ADDED' | 'MODIFIED' | 'DELETED',
     ) => void,
-    /** Asks the server to end each watch after this long (as client-go's reflectors do). */
+    /** Asks the server to end each watch after this long; by default after five to ten minutes. */
     private readonly watchTimeoutSeconds?: number,
   ) {}
 
@@ -200,24 +301,25 @@ export class Collection {
   }
 
   /**
-   * Watches from a resourceVersion. When the watch ends (client-node ends one that is quiet for
-   * 30 s, longer than the servers' minute between bookmarks) it resumes from the last version
-   * seen; a version the server no longer has (410 Expired) or a failed watch lists anew.
+   * Watches from a resourceVersion. When the server ends the watch it resumes from the last
+   * version seen; a version the server no longer has (410 Expired) or a failed watch lists anew.
    */
   private async watchFrom(from: string | undefined) {
     let resourceVersion = from;
     let expired = false;
-    this.abort = await new Watch(this.client.kubeConfig).watch(
+    const stopWatch = await this.client.watch(
       this.path,
       {
         labelSelector: this.labelSelector,
         resourceVersion,
-        allowWatchBookmarks: true,
-        timeoutSeconds: this.watchTimeoutSeconds,
+        allowWatchBookmarks: 'true',
+        timeoutSeconds: String(
+          this.watchTimeoutSeconds ?? randomWatchTimeoutSeconds(),
+        ),
       },
-      (type: string, o: Obj) => {
+      (type, o) => {
         if (type === 'ERROR') {
-          expired = o?.code === 410;
+          expired = o.code === 410;
           return;
         }
         resourceVersion = o.metadata?.resourceVersion ?? resourceVersion;
@@ -226,14 +328,14 @@ export class Collection {
         else return;
         this.onChange(o.metadata?.namespace, type);
       },
-      (error: unknown) => {
-        const quiet =
-          !error || (error instanceof Error && error.name === 'TimeoutError');
-        if (quiet && !expired && resourceVersion) {
+      error => {
+        if (!error && !expired && resourceVersion) {
           this.resume(resourceVersion);
         } else this.scheduleRestart();
       },
     );
+    if (this.stopped) stopWatch();
+    else this.stopWatch = stopWatch;
   }
 
   private resume(resourceVersion: string) {
@@ -271,6 +373,6 @@ export class Collection {
   stop() {
     this.stopped = true;
     clearTimeout(this.restart);
-    this.abort?.abort();
+    this.stopWatch?.();
   }
 }
