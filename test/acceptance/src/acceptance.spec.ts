@@ -720,6 +720,50 @@ test('secret scan: no planted secret in any answer, catalog entity, scaffolder t
   }).toEqual({ values: [], logFound: true, mode: '600', missed: [] });
 });
 
+test('tokens: a guest token with its claims changed or its signature taken away is refused, before and after the real one was answered', async () => {
+  suite ??= new Suite();
+  const token = await suite.portal.guestToken();
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  const encode = (value: unknown) =>
+    Buffer.from(JSON.stringify(value)).toString('base64url');
+  const bearers: Record<string, string> = {
+    'the real token': token,
+    'another subject, the same signature': `${header}.${encode({
+      ...claims,
+      sub: 'user:default/ops',
+      ent: ['user:default/ops', 'group:default/platform'],
+    })}.${signature}`,
+    'a later expiry, the same signature': `${header}.${encode({
+      ...claims,
+      exp: claims.exp + 3600,
+    })}.${signature}`,
+    'no signature': `${header}.${payload}.`,
+    'alg none': `${encode({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+  };
+  const statuses: string[] = [];
+  // Twice over: the second round comes after the real token was verified and answered.
+  for (let round = 1; round <= 2; round++) {
+    for (const [what, bearer] of Object.entries(bearers)) {
+      const reply = await suite.portal.send({
+        method: 'GET',
+        path: '/api/kars/sandboxes?limit=1',
+        auth: { kind: 'raw', header: `Bearer ${bearer}` },
+      });
+      statuses.push(`${round} ${what}: ${reply.status}`);
+    }
+  }
+  expect(statuses).toEqual(
+    [1, 2].flatMap(round => [
+      `${round} the real token: 200`,
+      `${round} another subject, the same signature: 401`,
+      `${round} a later expiry, the same signature: 401`,
+      `${round} no signature: 401`,
+      `${round} alg none: 401`,
+    ]),
+  );
+});
+
 test('cleanup: the suite deletes every sandbox it made', async () => {
   suite ??= new Suite();
   await suite.removeLeftovers(true);
