@@ -304,6 +304,13 @@ export function createHandler(deps: HandlerDeps) {
           timeoutSeconds: timeout ? Number(timeout) : undefined,
           bookmarkIntervalMs: deps.bookmarkIntervalMs,
           render: render(route, req, q),
+          renderKey: [
+            t.group,
+            t.version,
+            t.plural,
+            asKind(req.headers.accept) ?? 'object',
+            q.get('includeObject') ?? '',
+          ].join('|'),
         });
         deps.watches.add(stop);
         res.on('close', () => deps.watches.delete(stop));

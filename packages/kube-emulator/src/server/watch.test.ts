@@ -135,4 +135,58 @@ describe('watch', () => {
       },
     });
   });
+  it('sends each watch of one event its own form: the group and version it watches, a Table, or metadata only', async () => {
+    const core = `/api/v1/namespaces/${ns}/events`;
+    const before = (await api.get(core)).json.metadata.resourceVersion;
+    const open = (path: string, accept?: string) =>
+      openWatch(
+        `${emu.url}${path}?watch=1&resourceVersion=${before}`,
+        emu.token,
+        accept ? { accept } : {},
+      );
+    const watches = await Promise.all([
+      open(core),
+      open(`/apis/events.k8s.io/v1/namespaces/${ns}/events`),
+      open(core, 'application/json;as=Table;v=v1;g=meta.k8s.io'),
+      open(
+        core,
+        'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io',
+      ),
+      open(core),
+    ]);
+    await api.post(core, {
+      metadata: { name: 'shared' },
+      involvedObject: { kind: 'Pod', name: 'p', namespace: ns },
+      reason: 'Started',
+      message: 'Started container agent',
+      type: 'Normal',
+    });
+    await Promise.all(watches.map(w => w.waitFor(1)));
+    watches.forEach(w => w.close());
+    const [v1, eventsV1, table, metadata, v1Again] = watches.map(
+      w => w.events[0],
+    );
+    expect(v1.object).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Event',
+      message: 'Started container agent',
+    });
+    expect(v1Again).toEqual(v1);
+    expect(eventsV1.object).toMatchObject({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      note: 'Started container agent',
+    });
+    expect(eventsV1.object.message).toBeUndefined();
+    expect(table.object).toMatchObject({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'Table',
+    });
+    expect(metadata.object).toMatchObject({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      metadata: { name: 'shared' },
+    });
+    expect(metadata.object.message).toBeUndefined();
+  });
 });

@@ -19,6 +19,28 @@ export interface WatchRequest {
   bookmarkIntervalMs: number;
   /** Renders an object for the wire (version, Table conversion). */
   render: (obj: KubeObject) => JsonObject;
+  /**
+   * What `render` depends on besides the object (the served version, Table or metadata only):
+   * watches with the same key send the same text for the same stored object.
+   */
+  renderKey: string;
+}
+
+/**
+ * The text of the last stored object a watch rendered, for the next watch with the same render
+ * key: the store tells every watch of an event one after another, so each event is rendered and
+ * serialised once however many watch its resource, and nothing older is held.
+ */
+let lastRendered:
+  | { object: KubeObject; renderKey: string; json: string }
+  | undefined;
+
+function renderedJson(w: WatchRequest, object: KubeObject): string {
+  if (lastRendered?.object === object && lastRendered.renderKey === w.renderKey)
+    return lastRendered.json;
+  const json = JSON.stringify(w.render(object));
+  lastRendered = { object, renderKey: w.renderKey, json };
+  return json;
 }
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -55,6 +77,11 @@ export function serveWatch(
   const send = (type: WatchEventType, object: JsonObject) => {
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
+  /** Sends a stored object (as rendered for any watch with the same render key). */
+  const sendStored = (type: WatchEventType, object: KubeObject) => {
+    if (!res.writableEnded)
+      res.write(`{"type":"${type}","object":${renderedJson(w, object)}}\n`);
+  };
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Transfer-Encoding': 'chunked',
@@ -75,10 +102,10 @@ export function serveWatch(
     if (e.resource !== key || !inScope(e.object)) return;
     const now = e.type !== 'DELETED' && w.filter.matches(e.object);
     const before = e.prev !== undefined && w.filter.matches(e.prev);
-    if (e.type === 'ADDED' && now) send('ADDED', w.render(e.object));
+    if (e.type === 'ADDED' && now) sendStored('ADDED', e.object);
     else if (e.type === 'MODIFIED') {
-      if (now && before) send('MODIFIED', w.render(e.object));
-      else if (now) send('ADDED', w.render(e.object));
+      if (now && before) sendStored('MODIFIED', e.object);
+      else if (now) sendStored('ADDED', e.object);
       else if (before && e.prev) {
         const rv = e.object.metadata.resourceVersion;
         send(
@@ -89,8 +116,7 @@ export function serveWatch(
           }),
         );
       }
-    } else if (e.type === 'DELETED' && before)
-      send('DELETED', w.render(e.object));
+    } else if (e.type === 'DELETED' && before) sendStored('DELETED', e.object);
   };
 
   const rvParam = w.resourceVersion;
@@ -98,8 +124,7 @@ export function serveWatch(
   if (fromNow || w.sendInitialEvents) {
     const current = store.list(key, w.t.namespaced ? w.namespace : undefined);
     if (w.sendInitialEvents !== false) {
-      for (const o of current)
-        if (w.filter.matches(o)) send('ADDED', w.render(o));
+      for (const o of current) if (w.filter.matches(o)) sendStored('ADDED', o);
     }
     if (w.sendInitialEvents && w.allowBookmarks)
       send('BOOKMARK', bookmarkObject(w.t, store.resourceVersion, true));

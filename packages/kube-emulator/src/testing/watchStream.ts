@@ -9,15 +9,16 @@ export interface WatchStream {
   close(): void;
 }
 
-/** Opens a watch at `url`, authenticating with `token`. */
+/** Opens a watch at `url`, authenticating with `token`, with any other request headers. */
 export async function openWatch(
   url: string,
   token: string,
+  headers: Record<string, string> = {},
 ): Promise<WatchStream> {
   const abort = new AbortController();
   const res = await fetch(url, {
     signal: abort.signal,
-    headers: { authorization: `Bearer ${token}` },
+    headers: { ...headers, authorization: `Bearer ${token}` },
   });
   const events: WatchStream['events'] = [];
   const reader = res.body!.getReader();
