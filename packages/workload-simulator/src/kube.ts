@@ -13,6 +13,16 @@ export class KubeError extends Error {
   }
 }
 
+/** Five to ten minutes, as client-go's reflectors ask, so the watches of many clients end apart. */
+const randomWatchTimeoutSeconds = () => 300 + Math.floor(Math.random() * 300);
+
+const query = (params: Record<string, string | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
 /**
  * Plain JSON over the API server of a kubeconfig. client-node's typed models rename or drop fields
  * (a Node's `status.runtimeHandlers`, say), so everything the simulator writes goes as JSON.
@@ -200,16 +210,6 @@ export class KubeClient {
     this.watchAgent?.destroy();
   }
 }
-
-/** Five to ten minutes, as client-go's reflectors ask, so the watches of many clients end apart. */
-const randomWatchTimeoutSeconds = () => 300 + Math.floor(Math.random() * 300);
-
-const query = (params: Record<string, string | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
-  const s = q.toString();
-  return s ? `?${s}` : '';
-};
 
 /**
  * What an informer keeps: every object of one collection (with a label selector), by

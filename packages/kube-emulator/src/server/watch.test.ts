@@ -137,10 +137,10 @@ describe('watch', () => {
   });
   it('sends each watch of one event its own form: the group and version it watches, a Table, or metadata only', async () => {
     const core = `/api/v1/namespaces/${ns}/events`;
-    const before = (await api.get(core)).json.metadata.resourceVersion;
-    const open = (path: string, accept?: string) =>
+    const fromVersion = (await api.get(core)).json.metadata.resourceVersion;
+    const open = (collection: string, accept?: string) =>
       openWatch(
-        `${emu.url}${path}?watch=1&resourceVersion=${before}`,
+        `${emu.url}${collection}?watch=1&resourceVersion=${fromVersion}`,
         emu.token,
         accept ? { accept } : {},
       );
