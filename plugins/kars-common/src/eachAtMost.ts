@@ -1,6 +1,8 @@
 /**
  * Runs `fn` on every item, at most `limit` at a time, in the items' order; rejects with the first
  * failure (the items already started still run).
+ *
+ * @public
  */
 export async function eachAtMost<T>(
   limit: number,
