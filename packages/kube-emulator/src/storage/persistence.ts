@@ -32,20 +32,41 @@ function writeState(store: ObjectStore, file: string) {
   renameSync(tmp, file);
 }
 
-/** Writes the store to `file` shortly after each burst of writes; `flush` writes now. */
+/**
+ * Writes the store to `file` shortly after each burst of writes; `flush` writes now. A write after
+ * a burst that fails (a full disk, a folder gone) is reported to `onError`, by default as a
+ * process warning, and the next burst writes again: the store in memory is whole, and an
+ * exception thrown from the timer would end the process or thread the emulator runs in. `flush`
+ * and `close` throw what fails.
+ */
 export function persistStore(
   store: ObjectStore,
   file: string,
-  debounceMs = 250,
+  options: { debounceMs?: number; onError?: (error: unknown) => void } = {},
 ) {
+  const onError =
+    options.onError ??
+    ((error: unknown) =>
+      process.emitWarning(
+        `kube-emulator could not write its state to ${file}: ${
+          error instanceof Error ? error.message : String(error)
+        }; it writes again after the next change`,
+      ));
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     writeState(store, file);
   };
+  const flushAfterBurst = () => {
+    try {
+      flush();
+    } catch (error) {
+      onError(error);
+    }
+  };
   const unsubscribe = store.subscribe(() => {
-    if (!timer) timer = setTimeout(flush, debounceMs);
+    if (!timer) timer = setTimeout(flushAfterBurst, options.debounceMs ?? 250);
   });
   return {
     flush,
